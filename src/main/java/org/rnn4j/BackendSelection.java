@@ -1,0 +1,49 @@
+package org.rnn4j;
+
+import java.util.Locale;
+import java.util.logging.Logger;
+import org.rnn4j.cuda.CudaCompute;
+
+/**
+ * {@link Backend#auto()}: never silent. The choice and its reason are logged once per call and kept in
+ * {@link Backend#reason()}. The system property wins over the environment variable.
+ */
+final class BackendSelection {
+    static final String PROPERTY = "rnn4j.backend";
+    static final String ENV = "RNN4J_BACKEND";
+    private static final Logger LOG = Logger.getLogger("org.rnn4j");
+
+    private BackendSelection() {}
+
+    static Backend select() {
+        return select(System.getProperty(PROPERTY), System.getenv(ENV));
+    }
+
+    static Backend select(String property, String env) {
+        String forced = property != null && !property.isBlank() ? property : env;
+        String source = property != null && !property.isBlank() ? "-D" + PROPERTY : ENV;
+        Backend chosen;
+        if (forced == null || forced.isBlank() || forced.trim().equalsIgnoreCase("auto")) {
+            chosen = autoDetect();
+        } else {
+            switch (forced.trim().toLowerCase(Locale.ROOT)) {
+                case "cpu" -> chosen = Backend.of(new org.rnn4j.cpu.CpuCompute(), "cpu forced by " + source);
+                case "cuda" -> chosen = Backend.of(CudaCompute.open(), "cuda forced by " + source);
+                default -> throw new IllegalArgumentException(source + "=" + forced
+                        + " is not a backend; use cpu, cuda or auto");
+            }
+        }
+        LOG.info("rnn4j backend: " + chosen.name() + " (" + chosen.reason() + ")");
+        return chosen;
+    }
+
+    private static Backend autoDetect() {
+        try {
+            return Backend.of(CudaCompute.open(), "auto: CUDA device usable");
+        } catch (CudaUnavailableException e) {
+            return Backend.of(new org.rnn4j.cpu.CpuCompute(), "auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
+        } catch (LinkageError e) {
+            return Backend.of(new org.rnn4j.cpu.CpuCompute(), "auto: CUDA libraries failed to load (" + e + "); using cpu");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.rnn4j;
+
+import java.util.Arrays;
+import java.util.StringJoiner;
+
+/** Shape arithmetic and the argument checks every operation runs before touching any memory. */
+final class Shapes {
+    private Shapes() {}
+
+    static long size(int[] shape) {
+        long n = 1;
+        for (int d : shape) n *= d;
+        return n;
+    }
+
+    static String format(int[] shape) {
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        for (int d : shape) j.add(Integer.toString(d));
+        return j.toString();
+    }
+
+    /** Validates a user-created shape: rank 1..4, every dimension positive. */
+    static int[] checkNew(int[] shape) {
+        if (shape == null || shape.length == 0 || shape.length > 4)
+            throw new IllegalArgumentException("shape must have rank 1 to 4 but was " + Arrays.toString(shape));
+        for (int d : shape)
+            if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive but was " + format(shape));
+        return shape.clone();
+    }
+
+    /**
+     * Checks that {@code t} is a live tensor of {@code backend} with exactly the expected shape.
+     * {@code names} label each dimension in the message, e.g. {"N", "H"}.
+     */
+    static void check(String op, String arg, Tensor t, Backend backend, String[] names, int... expected) {
+        if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
+        if (t.backend() != backend)
+            throw new IllegalArgumentException(op + ": " + arg + " belongs to backend " + t.backend().name()
+                    + " but this operation runs on " + backend.name() + "; copy it with backend.tensor(t.toArray(), t.shape())");
+        if (t.isClosed()) throw new IllegalStateException(op + ": " + arg + " was used after close()");
+        int[] actual = t.shape();
+        if (!Arrays.equals(actual, expected))
+            throw new IllegalArgumentException(op + ": " + arg + " must have shape " + describe(names, expected)
+                    + " but has shape " + format(actual));
+    }
+
+    /** Reads dimension {@code axis} of {@code t} after checking its rank; used to learn N, T, D, H from inputs. */
+    static int dim(String op, String arg, Tensor t, String[] names, int axis) {
+        if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
+        if (t.rank() != names.length)
+            throw new IllegalArgumentException(op + ": " + arg + " must have rank " + names.length + " with shape ("
+                    + String.join(", ", names) + ") but has shape " + format(t.shape()));
+        return t.dim(axis);
+    }
+
+    static String describe(String[] names, int[] dims) {
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        for (int i = 0; i < dims.length; i++) j.add(names[i] + "=" + dims[i]);
+        return j.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package org.rnn4j.internal;
+
+import java.util.function.Supplier;
+
+/**
+ * The primitives a backend provides; the cells ({@link RnnCell}, {@link LstmCell}) are written once on top
+ * of them. Every buffer argument is a ({@link Memory}, offset) pair, offsets in floats. Matrices are row-major.
+ *
+ * <p>Each pointwise primitive has a CUDA twin of the same name in {@code kernels/} (snake_case there) and a
+ * pure-Java twin in {@code native-fallback}; tests hold them equal. Shapes use the letters of the public API:
+ * N batch, T time, D input size, H hidden size, G = H (RNN) or 4H (LSTM). Gate order along 4H: i, f, o, g.
+ */
+public interface Compute {
+
+    /** Short name: "cpu", "cuda", "cuda-emulated". */
+    String name();
+
+    /** A new buffer of {@code floats} floats. Contents are unspecified (a debug Compute may poison them). */
+    Memory alloc(long floats);
+
+    /** A new buffer holding a copy of {@code host}. */
+    Memory upload(float[] host);
+
+    /** Copies {@code len} floats from {@code src[srcOff..]} into {@code dst[dstOff..]} on the host. */
+    void download(Memory src, long srcOff, float[] dst, int dstOff, int len);
+
+    void fill(Memory m, long off, long len, float value);
+
+    void copy(Memory src, long srcOff, Memory dst, long dstOff, long len);
+
+    /**
+     * Row-major C = alpha * op(A) * op(B) + beta * C with op(A) (m,k), op(B) (k,n), C (m,n).
+     * lda/ldb/ldc are the row strides of A, B, C as stored (A stored (m,k) if !transA, (k,m) if transA).
+     * With beta == 0, C is not read (NaN in C does not propagate).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float alpha, Memory a, long offA, int lda,
+              Memory b, long offB, int ldb,
+              float beta, Memory c, long offC, int ldc);
+
+    /** dst (d1, d0, d2) = src (d0, d1, d2) with the first two axes swapped. src and dst do not overlap. */
+    void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2);
+
+    /** out[j] = sum over rows r of a[r, j], a (rows, cols) contiguous; summed in a fixed order (deterministic). */
+    void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut);
+
+    /**
+     * RNN forward pointwise, one timestep. pre (N,H) holds x·Wx + prevH·Wh; b (H).
+     * h (N,H) = tanh(pre + b). pre and h may be the same buffer.
+     */
+    void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff);
+
+    /**
+     * RNN backward pointwise, one timestep. h (N,H) the step's output; dh (N,H) the upstream gradient of this
+     * step's output; dhRec (N,H) the gradient flowing back from step t+1 (dPrevH of that step).
+     * da (N,H) = (1 - h^2) * (dh + dhRec). da may alias dh.
+     */
+    void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff,
+                              Memory dhRec, long dhRecOff, Memory da, long daOff);
+
+    /**
+     * LSTM forward pointwise, one timestep. gates (N,4H) holds x·Wx + prevH·Wh on entry and the activated
+     * gates [sigmoid(i) sigmoid(f) sigmoid(o) tanh(g)] (bias b (4H) added first) on exit, in place.
+     * c (N,H) = f*cPrev + i*g; h (N,H) = o * tanh(c).
+     */
+    void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b,
+                              Memory cPrev, long cPrevOff, Memory c, long cOff, Memory hOut, long hOff);
+
+    /**
+     * LSTM backward pointwise, one timestep. gates (N,4H) activated (as left by forward); cPrev, c (N,H);
+     * dh (N,H) upstream gradient of this step's h; dhRec (N,H) gradient from step t+1; dc (N,H) holds dNextC on
+     * entry and dPrevC on exit (in place). Writes da (N,4H), the gradient of the pre-activations (i, f, o, g).
+     */
+    void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
+                               Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                               Memory dc, long dcOff, Memory da, long daOff);
+
+    /**
+     * Runs one whole public operation. A GPU Compute makes its context current on the calling thread and
+     * serialises operations here; the CPU one just runs the body.
+     */
+    default <R> R exclusive(Supplier<R> body) { return body.get(); }
+
+    /** Frees what the Compute holds (handles, modules, thread pools). Idempotent. */
+    default void shutdown() {}
+}

@@ -1,0 +1,32 @@
+package org.rnn4j.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Allocation scope for one operation: buffers allocated here are freed when the scope closes unless kept.
+ * So an operation that fails half way (out of memory, a CUDA error) leaks nothing and returns nothing.
+ */
+public final class Scope implements AutoCloseable {
+    private final Compute compute;
+    private final List<Memory> owned = new ArrayList<>();
+
+    public Scope(Compute compute) { this.compute = compute; }
+
+    public Memory alloc(long floats) {
+        Memory m = compute.alloc(floats);
+        owned.add(m);
+        return m;
+    }
+
+    /** Marks buffers as results: they survive {@link #close()}. */
+    public void keep(Memory... results) {
+        for (Memory m : results) owned.remove(m);
+    }
+
+    @Override
+    public void close() {
+        for (Memory m : owned) m.close();
+        owned.clear();
+    }
+}
