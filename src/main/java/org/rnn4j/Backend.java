@@ -74,6 +74,15 @@ public final class Backend implements AutoCloseable {
         });
     }
 
+    /** Internal, for backend extensions: a tensor of this backend over {@code memory}, which it takes over. */
+    public Tensor wrap(Memory memory, int... shape) {
+        if (memory.owner() != compute) throw new IllegalArgumentException("wrap: memory belongs to another backend");
+        int[] s = Shapes.checkNew(shape);
+        if (Shapes.size(s) != memory.floats())
+            throw new IllegalArgumentException("wrap: memory holds " + memory.floats() + " floats, shape " + Shapes.format(s) + " needs " + Shapes.size(s));
+        return new Tensor(this, memory, s);
+    }
+
     // ---------------------------------------------------------------- vanilla RNN
 
     /** nextH = tanh(x·Wx + prevH·Wh + b). x (N,D), prevH (N,H), Wx (D,H), Wh (H,H), b (H). */

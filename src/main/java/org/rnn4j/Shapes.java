@@ -4,23 +4,23 @@ import java.util.Arrays;
 import java.util.StringJoiner;
 
 /** Shape arithmetic and the argument checks every operation runs before touching any memory. */
-final class Shapes {
+public final class Shapes {
     private Shapes() {}
 
-    static long size(int[] shape) {
+    public static long size(int[] shape) {
         long n = 1;
         for (int d : shape) n *= d;
         return n;
     }
 
-    static String format(int[] shape) {
+    public static String format(int[] shape) {
         StringJoiner j = new StringJoiner(", ", "(", ")");
         for (int d : shape) j.add(Integer.toString(d));
         return j.toString();
     }
 
     /** Validates a user-created shape: rank 1..4, every dimension positive. */
-    static int[] checkNew(int[] shape) {
+    public static int[] checkNew(int[] shape) {
         if (shape == null || shape.length == 0 || shape.length > 4)
             throw new IllegalArgumentException("shape must have rank 1 to 4 but was " + Arrays.toString(shape));
         for (int d : shape)
@@ -32,7 +32,7 @@ final class Shapes {
      * Checks that {@code t} is a live tensor of {@code backend} with exactly the expected shape.
      * {@code names} label each dimension in the message, e.g. {"N", "H"}.
      */
-    static void check(String op, String arg, Tensor t, Backend backend, String[] names, int... expected) {
+    public static void check(String op, String arg, Tensor t, Backend backend, String[] names, int... expected) {
         if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
         if (t.backend() != backend)
             throw new IllegalArgumentException(op + ": " + arg + " belongs to backend " + t.backend().name()
@@ -45,7 +45,7 @@ final class Shapes {
     }
 
     /** Reads dimension {@code axis} of {@code t} after checking its rank; used to learn N, T, D, H from inputs. */
-    static int dim(String op, String arg, Tensor t, String[] names, int axis) {
+    public static int dim(String op, String arg, Tensor t, String[] names, int axis) {
         if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
         if (t.rank() != names.length)
             throw new IllegalArgumentException(op + ": " + arg + " must have rank " + names.length + " with shape ("
@@ -53,7 +53,7 @@ final class Shapes {
         return t.dim(axis);
     }
 
-    static String describe(String[] names, int[] dims) {
+    public static String describe(String[] names, int[] dims) {
         StringJoiner j = new StringJoiner(", ", "(", ")");
         for (int i = 0; i < dims.length; i++) j.add(names[i] + "=" + dims[i]);
         return j.toString();

@@ -48,7 +48,8 @@ public final class Tensor implements AutoCloseable {
     @Override
     public void close() { memory.close(); }
 
-    Memory memory() { return memory; }
+    /** Internal, for backend extensions (layers, emulators): the storage behind this tensor. */
+    public Memory memory() { return memory; }
 
     @Override
     public String toString() {

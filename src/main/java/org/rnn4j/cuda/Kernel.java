@@ -1,0 +1,36 @@
+package org.rnn4j.cuda;
+
+import java.util.List;
+
+/**
+ * The CUDA kernels rnn4j launches, with the exact parameter list of each {@code .entry} in the shipped PTX
+ * (a test parses the PTX and holds the two equal). Pointers are passed already offset. Every kernel uses a
+ * grid-stride loop over its element count, so any 1-D grid is correct. Each names its CPU twin.
+ */
+public enum Kernel {
+    /** (int n, int h, const float* pre, const float* b, float* h_out); twin CpuKernels.rnnForwardPointwise. */
+    RNN_FORWARD_POINTWISE("rnn_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR),
+    /** (int n, int h, const float* h_t, const float* dh, const float* dh_rec, float* da); twin rnnBackwardPointwise. */
+    RNN_BACKWARD_POINTWISE("rnn_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR),
+    /** (int n, int h, float* gates, const float* b, const float* c_prev, float* c, float* h_out); twin lstmForwardPointwise. */
+    LSTM_FORWARD_POINTWISE("lstm_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR, Param.PTR),
+    /** (int n, int h, const float* gates, const float* c_prev, const float* c, const float* dh, const float* dh_rec,
+     *  float* dc, float* da); twin lstmBackwardPointwise. */
+    LSTM_BACKWARD_POINTWISE("lstm_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,
+            Param.PTR, Param.PTR, Param.PTR),
+    /** (int d0, int d1, int d2, const float* src, float* dst); twin CpuKernels.swapAxes01. */
+    SWAP_AXES01("swap_axes01", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
+    /** (int rows, int cols, const float* a, float* out): one thread per column, rows in order (deterministic). */
+    COLUMN_SUM("column_sum", Param.INT, Param.INT, Param.PTR, Param.PTR);
+
+    /** PTX parameter kinds: .u32/.s32 for INT, .u64 for PTR, .f32 for FLOAT. */
+    public enum Param { INT, PTR, FLOAT }
+
+    public final String entry;
+    public final List<Param> params;
+
+    Kernel(String entry, Param... params) {
+        this.entry = entry;
+        this.params = List.of(params);
+    }
+}
