@@ -11,8 +11,9 @@ public final class Numerics {
     /** float32 result against a float64 reference: ‖out−ref‖/‖ref‖. */
     public static final double FP32_TOL = 1e-5;
     /**
-     * A kernel run as host C++ against its CPU twin in native-fallback: both are float32 doing the same operations,
-     * differing only in how exp/tanh are rounded (float libm vs double Math rounded), a few ulps at most.
+     * A kernel run as host C++ against its CPU twin in native-fallback, per element, relative to the element's
+     * rounding magnitude (cuda.emu.Float64Kernels): both are float32 doing the same operations, differing only in
+     * how exp/tanh are rounded (float libm vs double Math rounded), a few ulps (measured worst 4e-7).
      */
     public static final double KERNEL_TWIN_TOL = 1e-6;
     /** Finite-difference gradient checks in float64. */
