@@ -5,8 +5,8 @@
 #
 # and commit both outputs:
 #   src/main/resources/org/rnn4j/cuda/rnn4j.ptx                 all kernels, one module (kernels/rnn4j.cu)
-#   src/main/resources/org/rnn4j/cuda/rnn4j.ptx.sources.sha256  hashes of the sources it came from
-#                                                               (PtxIsCurrentTest recomputes them)
+#   src/main/resources/org/rnn4j/cuda/rnn4j.ptx.sources.sha256  hashes of the sources it came from, and of
+#                                                               the PTX (PtxIsCurrentTest recomputes them)
 # Needs nvcc and ptxas (CUDA 12 or newer) on PATH; users of the jar need neither.
 #
 # Target choices, and why:
@@ -66,5 +66,9 @@ sources_hashes() {
 
 mkdir -p "$OUT_DIR"
 cp "$TMP/rnn4j.ptx" "$PTX"
-sources_hashes > "$SUMS"
+{
+  sources_hashes
+  # The PTX itself too, so PtxIsCurrentTest also catches a hand-edited or foreign PTX.
+  printf '%s  %s\n' "$(tr -d '\r' < "$PTX" | sha256sum | cut -d' ' -f1)" "$PTX"
+} > "$SUMS"
 echo "build-ptx.sh: wrote $PTX (.version $(sed -n 's/^\.version //p' "$PTX"), .target $(sed -n 's/^\.target //p' "$PTX"); assembles for sm_75 and sm_90) and $SUMS"

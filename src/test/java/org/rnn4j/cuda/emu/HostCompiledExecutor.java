@@ -35,6 +35,8 @@ public final class HostCompiledExecutor implements KernelExecutor {
     /** The largest block CUDA accepts; a bigger one here would hide a launch the driver refuses. */
     static final int MAX_BLOCK = 1024;
 
+    /** The C++ compiler: g++ unless -Drnn4j.test.cxx names another (a g++-compatible driver such as clang++). */
+    private static final String CXX = System.getProperty("rnn4j.test.cxx", "g++");
     private static final Path BASE = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     private static final Path KERNELS = BASE.resolve("kernels");
     private static final Probe PROBE = Probe.run();
@@ -124,7 +126,7 @@ public final class HostCompiledExecutor implements KernelExecutor {
                 sha.update(KERNELS.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
                 sha.update(Files.readAllBytes(p));
             }
-            List<String> command = new ArrayList<>(List.of("g++"));
+            List<String> command = new ArrayList<>(List.of(CXX));
             command.addAll(FLAGS);
             command.addAll(List.of("-I" + PROBE.jniInclude, "-I" + PROBE.jniPlatformInclude));
             sha.update(String.join(" ", command).getBytes(StandardCharsets.UTF_8));
@@ -140,7 +142,7 @@ public final class HostCompiledExecutor implements KernelExecutor {
             Exec result = Exec.run(command, 300);
             if (result.exit != 0) {
                 Files.deleteIfExists(tmp);
-                throw new IllegalStateException("g++ failed to build the host kernels (exit " + result.exit + "):\n"
+                throw new IllegalStateException(CXX + " failed to build the host kernels (exit " + result.exit + "):\n"
                         + String.join(" ", command) + "\n" + result.output);
             }
             // Atomic so a concurrent test JVM never loads a half-written library.
@@ -158,11 +160,11 @@ public final class HostCompiledExecutor implements KernelExecutor {
                 return missing("kernel sources not found under " + KERNELS + " (run the tests from the project root)");
             Exec gxx;
             try {
-                gxx = Exec.run(List.of("g++", "--version"), 60);
+                gxx = Exec.run(List.of(CXX, "--version"), 60);
             } catch (IOException e) {
-                return missing("g++ not found on PATH (" + e.getMessage() + ")");
+                return missing(CXX + " not found on PATH (" + e.getMessage() + ")");
             }
-            if (gxx.exit != 0) return missing("g++ --version exited with " + gxx.exit + ": " + gxx.output);
+            if (gxx.exit != 0) return missing(CXX + " --version exited with " + gxx.exit + ": " + gxx.output);
             Path include = Path.of(System.getProperty("java.home"), "include");
             if (!Files.isRegularFile(include.resolve("jni.h")) && System.getenv("JAVA_HOME") != null)
                 include = Path.of(System.getenv("JAVA_HOME"), "include");

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rnn4j.Numerics;
@@ -34,8 +34,9 @@ import org.rnn4j.cuda.emu.GuardedBuffers.Layout;
 class KernelsMatchCpuTwinsTest {
     private static HostCompiledExecutor exec;
 
-    @BeforeAll
-    static void load() {
+    /** Per test rather than per class, so each skip shows in the report with its reason. */
+    @BeforeEach
+    void load() {
         assumeTrue(HostCompiledExecutor.isAvailable(),
                 () -> "kernels not compiled for the host: " + HostCompiledExecutor.unavailableReason());
         exec = HostCompiledExecutor.get();
