@@ -33,8 +33,12 @@ done
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
+# Accurate float math, spelled out so nobody adds --use_fast_math unnoticed: denormals kept, IEEE division and
+# square root (expf/tanhf are the accurate library versions either way). Multiply-adds may fuse (one rounding
+# instead of two), so GPU results can differ from the CPU twins in the last bits, never by more.
 # No -lineinfo/-G: they embed absolute source paths, and the PTX must not depend on where it was built.
-nvcc -ptx -arch="$ARCH" -O3 -std=c++17 -o "$TMP/raw.ptx" kernels/rnn4j.cu
+nvcc -ptx -arch="$ARCH" -O3 -std=c++17 --ftz=false --prec-div=true --prec-sqrt=true --fmad=true \
+  -o "$TMP/raw.ptx" kernels/rnn4j.cu
 
 declared="$(sed -n 's/^\.version \([0-9]*\.[0-9]*\)$/\1/p' "$TMP/raw.ptx")"
 [ "$(printf '%s\n' "$declared" | wc -l)" -eq 1 ] && [ -n "$declared" ] \
