@@ -31,6 +31,12 @@ import torch
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "src", "test", "resources", "golden")
 TORCH_TOL = 1e-10
+# A case is kept only if the same numpy code run in float32 stays within this of float64 on every result:
+# an unlucky draw (say a cell state that cancels to 1e-5) would otherwise fail the Java float32 check at 1e-5
+# through ill-conditioning, not through a bug. Ten times below the Java tolerance leaves room for a backend's
+# different float32 rounding order.
+FP32_SCREEN = 1e-6
+MAX_DRAWS = 50
 
 
 # ----------------------------------------------------------------------------- the seed, ported and fixed
@@ -65,7 +71,7 @@ def rnn_step_backward(dnext_h, cache):
 def rnn_forward(x, h0, Wx, Wh, b):
     N, T, D = x.shape
     H = h0.shape[1]
-    h = np.zeros((N, T, H))
+    h = np.zeros((N, T, H), dtype=x.dtype)
     prev_h = h0                        # the seed parked h0 in h[:, -1] and relied on it being overwritten last
     cache = []
     for t in range(T):                 # the seed used Python 2's xrange
@@ -78,8 +84,8 @@ def rnn_forward(x, h0, Wx, Wh, b):
 def rnn_backward(dh, cache):
     N, T, H = dh.shape
     D = cache[0][0].shape[1]
-    dx, dprev_h = np.zeros((N, T, D)), np.zeros((N, H))
-    dWx, dWh, db = np.zeros((D, H)), np.zeros((H, H)), np.zeros((H,))
+    dx, dprev_h = np.zeros((N, T, D), dtype=dh.dtype), np.zeros((N, H), dtype=dh.dtype)
+    dWx, dWh, db = np.zeros((D, H), dtype=dh.dtype), np.zeros((H, H), dtype=dh.dtype), np.zeros((H,), dtype=dh.dtype)
     dh = dh.copy()
     for t in reversed(range(T)):
         dh[:, t, :] += dprev_h
@@ -109,7 +115,7 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     # As in the seed, step by step; dnext_c is copied so the caller's array is not modified.
     (x, prev_h, prev_c, a, a_i, a_f, a_o, a_g, next_h, next_c, Wx, Wh) = cache
     N, H = dnext_h.shape
-    da = np.zeros(a.shape)
+    da = np.zeros(a.shape, dtype=a.dtype)
     dnext_c = dnext_c.copy()
     dnext_c += dnext_h * a_o * (1 - np.tanh(next_c) ** 2)
     da_o = np.tanh(next_c) * dnext_h
@@ -132,8 +138,8 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
 def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     N, T, D = x.shape
     H = h0.shape[1]
-    h = np.zeros((N, T, H))
-    prev_h, prev_c = h0, np.zeros((N, H)) if c0 is None else c0
+    h = np.zeros((N, T, H), dtype=x.dtype)
+    prev_h, prev_c = h0, np.zeros((N, H), dtype=x.dtype) if c0 is None else c0
     cache = []
     for t in range(T):
         h[:, t, :], prev_c, step_cache = lstm_step_forward(x[:, t, :], prev_h, prev_c, Wx, Wh, b)
@@ -145,10 +151,10 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
 def lstm_backward(dh, cache, dcT=None):
     N, T, H = dh.shape
     D = cache[0][0].shape[1]
-    dx = np.zeros((N, T, D))
-    dWx, dWh, db = np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), np.zeros(4 * H)
-    dprev_h = np.zeros((N, H))
-    dprev_c = np.zeros((N, H)) if dcT is None else dcT.copy()
+    dx = np.zeros((N, T, D), dtype=dh.dtype)
+    dWx, dWh, db = np.zeros((D, 4 * H), dtype=dh.dtype), np.zeros((H, 4 * H), dtype=dh.dtype), np.zeros(4 * H, dtype=dh.dtype)
+    dprev_h = np.zeros((N, H), dtype=dh.dtype)
+    dprev_c = np.zeros((N, H), dtype=dh.dtype) if dcT is None else dcT.copy()
     for t in reversed(range(T)):
         dx[:, t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = lstm_step_backward(dh[:, t, :] + dprev_h, dprev_c, cache[t])
         dWx += dWx_t
@@ -341,6 +347,25 @@ def rel_err(a, ref):
     return num / den if den > 0 else num
 
 
+def float32_error(c, kind):
+    """Worst relative error of the numpy port run in float32 against float64, over every result."""
+    ref = KINDS[kind][0](c)
+    low = KINDS[kind][0]({k: v.astype(np.float32) for k, v in c.items()})
+    assert all(v.dtype == np.float32 for v in low.values()), "the float32 screen ran in float64"
+    return max(rel_err(low[k], ref[k]) for k in ref)
+
+
+def draw(seed, kind, N, T, D, H, opts):
+    """The first draw from seed's stream that float32 can resolve (see FP32_SCREEN); fails after MAX_DRAWS."""
+    rng = np.random.default_rng(seed)
+    for attempt in range(MAX_DRAWS):
+        c = make_inputs(rng, kind, N, T, D, H, **opts)
+        e = float32_error(c, kind)
+        if e <= FP32_SCREEN:
+            return c, attempt, e
+    sys.exit(f"FAIL seed {seed}: no draw of {kind} N={N} T={T} D={D} H={H} is well-conditioned in float32")
+
+
 def saturation(c, kind):
     """Fraction of pre-activations with |a| >= 15 (first step only: enough to show the case saturates)."""
     x = c["x"] if kind.endswith("_step") else c["x"][:, 0, :]
@@ -358,8 +383,7 @@ def main():
              "# name kind N T D H: float64 .npy files in <name>/, named as the Java API names them."]
     worst = 0.0
     for seed, (name, kind, N, T, D, H, opts) in enumerate(CASES):
-        rng = np.random.default_rng(20240 + seed)
-        c = make_inputs(rng, kind, N, T, D, H, **opts)
+        c, redraws, e32 = draw(20240 + seed, kind, N, T, D, H, opts)
         ours, theirs = KINDS[kind][0](c), KINDS[kind][1](c)
         assert set(ours) == set(theirs), (name, sorted(ours), sorted(theirs))
         for k in sorted(ours):
@@ -375,7 +399,8 @@ def main():
         for k, v in list(c.items()) + list(ours.items()):
             np.save(os.path.join(OUT, name, k + ".npy"), np.ascontiguousarray(v, dtype=np.float64))
         index.append(f"{name} {kind} {N} {T} {D} {H}")
-        print(f"{name:22s} {kind:9s} N={N} T={T} D={D} H={H}: {len(ours)} results agree with torch")
+        print(f"{name:22s} {kind:9s} N={N} T={T} D={D} H={H}: {len(ours)} results agree with torch; "
+              f"float32 numpy error {e32:.1e} ({redraws} ill-conditioned draws skipped)")
     with open(os.path.join(OUT, "index.txt"), "w") as f:
         f.write("\n".join(index) + "\n")
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs)
