@@ -39,7 +39,7 @@ public final class Shapes {
 
     /**
      * As {@link #check(String, String, Tensor, Backend, String[], int...)}; {@code origin} says where the expected
-     * dimensions were read from (e.g. "N, D from x (2, 3); H from prevH (2, 5)") and is appended to a shape
+     * dimensions were read from (e.g. "N, D are read from x (2, 3), H from prevH (2, 5)") and is appended to a shape
      * mismatch message, so that a wrong x is recognisable even when the mismatch is reported on Wx.
      */
     public static void check(String op, String arg, Tensor t, Backend backend, String[] names, Supplier<String> origin,
