@@ -105,7 +105,7 @@ public final class Backend implements AutoCloseable {
     public RnnStepGradients rnnStepBackward(Tensor dNextH, RnnCache cache) {
         String op = "rnnStepBackward";
         checkCache(op, cache, true);
-        check(op, "dNextH", dNextH, this, NH, cache.N, cache.H);
+        check(op, "dNextH", dNextH, this, NH, fromCache(cache.N, 1, cache.D, cache.H, true), cache.N, cache.H);
         Tensor[] g = run(() -> rnnBackwardFrom(dNextH.memory(), cache, false));
         return new RnnStepGradients(g[0], g[1], g[2], g[3], g[4]);
     }
@@ -132,18 +132,20 @@ public final class Backend implements AutoCloseable {
     public RnnGradients rnnBackward(Tensor dh, RnnCache cache) {
         String op = "rnnBackward";
         checkCache(op, cache, false);
-        check(op, "dh", dh, this, NTH, cache.N, cache.T, cache.H);
+        check(op, "dh", dh, this, NTH, fromCache(cache.N, cache.T, cache.D, cache.H, false), cache.N, cache.T, cache.H);
         Tensor[] g = run(() -> rnnBackwardFrom(dh.memory(), cache, true));
         return new RnnGradients(g[0], g[1], g[2], g[3], g[4]);
     }
 
     private void checkRnnParams(String op, Tensor x, String[] xNames, int[] xShape, Tensor h, int N, int D, int H,
                                 Tensor wx, Tensor wh, Tensor b) {
+        String hName = xNames.length == 2 ? "prevH" : "h0";
+        Supplier<String> origin = () -> origin(xNames, x, hName, h);
         check(op, "x", x, this, xNames, xShape);
-        check(op, xNames.length == 2 ? "prevH" : "h0", h, this, NH, N, H);
-        check(op, "Wx", wx, this, DH, D, H);
-        check(op, "Wh", wh, this, HH, H, H);
-        check(op, "b", b, this, Hv, H);
+        check(op, hName, h, this, NH, origin, N, H);
+        check(op, "Wx", wx, this, DH, origin, D, H);
+        check(op, "Wh", wh, this, HH, origin, H, H);
+        check(op, "b", b, this, Hv, origin, H);
     }
 
     /** Forward into a new cache; for the step (T=1) xIn is copied, for a sequence it is already time-major. */
@@ -210,8 +212,8 @@ public final class Backend implements AutoCloseable {
     public LstmStepGradients lstmStepBackward(Tensor dNextH, Tensor dNextC, LstmCache cache) {
         String op = "lstmStepBackward";
         checkCache(op, cache, true);
-        check(op, "dNextH", dNextH, this, NH, cache.N, cache.H);
-        check(op, "dNextC", dNextC, this, NH, cache.N, cache.H);
+        check(op, "dNextH", dNextH, this, NH, fromCache(cache.N, 1, cache.D, cache.H, true), cache.N, cache.H);
+        check(op, "dNextC", dNextC, this, NH, fromCache(cache.N, 1, cache.D, cache.H, true), cache.N, cache.H);
         Tensor[] g = run(() -> lstmBackwardFrom(dNextH.memory(), dNextC.memory(), cache, false));
         return new LstmStepGradients(g[0], g[1], g[2], g[3], g[4], g[5]);
     }
@@ -253,8 +255,8 @@ public final class Backend implements AutoCloseable {
     public LstmGradients lstmBackward(Tensor dh, Tensor dcT, LstmCache cache) {
         String op = "lstmBackward";
         checkCache(op, cache, false);
-        check(op, "dh", dh, this, NTH, cache.N, cache.T, cache.H);
-        if (dcT != null) check(op, "dcT", dcT, this, NH, cache.N, cache.H);
+        check(op, "dh", dh, this, NTH, fromCache(cache.N, cache.T, cache.D, cache.H, false), cache.N, cache.T, cache.H);
+        if (dcT != null) check(op, "dcT", dcT, this, NH, fromCache(cache.N, cache.T, cache.D, cache.H, false), cache.N, cache.H);
         Tensor[] g = run(() -> lstmBackwardFrom(dh.memory(), dcT == null ? null : dcT.memory(), cache, true));
         return new LstmGradients(g[0], g[1], g[2], g[3], g[4], g[5]);
     }
@@ -262,12 +264,14 @@ public final class Backend implements AutoCloseable {
     private void checkLstmParams(String op, Tensor x, String[] xNames, int[] xShape, Tensor h, Tensor c,
                                  int N, int D, int H, Tensor wx, Tensor wh, Tensor b) {
         boolean step = xNames.length == 2;
+        String hName = step ? "prevH" : "h0";
+        Supplier<String> origin = () -> origin(xNames, x, hName, h);
         check(op, "x", x, this, xNames, xShape);
-        check(op, step ? "prevH" : "h0", h, this, NH, N, H);
-        if (step || c != null) check(op, step ? "prevC" : "c0", c, this, NH, N, H);
-        check(op, "Wx", wx, this, DG, D, 4 * H);
-        check(op, "Wh", wh, this, HG, H, 4 * H);
-        check(op, "b", b, this, Gv, 4 * H);
+        check(op, hName, h, this, NH, origin, N, H);
+        if (step || c != null) check(op, step ? "prevC" : "c0", c, this, NH, origin, N, H);
+        check(op, "Wx", wx, this, DG, origin, D, 4 * H);
+        check(op, "Wh", wh, this, HG, origin, H, 4 * H);
+        check(op, "b", b, this, Gv, origin, 4 * H);
     }
 
     private LstmCache lstmForwardInto(Scope s, boolean step, int T, int N, int D, int H, Memory xTm,
@@ -315,14 +319,28 @@ public final class Backend implements AutoCloseable {
         if (cache instanceof RnnCache c) { owner = c.backend; closed = c.isClosed(); isStep = c.step; wx = c.wx; wh = c.wh; }
         else { LstmCache c = (LstmCache) cache; owner = c.backend; closed = c.isClosed(); isStep = c.step; wx = c.wx; wh = c.wh; }
         if (owner != this)
-            throw new IllegalArgumentException(op + ": cache belongs to backend " + owner.name()
-                    + " but this operation runs on " + name() + "; run backward on the backend that ran forward");
+            throw new IllegalArgumentException(op + ": cache belongs to another backend (" + owner
+                    + ") than the one running this operation (" + this + "); run backward on the backend that ran forward");
         if (closed) throw new IllegalStateException(op + ": cache was used after close()");
         if (isStep != step)
             throw new IllegalArgumentException(op + ": cache comes from a " + (isStep ? "step" : "sequence")
                     + " forward; pass it to the " + (isStep ? "step" : "sequence") + " backward");
-        if (wx.isClosed() || wh.isClosed())
-            throw new IllegalStateException(op + ": the Wx/Wh tensors the cache refers to were closed before backward");
+        if (wx.isClosed() || wh.isClosed()) {
+            String which = wx.isClosed() ? "Wx " + Shapes.format(wx.shape()) : "Wh " + Shapes.format(wh.shape());
+            throw new IllegalStateException(op + ": " + which + ", which the cache refers to, was closed before backward;"
+                    + " keep Wx and Wh open until backward is done");
+        }
+    }
+
+    /** Where the expected dimensions come from, for shape-mismatch messages: x gives N (T) D, the state gives H. */
+    private static String origin(String[] xNames, Tensor x, String hName, Tensor h) {
+        return String.join(", ", xNames) + " are read from x "
+                + Shapes.format(x.shape()) + ", H from " + hName + " " + Shapes.format(h.shape());
+    }
+
+    /** For backward arguments: the sizes are those of the forward pass that made the cache. */
+    private static Supplier<String> fromCache(int N, int T, int D, int H, boolean step) {
+        return () -> "the cache comes from a forward pass with N=" + N + (step ? "" : ", T=" + T) + ", D=" + D + ", H=" + H;
     }
 
     /** (N,T,C) → (T,N,C); a plain copy when either axis is 1. */

@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import java.util.Arrays;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /** Shape arithmetic and the argument checks every operation runs before touching any memory. */
 public final class Shapes {
@@ -33,15 +34,30 @@ public final class Shapes {
      * {@code names} label each dimension in the message, e.g. {"N", "H"}.
      */
     public static void check(String op, String arg, Tensor t, Backend backend, String[] names, int... expected) {
+        checkShape(op, arg, t, backend, names, null, expected);
+    }
+
+    /**
+     * As {@link #check(String, String, Tensor, Backend, String[], int...)}; {@code origin} says where the expected
+     * dimensions were read from (e.g. "N, D are read from x (2, 3), H from prevH (2, 5)") and is appended to a shape
+     * mismatch message, so that a wrong x is recognisable even when the mismatch is reported on Wx.
+     */
+    public static void check(String op, String arg, Tensor t, Backend backend, String[] names, Supplier<String> origin,
+                             int... expected) {
+        checkShape(op, arg, t, backend, names, origin, expected);
+    }
+
+    private static void checkShape(String op, String arg, Tensor t, Backend backend, String[] names, Supplier<String> origin,
+                                   int[] expected) {
         if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
         if (t.backend() != backend)
-            throw new IllegalArgumentException(op + ": " + arg + " belongs to backend " + t.backend().name()
-                    + " but this operation runs on " + backend.name() + "; copy it with backend.tensor(t.toArray(), t.shape())");
-        if (t.isClosed()) throw new IllegalStateException(op + ": " + arg + " was used after close()");
+            throw new IllegalArgumentException(op + ": " + arg + " belongs to another backend (" + t.backend()
+                    + ") than the one running this operation (" + backend + "); copy it with backend.tensor(t.toArray(), t.shape())");
+        if (t.isClosed()) throw new IllegalStateException(op + ": " + arg + " " + format(t.shape()) + " was used after close()");
         int[] actual = t.shape();
         if (!Arrays.equals(actual, expected))
             throw new IllegalArgumentException(op + ": " + arg + " must have shape " + describe(names, expected)
-                    + " but has shape " + format(actual));
+                    + " but has shape " + format(actual) + (origin == null ? "" : "; " + origin.get()));
     }
 
     /** Reads dimension {@code axis} of {@code t} after checking its rank; used to learn N, T, D, H from inputs. */

@@ -18,6 +18,15 @@ public final class Numerics {
     public static final double KERNEL_TWIN_TOL = 1e-6;
     /** Finite-difference gradient checks in float64. */
     public static final double GRAD_CHECK_TOL = 1e-6;
+    /**
+     * Finite-difference gradient checks run in float32 on a backend: relative norm error between central
+     * differences (step {@link #FD_FP32_STEP}) and the analytic gradient, over the sampled coordinates.
+     * Float32 rounding of the loss (~1e-7 relative, divided by 2·step) and the O(step²) truncation give at most
+     * 1e-4 on well-scaled inputs; a wrong gradient (missing term, wrong gate, wrong sign) is off by 1e-1 or more.
+     */
+    public static final double FD_FP32_TOL = 1e-3;
+    /** Step of the float32 central differences: large enough that float32 rounding of the loss stays small. */
+    public static final double FD_FP32_STEP = 1e-2;
 
     private Numerics() {}
 

@@ -1,0 +1,83 @@
+package org.rnn4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.rnn4j.internal.Compute;
+import org.rnn4j.internal.Memory;
+
+/**
+ * A {@link Compute} that delegates everything and remembers every buffer it handed out, so tests can see
+ * whether an operation allocated anything ({@link #allocations()}) and whether everything it allocated was
+ * released again ({@link #live()}). The buffers are the delegate's own, so the delegate accepts them unchanged.
+ */
+final class CountingCompute implements Compute {
+    private final Compute delegate;
+    private final List<Memory> handedOut = new ArrayList<>();
+
+    CountingCompute(Compute delegate) { this.delegate = delegate; }
+
+    /** Buffers allocated or uploaded so far. */
+    synchronized int allocations() { return handedOut.size(); }
+
+    /** Buffers handed out and not closed. */
+    synchronized int live() {
+        int n = 0;
+        for (Memory m : handedOut) if (!m.isClosed()) n++;
+        return n;
+    }
+
+    private synchronized Memory track(Memory m) {
+        handedOut.add(m);
+        return m;
+    }
+
+    @Override public String name() { return delegate.name(); }
+    @Override public Memory alloc(long floats) { return track(delegate.alloc(floats)); }
+    @Override public Memory upload(float[] host) { return track(delegate.upload(host)); }
+    @Override public void download(Memory src, long srcOff, float[] dst, int dstOff, int len) { delegate.download(src, srcOff, dst, dstOff, len); }
+    @Override public void fill(Memory m, long off, long len, float value) { delegate.fill(m, off, len, value); }
+    @Override public void copy(Memory src, long srcOff, Memory dst, long dstOff, long len) { delegate.copy(src, srcOff, dst, dstOff, len); }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
+        delegate.gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    @Override
+    public void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2) {
+        delegate.swapAxes01(src, srcOff, dst, dstOff, d0, d1, d2);
+    }
+
+    @Override
+    public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
+        delegate.columnSum(a, offA, rows, cols, out, offOut);
+    }
+
+    @Override
+    public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
+        delegate.rnnForwardPointwise(n, h, pre, preOff, b, hOut, hOutOff);
+    }
+
+    @Override
+    public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory da, long daOff) {
+        delegate.rnnBackwardPointwise(n, h, hT, hOff, dh, dhOff, dhRec, dhRecOff, da, daOff);
+    }
+
+    @Override
+    public void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b, Memory cPrev, long cPrevOff,
+                                     Memory c, long cOff, Memory hOut, long hOff) {
+        delegate.lstmForwardPointwise(n, h, gates, gOff, b, cPrev, cPrevOff, c, cOff, hOut, hOff);
+    }
+
+    @Override
+    public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff, Memory c, long cOff,
+                                      Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dc, long dcOff, Memory da, long daOff) {
+        delegate.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff, dc, dcOff, da, daOff);
+    }
+
+    @Override public <R> R exclusive(Supplier<R> body) { return delegate.exclusive(body); }
+    @Override public void shutdown() { delegate.shutdown(); }
+}
