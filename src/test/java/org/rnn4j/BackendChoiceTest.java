@@ -20,7 +20,8 @@ class BackendChoiceTest {
 
     @BeforeAll
     static void probe() {
-        try (Backend b = Backend.cuda()) {
+        try {
+            Backend.cuda().close();
             cudaFailure = null;
         } catch (CudaUnavailableException e) {
             cudaFailure = e.getMessage();
