@@ -178,7 +178,12 @@ public final class CudaCompute implements Compute {
 
     /** Live allocations of this backend (for tests and leak checks). */
     public int liveBuffers() {
-        return exclusive(live::size);
+        lock.lock();
+        try {
+            return live.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -68,8 +68,8 @@ final class JCudaDeviceApi implements DeviceApi {
             throw unavailable("no CUDA device: cuDeviceGetCount found " + count[0] + " (" + CUresult.stringFor(rc) + "). Fix: "
                     + "check nvidia-smi lists a GPU and that CUDA_VISIBLE_DEVICES does not hide it");
         int[] driver = {0};
-        cuDriverGetVersion(driver);
-        String driverVersion = driver[0] / 1000 + "." + driver[0] % 1000 / 10;
+        String driverVersion = cuDriverGetVersion(driver) == CUresult.CUDA_SUCCESS
+                ? "CUDA " + driver[0] / 1000 + "." + driver[0] % 1000 / 10 : "of unknown version";
         CudaProbe.requireCublasNatives();
 
         CUdevice device = new CUdevice();
@@ -110,6 +110,7 @@ final class JCudaDeviceApi implements DeviceApi {
             return new JCudaDeviceApi(device, context, module, functions, handle,
                     deviceName + " (device 0 of " + count[0] + "), driver " + driverVersion);
         } catch (RuntimeException e) {
+            // Best-effort cleanup: the failure being reported is the one that matters.
             if (handle != null) JCublas2.cublasDestroy(handle);
             if (module != null) cuModuleUnload(module);
             cuDevicePrimaryCtxRelease(device);
@@ -237,10 +238,11 @@ final class JCudaDeviceApi implements DeviceApi {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        cuCtxSetCurrent(context);
+        int current = cuCtxSetCurrent(context); // release everything even if this fails, then report
         int blas = JCublas2.cublasDestroy(cublas);
         int mod = cuModuleUnload(module);
         int ctx = cuDevicePrimaryCtxRelease(device);
+        check("cuCtxSetCurrent", current);
         checkBlas("cublasDestroy", blas);
         check("cuModuleUnload", mod);
         check("cuDevicePrimaryCtxRelease", ctx);

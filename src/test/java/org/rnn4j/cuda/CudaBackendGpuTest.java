@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +37,7 @@ import org.rnn4j.internal.Memory;
 class CudaBackendGpuTest {
     static final Backend CPU = Backend.cpu();
     static Backend cuda;
+    static String unavailable;
 
     @BeforeAll
     static void open() {
@@ -45,11 +47,18 @@ class CudaBackendGpuTest {
         } catch (CudaUnavailableException e) {
             if (Boolean.getBoolean("rnn4j.requireGpu"))
                 fail("-Drnn4j.requireGpu=true but the CUDA backend cannot run: " + e.getMessage(), e);
-            Assumptions.abort("CUDA unavailable, GPU tests skipped: " + e.getMessage());
+            unavailable = e.getMessage();
+            return;
         } finally {
             System.clearProperty(CudaCompute.POISON_PROPERTY);
         }
         System.err.println("GPU tests on " + ((CudaCompute) cuda.compute()).describe());
+    }
+
+    /** Per test, so that each shows as skipped with the reason in the reports. */
+    @BeforeEach
+    void requireCuda() {
+        Assumptions.assumeTrue(cuda != null, () -> "CUDA unavailable, GPU test skipped: " + unavailable);
     }
 
     @AfterAll

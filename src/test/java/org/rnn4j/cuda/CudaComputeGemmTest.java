@@ -51,16 +51,18 @@ class CudaComputeGemmTest {
         assertEquals(0, device.liveAllocations());
     }
 
-    @ParameterizedTest(name = "stride {0}")
-    @CsvSource({"2", "0"})
-    void aMatrixThatDoesNotFitItsBufferIsRefusedBeforeCuda(int lda) {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"'row stride narrower than a row', 2, 9", "'buffer smaller than the matrix', 3, 6"})
+    void aMatrixThatDoesNotFitItsBufferIsRefusedBeforeCuda(String why, int lda, int aFloats) {
         EmulatedDeviceApi device = new EmulatedDeviceApi(new JavaTwinExecutor());
         CudaCompute cuda = new CudaCompute(device);
         try {
-            Memory a = cuda.alloc(6), b = cuda.alloc(9), c = cuda.alloc(9);
-            // A (3,3) row-major needs 9 floats at stride 3; the buffer holds 6, or the stride is narrower than a row.
-            assertThrows(RuntimeException.class, () -> cuda.gemm(false, false, 3, 3, 3, 1, a, 0, lda == 0 ? 3 : lda, b, 0, 3, 0, c, 0, 3));
+            Memory a = cuda.alloc(aFloats), b = cuda.alloc(9), c = cuda.alloc(9);
+            // A (3,3) row-major at stride lda: needs lda >= 3 and 2*lda + 3 floats.
+            assertThrows(RuntimeException.class, () -> cuda.gemm(false, false, 3, 3, 3, 1, a, 0, lda, b, 0, 3, 0, c, 0, 3));
             assertEquals(0, device.gemms().size(), "nothing reached cuBLAS");
+            cuda.gemm(false, false, 3, 3, 3, 1, b, 0, 3, b, 0, 3, 0, c, 0, 3); // the same call on a fitting A goes through
+            assertEquals(1, device.gemms().size());
         } finally {
             cuda.shutdown();
         }
