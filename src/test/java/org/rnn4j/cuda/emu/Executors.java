@@ -1,5 +1,6 @@
 package org.rnn4j.cuda.emu;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
@@ -25,11 +26,11 @@ public final class Executors {
         } else {
             try {
                 host = hostCompiled();
-                why = host != null ? "kernels/*.cu compiled as host C++" : "HostCompiledExecutor reports no C++ compiler";
+                why = host != null ? "kernels/*.cu compiled as host C++" : "HostCompiledExecutor unavailable: " + unavailableReason();
             } catch (ClassNotFoundException e) {
                 why = HOST_COMPILED + " is not in this build";
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                why = "HostCompiledExecutor failed to start: " + e;
+            } catch (ReflectiveOperationException e) {
+                why = "HostCompiledExecutor could not be created: " + e;
             }
             if (host == null && forced.equals("host"))
                 throw new IllegalStateException("-Drnn4j.emu.executor=host but " + why);
@@ -39,13 +40,34 @@ public final class Executors {
         return best;
     }
 
-    /** The host-compiled executor if its class exists and says it is available, else null. */
+    private static String unavailableReason() {
+        try {
+            return String.valueOf(Class.forName(HOST_COMPILED).getMethod("unavailableReason").invoke(null));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "no reason given";
+        }
+    }
+
+    /**
+     * The host-compiled executor if its class exists and says it is available, else null. It is obtained from a
+     * static {@code get()} (or a no-argument constructor); an exception from there is a kernel that does not
+     * compile, which must fail the tests, not quietly fall back to the twins, so it is thrown on.
+     */
     private static KernelExecutor hostCompiled() throws ReflectiveOperationException {
         Class<?> c = Class.forName(HOST_COMPILED);
         Method available = c.getMethod("isAvailable");
         boolean isStatic = Modifier.isStatic(available.getModifiers());
         if (isStatic && !(Boolean) available.invoke(null)) return null;
-        Object executor = c.getDeclaredConstructor().newInstance();
+        Object executor;
+        try {
+            Method get = null;
+            try { get = c.getMethod("get"); } catch (NoSuchMethodException e) { /* use the constructor */ }
+            executor = get != null && Modifier.isStatic(get.getModifiers()) ? get.invoke(null) : c.getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
         if (!isStatic && !(Boolean) available.invoke(executor)) return null;
         return (KernelExecutor) executor;
     }
