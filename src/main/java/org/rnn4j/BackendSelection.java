@@ -28,7 +28,7 @@ final class BackendSelection {
         } else {
             switch (forced.trim().toLowerCase(Locale.ROOT)) {
                 case "cpu" -> chosen = Backend.of(new org.rnn4j.cpu.CpuCompute(), "cpu forced by " + source);
-                case "cuda" -> chosen = Backend.of(CudaCompute.open(), "cuda forced by " + source);
+                case "cuda" -> chosen = Backend.of(forcedCuda(source + "=" + forced), "cuda forced by " + source);
                 default -> throw new IllegalArgumentException(source + "=" + forced
                         + " is not a backend; use cpu, cuda or auto");
             }
@@ -37,9 +37,20 @@ final class BackendSelection {
         return chosen;
     }
 
+    /** Forced CUDA that cannot run is an error, never a silent fallback; the message says who forced it. */
+    private static org.rnn4j.internal.Compute forcedCuda(String setting) {
+        try {
+            return CudaCompute.open();
+        } catch (CudaUnavailableException e) {
+            throw new CudaUnavailableException(setting + " asks for the CUDA backend, but it cannot run here: "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static Backend autoDetect() {
         try {
-            return Backend.of(CudaCompute.open(), "auto: CUDA device usable");
+            CudaCompute cuda = (CudaCompute) CudaCompute.open();
+            return Backend.of(cuda, "auto: CUDA device usable (" + cuda.describe() + ")");
         } catch (CudaUnavailableException e) {
             return Backend.of(new org.rnn4j.cpu.CpuCompute(), "auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
         } catch (LinkageError e) {

@@ -1,13 +1,345 @@
 package org.rnn4j.cuda;
 
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.rnn4j.CudaUnavailableException;
 import org.rnn4j.internal.Compute;
+import org.rnn4j.internal.Memory;
 
-/** Placeholder until the CUDA backend (issue 3) lands: reports CUDA as unavailable. */
-public final class CudaCompute {
-    private CudaCompute() {}
+/**
+ * The CUDA backend's primitives over a {@link DeviceApi}: every matrix product is one cuBLAS SGEMM, every
+ * pointwise step one launch of our own kernel ({@link Kernel}); buffers stay on the device.
+ *
+ * <p>Threads: a CUDA context is current per thread and a cuBLAS handle must not be used by two threads at
+ * once, so every entry (a whole operation through {@link #exclusive}, and also a lone {@code close()} or the
+ * Cleaner freeing a forgotten buffer) takes one lock and makes the context current on the calling thread.
+ *
+ * <p>Memory: {@link #shutdown()} frees every buffer still allocated; a buffer that is garbage-collected
+ * without {@code close()} is freed by a {@link Cleaner} with a one-line warning.
+ */
+public final class CudaCompute implements Compute {
+    /** Set to true to fill every new allocation with NaN (tests: proves each output element was written). */
+    public static final String POISON_PROPERTY = "rnn4j.cuda.poison";
+    /** Threads per block of every pointwise launch; kernels use grid-stride loops so any grid is correct. */
+    static final int BLOCK = 256;
+    /** Enough blocks to fill any current GPU several times over; beyond that the grid-stride loop takes over. */
+    static final int MAX_GRID = 4096;
 
+    private static final Logger LOG = Logger.getLogger("org.rnn4j");
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
+
+    private final DeviceApi api;
+    private final boolean poison;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** address → bytes of every live allocation, so shutdown() can free what callers forgot. */
+    private final Map<Long, Long> live = new HashMap<>();
+    private boolean closed;
+
+    /** A backend over {@code api}, which it owns from now on (closed by {@link #shutdown()}). */
+    public CudaCompute(DeviceApi api) {
+        this.api = api;
+        this.poison = Boolean.getBoolean(POISON_PROPERTY);
+    }
+
+    /**
+     * The CUDA backend on device 0 through JCuda; throws {@link CudaUnavailableException} naming the cause
+     * (no driver, no device, no CUDA 12 cuBLAS, PTX refused) and its fix. Never crashes the JVM where CUDA is absent.
+     */
     public static Compute open() {
-        throw new CudaUnavailableException("the CUDA backend is not built yet in this version of rnn4j");
+        try {
+            return new CudaCompute(JCudaDeviceApi.open());
+        } catch (LinkageError e) {
+            // JCuda's classes or natives missing or broken: report, never let it escape as an Error.
+            throw new CudaUnavailableException(CudaProbe.describeLinkageError(e), e);
+        }
+    }
+
+    @Override
+    public String name() { return api.backendName(); }
+
+    /** Device name, ordinal, driver version. */
+    public String describe() { return api.describe(); }
+
+    @Override
+    public <R> R exclusive(Supplier<R> body) {
+        lock.lock();
+        try {
+            enter();
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Inside the lock: refuse work after shutdown and make the context current on this thread. */
+    private void enter() {
+        if (closed) throw new IllegalStateException("the CUDA backend was closed");
+        api.makeCurrent();
+    }
+
+    private void locked(Runnable r) {
+        exclusive(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Memory alloc(long floats) {
+        if (floats < 0) throw new IllegalArgumentException("alloc: floats must be >= 0 but was " + floats);
+        return exclusive(() -> {
+            long address = 0;
+            if (floats > 0) {
+                address = api.malloc(floats * Float.BYTES);
+                live.put(address, floats * Float.BYTES);
+                if (poison) {
+                    try {
+                        api.memsetD32(address, NAN_BITS, floats);
+                    } catch (RuntimeException e) {
+                        free(address, false);
+                        throw e;
+                    }
+                }
+            }
+            return new CudaMemory(this, floats, address);
+        });
+    }
+
+    @Override
+    public Memory upload(float[] host) {
+        Memory m = alloc(host.length);
+        try {
+            if (host.length > 0) locked(() -> api.copyToDevice(host, 0, ptr(m, 0, host.length), host.length));
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void download(Memory src, long srcOff, float[] dst, int dstOff, int len) {
+        if (dstOff < 0 || len < 0 || dstOff + len > dst.length)
+            throw new IllegalArgumentException("download: " + len + " floats at " + dstOff + " do not fit a host array of " + dst.length);
+        locked(() -> {
+            long p = ptr(src, srcOff, len);
+            api.synchronize(); // surfaces an asynchronous kernel error here, named, rather than as a copy failure
+            if (len > 0) api.copyToHost(p, dst, dstOff, len);
+        });
+    }
+
+    @Override
+    public void fill(Memory m, long off, long len, float value) {
+        locked(() -> {
+            long p = ptr(m, off, len);
+            if (len > 0) api.memsetD32(p, Float.floatToRawIntBits(value), len);
+        });
+    }
+
+    @Override
+    public void copy(Memory src, long srcOff, Memory dst, long dstOff, long len) {
+        locked(() -> {
+            long s = ptr(src, srcOff, len), d = ptr(dst, dstOff, len);
+            if (len > 0) api.copyDeviceToDevice(s, d, len * Float.BYTES);
+        });
+    }
+
+    /** Frees one allocation (close() or the Cleaner); a no-op after shutdown, which freed everything. */
+    private void free(long address, boolean forgotten) {
+        lock.lock();
+        try {
+            if (closed || address == 0) return;
+            Long bytes = live.remove(address);
+            if (bytes == null) return;
+            if (forgotten)
+                LOG.warning("rnn4j: a CUDA buffer of " + bytes + " bytes was garbage-collected without close(); "
+                        + "freed it now. Close tensors, outputs, gradients and caches (try-with-resources).");
+            api.makeCurrent();
+            api.free(address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {free, total} bytes of device memory (cuMemGetInfo), for leak checks and diagnostics. */
+    public long[] memoryInfo() {
+        return exclusive(api::memoryInfo);
+    }
+
+    /** Live allocations of this backend (for tests and leak checks). */
+    public int liveBuffers() {
+        lock.lock();
+        try {
+            return live.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            if (closed) return;
+            List<RuntimeException> failures = new ArrayList<>();
+            try {
+                api.makeCurrent();
+                for (long address : live.keySet()) {
+                    try { api.free(address); } catch (RuntimeException e) { failures.add(e); }
+                }
+            } finally {
+                live.clear();
+                closed = true;
+                api.close();
+            }
+            if (!failures.isEmpty()) throw failures.get(0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    /**
+     * Row-major gemm through column-major cuBLAS: a row-major (r,c) matrix with row stride ld is, read
+     * column-major, its transpose (c,r) with leading dimension ld. So C = op(A)·op(B) becomes
+     * Cᵀ = op(B)ᵀ·op(A)ᵀ: B first, m and n swapped, the transpose flags and leading dimensions kept.
+     */
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("gemm: m, n, k must be >= 0 but were " + m + ", " + n + ", " + k);
+        locked(() -> {
+            long pc = matrix("C", c, offC, m, n, ldc);
+            long pa = matrix("A", a, offA, transA ? k : m, transA ? m : k, lda);
+            long pb = matrix("B", b, offB, transB ? n : k, transB ? k : n, ldb);
+            if (m == 0 || n == 0) return;
+            api.sgemm(transB ? 'T' : 'N', transA ? 'T' : 'N', n, m, k, alpha, pb, ldb, pa, lda, beta, pc, ldc);
+        });
+    }
+
+    /** The address of a row-major (rows, cols) matrix with row stride ld, after checking it lies in the buffer. */
+    private long matrix(String what, Memory m, long off, int rows, int cols, int ld) {
+        if (rows == 0 || cols == 0) return ptr(m, off, 0);
+        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " has " + cols + " columns but row stride " + ld);
+        return ptr(m, off, (long) (rows - 1) * ld + cols);
+    }
+
+    // ---------------------------------------------------------------- kernels
+
+    @Override
+    public void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2) {
+        long len = (long) d0 * d1 * d2;
+        locked(() -> launch(Kernel.SWAP_AXES01, len, d0, d1, d2, ptr(src, srcOff, len), ptr(dst, dstOff, len)));
+    }
+
+    @Override
+    public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
+        locked(() -> launch(Kernel.COLUMN_SUM, cols, rows, cols, ptr(a, offA, (long) rows * cols), ptr(out, offOut, cols)));
+    }
+
+    @Override
+    public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.RNN_FORWARD_POINTWISE, nh, n, h, ptr(pre, preOff, nh), ptr(b, 0, h), ptr(hOut, hOutOff, nh)));
+    }
+
+    @Override
+    public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff,
+                                     Memory dhRec, long dhRecOff, Memory da, long daOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.RNN_BACKWARD_POINTWISE, nh, n, h, ptr(hT, hOff, nh), ptr(dh, dhOff, nh),
+                ptr(dhRec, dhRecOff, nh), ptr(da, daOff, nh)));
+    }
+
+    @Override
+    public void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b, Memory cPrev, long cPrevOff,
+                                     Memory c, long cOff, Memory hOut, long hOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.LSTM_FORWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 4 * nh), ptr(b, 0, 4L * h),
+                ptr(cPrev, cPrevOff, nh), ptr(c, cOff, nh), ptr(hOut, hOff, nh)));
+    }
+
+    @Override
+    public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
+                                      Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                      Memory dc, long dcOff, Memory da, long daOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.LSTM_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 4 * nh), ptr(cPrev, cPrevOff, nh),
+                ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh), ptr(da, daOff, 4 * nh)));
+    }
+
+    /** One 1-D launch sized for {@code work} threads; ints are boxed as Integer, addresses as Long. */
+    private void launch(Kernel kernel, long work, Object... args) {
+        if (work > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(kernel.entry + ": " + work + " elements exceed the kernels' int indexing");
+        if (work == 0) return;
+        int grid = (int) Math.min(MAX_GRID, (work + BLOCK - 1) / BLOCK);
+        api.launch(kernel, grid, BLOCK, args);
+    }
+
+    /** Device address of float {@code off} of {@code m}, after checking [off, off+len) lies inside it. */
+    private long ptr(Memory m, long off, long len) {
+        if (!(m instanceof CudaMemory cm) || m.owner() != this)
+            throw new IllegalArgumentException("buffer belongs to another backend: " + m.owner().name());
+        m.ensureOpen("CUDA buffer");
+        if (off < 0 || len < 0 || off + len > m.floats())
+            throw new IndexOutOfBoundsException("floats [" + off + ", " + (off + len) + ") outside a buffer of " + m.floats());
+        return cm.address + off * Float.BYTES;
+    }
+
+    /** Device memory: the address and a Cleaner registration whose action does not reach this object. */
+    private static final class CudaMemory extends Memory {
+        final long address;
+        private final Freer freer;
+        private final Cleaner.Cleanable cleanable;
+
+        CudaMemory(CudaCompute owner, long floats, long address) {
+            super(owner, floats);
+            this.address = address;
+            this.freer = new Freer(owner, address);
+            this.cleanable = CLEANER.register(this, freer);
+        }
+
+        @Override
+        protected void release() {
+            freer.explicit = true;
+            cleanable.clean(); // runs Freer once, now, and unregisters it
+        }
+    }
+
+    /** The Cleaner's action: holds the backend and the address, never the Memory (else it could never be collected). */
+    private static final class Freer implements Runnable {
+        private final CudaCompute owner;
+        private final long address;
+        volatile boolean explicit;
+
+        Freer(CudaCompute owner, long address) {
+            this.owner = owner;
+            this.address = address;
+        }
+
+        @Override
+        public void run() {
+            if (explicit) {
+                owner.free(address, false);
+                return;
+            }
+            try {
+                owner.free(address, true);
+            } catch (RuntimeException e) { // on the Cleaner thread nobody would see it thrown
+                LOG.log(Level.WARNING, "rnn4j: freeing a forgotten CUDA buffer failed", e);
+            }
+        }
     }
 }

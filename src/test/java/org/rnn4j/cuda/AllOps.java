@@ -1,0 +1,104 @@
+package org.rnn4j.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.rnn4j.Numerics.uniform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.rnn4j.Backend;
+import org.rnn4j.LstmGradients;
+import org.rnn4j.LstmOutput;
+import org.rnn4j.LstmStepGradients;
+import org.rnn4j.LstmStepOutput;
+import org.rnn4j.Numerics;
+import org.rnn4j.RnnGradients;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.RnnStepGradients;
+import org.rnn4j.RnnStepOutput;
+import org.rnn4j.Tensor;
+
+/**
+ * All eight operations of the public API on one backend, on one set of fresh random inputs, every output
+ * downloaded by name; shared by the emulated-device and the GPU tests, which compare backends with it.
+ */
+final class AllOps {
+    private AllOps() {}
+
+    record Shape(int N, int T, int D, int H) {
+        @Override
+        public String toString() { return "N=" + N + " T=" + T + " D=" + D + " H=" + H; }
+    }
+
+    /** Random inputs of every operation: sequences (N,T,·), steps (N,·), RNN and LSTM parameters. */
+    record Inputs(Shape s, float[] x, float[] h0, float[] c0, float[] rWx, float[] rWh, float[] rB,
+                  float[] lWx, float[] lWh, float[] lB, float[] dh, float[] dcT,
+                  float[] xStep, float[] dNextH, float[] dNextC) {
+        static Inputs random(SplittableRandom r, Shape s) {
+            int N = s.N, T = s.T, D = s.D, H = s.H, G = 4 * H;
+            return new Inputs(s, uniform(r, N * T * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1),
+                    uniform(r, D * H, 0.5), uniform(r, H * H, 0.5), uniform(r, H, 0.5),
+                    uniform(r, D * G, 0.5), uniform(r, H * G, 0.5), uniform(r, G, 0.5),
+                    uniform(r, N * T * H, 1), uniform(r, N * H, 1),
+                    uniform(r, N * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1));
+        }
+    }
+
+    /** Runs every operation on {@code b}; returns each output by name. Closes every tensor it made. */
+    static Map<String, float[]> run(Backend b, Inputs in) {
+        int N = in.s.N, T = in.s.T, D = in.s.D, H = in.s.H, G = 4 * H;
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (Tensor x = b.tensor(in.x, N, T, D); Tensor h0 = b.tensor(in.h0, N, H); Tensor c0 = b.tensor(in.c0, N, H);
+             Tensor rWx = b.tensor(in.rWx, D, H); Tensor rWh = b.tensor(in.rWh, H, H); Tensor rB = b.tensor(in.rB, H);
+             Tensor lWx = b.tensor(in.lWx, D, G); Tensor lWh = b.tensor(in.lWh, H, G); Tensor lB = b.tensor(in.lB, G);
+             Tensor dh = b.tensor(in.dh, N, T, H); Tensor dcT = b.tensor(in.dcT, N, H);
+             Tensor xs = b.tensor(in.xStep, N, D); Tensor dNextH = b.tensor(in.dNextH, N, H);
+             Tensor dNextC = b.tensor(in.dNextC, N, H)) {
+            try (RnnStepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); RnnStepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
+                put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
+                        f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
+            }
+            try (RnnOutput f = b.rnnForward(x, h0, rWx, rWh, rB); RnnGradients g = b.rnnBackward(dh, f.cache())) {
+                put(out, "rnn", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, f.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
+            }
+            try (LstmStepOutput f = b.lstmStepForward(xs, h0, c0, lWx, lWh, lB);
+                 LstmStepGradients g = b.lstmStepBackward(dNextH, dNextC, f.cache())) {
+                put(out, "lstmStep", new String[]{"nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"},
+                        f.nextH(), f.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
+            }
+            try (LstmOutput f = b.lstmForward(x, h0, c0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, dcT, f.cache())) {
+                put(out, "lstm", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
+                        f.h(), f.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
+            }
+            // c0 and dcT omitted: the backend fills zeros on the device itself.
+            try (LstmOutput f = b.lstmForward(x, h0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, f.cache())) {
+                put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
+            }
+        }
+        return out;
+    }
+
+    private static void put(Map<String, float[]> out, String op, String[] names, Tensor... ts) {
+        for (int i = 0; i < names.length; i++) out.put(op + "." + names[i], ts[i].toArray());
+    }
+
+    /** Every output of {@code got} within FP32_TOL of {@code want} by relative norm error; NaN anywhere fails. */
+    static void assertClose(Map<String, float[]> want, Map<String, float[]> got, String label) {
+        assertEquals(want.keySet(), got.keySet(), label + ": outputs");
+        for (String k : want.keySet())
+            Numerics.assertClose(label + " " + k, got.get(k), Numerics.toDouble(want.get(k)), Numerics.FP32_TOL);
+    }
+
+    /** Two runs on the same inputs must agree bit for bit (no atomics, fixed summation order). */
+    static void assertBitIdentical(Map<String, float[]> a, Map<String, float[]> b, String label) {
+        assertEquals(a.keySet(), b.keySet(), label + ": outputs");
+        for (String k : a.keySet()) {
+            float[] x = a.get(k), y = b.get(k);
+            assertEquals(x.length, y.length, label + " " + k + ": length");
+            for (int i = 0; i < x.length; i++)
+                if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i]))
+                    fail(label + " " + k + "[" + i + "] differs between two identical runs: " + x[i] + " vs " + y[i]);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package org.rnn4j.cuda.emu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.rnn4j.cuda.CudaException;
+import org.rnn4j.cuda.CudaOutOfMemoryException;
+import org.rnn4j.cuda.DeviceApi;
+import org.rnn4j.cuda.Kernel;
+
+/**
+ * A CUDA device in Java, strict where a real GPU is silent, so CI (no GPU) can check CudaCompute's own code:
+ * <ul>
+ *   <li>memory: fake 256-byte-aligned addresses that are never reused, each mapped to a float array filled with
+ *       NaN on malloc (an output element never written shows up); every range an operation touches must lie
+ *       inside one live allocation (a wrong offset, stride or use after free fails loudly);</li>
+ *   <li>{@link #sgemm}: cuBLAS's column-major contract computed in Java, with cuBLAS's argument validation
+ *       (CUBLAS_STATUS_INVALID_VALUE) and a check that C overlaps neither A nor B;</li>
+ *   <li>{@link #launch}: arguments checked against {@link Kernel#params} (count and types) and the extent of
+ *       every pointer against its allocation, then run by a {@link KernelExecutor};</li>
+ *   <li>context: like CUDA, "current" is per thread; every call must come from a thread on which this device was
+ *       made current since another device took over, and two threads inside the device at once is an error;</li>
+ *   <li>an optional byte limit to provoke out-of-memory; counts of live allocations and bytes.</li>
+ * </ul>
+ * Every contract violation throws a {@link CudaException} with status {@code EMULATOR_*} and is also recorded
+ * in {@link #violations()}, so a test notices one even if some code swallowed the exception.
+ */
+public final class EmulatedDeviceApi implements DeviceApi {
+    private static final long BASE = 0x7f00_0000_0000L, ALIGN = 256;
+    private static final ThreadLocal<EmulatedDeviceApi> CURRENT = new ThreadLocal<>();
+
+    private final KernelExecutor executor;
+    private final TreeMap<Long, float[]> allocations = new TreeMap<>();
+    private final AtomicReference<Thread> inside = new AtomicReference<>();
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    private final List<Gemm> gemms = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Kernel, Integer> launches = Collections.synchronizedMap(new EnumMap<>(Kernel.class));
+    private volatile long limitBytes = Long.MAX_VALUE;
+    private long next = BASE, liveBytes, peakBytes;
+    private volatile boolean closed;
+
+    /** One SGEMM as cuBLAS received it (column-major parameters). */
+    public record Gemm(char transa, char transb, int m, int n, int k, int lda, int ldb, int ldc, float beta) {}
+
+    public EmulatedDeviceApi(KernelExecutor executor) { this.executor = executor; }
+
+    /** Malloc fails with out-of-memory once live bytes would exceed {@code bytes}. */
+    public void setLimitBytes(long bytes) { limitBytes = bytes; }
+
+    public synchronized int liveAllocations() { return allocations.size(); }
+
+    public synchronized long liveBytes() { return liveBytes; }
+
+    /** Highest live bytes since the last {@link #resetPeak()}. */
+    public synchronized long peakBytes() { return peakBytes; }
+
+    public synchronized void resetPeak() { peakBytes = liveBytes; }
+
+    public List<String> violations() { return List.copyOf(violations); }
+
+    public List<Gemm> gemms() { return List.copyOf(gemms); }
+
+    /** Launches so far per kernel. */
+    public Map<Kernel, Integer> launches() { return Map.copyOf(launches); }
+
+    public boolean isClosed() { return closed; }
+
+    @Override
+    public String backendName() { return "cuda-emulated"; }
+
+    @Override
+    public String describe() { return "emulated CUDA device (kernels by " + executor.getClass().getSimpleName() + ")"; }
+
+    @Override
+    public void makeCurrent() {
+        if (closed) throw violation("makeCurrent", "the device was closed");
+        CURRENT.set(this);
+    }
+
+    @Override
+    public long malloc(long bytes) {
+        enter("cuMemAlloc");
+        try {
+            if (bytes <= 0 || bytes % Float.BYTES != 0) throw violation("cuMemAlloc", "bytes must be a positive multiple of 4: " + bytes);
+            synchronized (this) {
+                if (liveBytes + bytes > limitBytes)
+                    throw new CudaOutOfMemoryException("cuMemAlloc", bytes, limitBytes - liveBytes, limitBytes);
+                float[] a = new float[Math.toIntExact(bytes / Float.BYTES)];
+                Arrays.fill(a, Float.NaN);
+                long address = next;
+                next += (bytes + ALIGN - 1) / ALIGN * ALIGN + ALIGN; // a gap: running off the end never lands in a neighbour
+                allocations.put(address, a);
+                liveBytes += bytes;
+                peakBytes = Math.max(peakBytes, liveBytes);
+                return address;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        enter("cuMemFree");
+        try {
+            synchronized (this) {
+                float[] a = allocations.remove(address);
+                if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is not the start of a live allocation");
+                liveBytes -= (long) a.length * Float.BYTES;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void copyToDevice(float[] src, int srcOff, long dst, int floats) {
+        enter("cuMemcpyHtoD");
+        try {
+            DevicePtr d = resolve("cuMemcpyHtoD", "dst", dst, floats);
+            System.arraycopy(src, srcOff, d.array(), d.offset(), floats);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void copyToHost(long src, float[] dst, int dstOff, int floats) {
+        enter("cuMemcpyDtoH");
+        try {
+            DevicePtr s = resolve("cuMemcpyDtoH", "src", src, floats);
+            System.arraycopy(s.array(), s.offset(), dst, dstOff, floats);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void copyDeviceToDevice(long src, long dst, long bytes) {
+        enter("cuMemcpyDtoD");
+        try {
+            if (bytes % Float.BYTES != 0) throw violation("cuMemcpyDtoD", "byte count " + bytes + " is not whole floats");
+            int n = Math.toIntExact(bytes / Float.BYTES);
+            DevicePtr s = resolve("cuMemcpyDtoD", "src", src, n), d = resolve("cuMemcpyDtoD", "dst", dst, n);
+            if (s.array() == d.array() && s.offset() < d.offset() + n && d.offset() < s.offset() + n)
+                throw violation("cuMemcpyDtoD", "source and destination overlap");
+            System.arraycopy(s.array(), s.offset(), d.array(), d.offset(), n);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void memsetD32(long dst, int value, long words) {
+        enter("cuMemsetD32");
+        try {
+            DevicePtr d = resolve("cuMemsetD32", "dst", dst, words);
+            Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value));
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void sgemm(char transa, char transb, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
+                      float beta, long c, int ldc) {
+        enter("cublasSgemm");
+        try {
+            gemms.add(new Gemm(transa, transb, m, n, k, lda, ldb, ldc, beta));
+            ColumnMajorSgemm.validate(transa, transb, m, n, k, lda, ldb, ldc, detail -> violation("cublasSgemm", detail));
+            if (m == 0 || n == 0) return; // cuBLAS returns at once: no pointer is touched
+            boolean nA = transa == 'N', nB = transb == 'N';
+            DevicePtr pc = resolve("cublasSgemm", "C", c, ColumnMajorSgemm.extent(m, n, ldc));
+            DevicePtr pa = null, pb = null;
+            if (k > 0) {
+                pa = resolve("cublasSgemm", "A", a, ColumnMajorSgemm.extent(nA ? m : k, nA ? k : m, lda));
+                pb = resolve("cublasSgemm", "B", b, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb));
+                if (overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pa, ColumnMajorSgemm.extent(nA ? m : k, nA ? k : m, lda))
+                        || overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pb, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb)))
+                    throw violation("cublasSgemm", "C overlaps A or B (cuBLAS does not allow it)");
+            }
+            ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        } finally {
+            exit();
+        }
+    }
+
+    private static boolean overlaps(DevicePtr x, long xLen, DevicePtr y, long yLen) {
+        return x.array() == y.array() && x.offset() < y.offset() + yLen && y.offset() < x.offset() + xLen;
+    }
+
+    @Override
+    public void launch(Kernel kernel, int gridX, int blockX, Object... args) {
+        String call = "cuLaunchKernel(" + kernel.entry + ")";
+        enter(call);
+        try {
+            if (gridX < 1 || blockX < 1 || blockX > 1024)
+                throw violation(call, "grid " + gridX + " x block " + blockX + " is not a valid 1-D launch");
+            if (args.length != kernel.params.size())
+                throw violation(call, "takes " + kernel.params.size() + " parameters " + kernel.params + " but got " + args.length);
+            for (int i = 0; i < args.length; i++) {
+                Class<?> want = switch (kernel.params.get(i)) {
+                    case INT -> Integer.class;
+                    case FLOAT -> Float.class;
+                    case PTR -> Long.class;
+                };
+                if (args[i] == null || args[i].getClass() != want)
+                    throw violation(call, "parameter " + i + " must be " + want.getSimpleName() + " for "
+                            + kernel.params.get(i) + " but was " + (args[i] == null ? "null" : args[i].getClass().getSimpleName()));
+            }
+            long[] extents = KernelExtents.of(kernel, args);
+            Object[] resolved = args.clone();
+            for (int i = 0, p = 0; i < args.length; i++)
+                if (kernel.params.get(i) == Kernel.Param.PTR)
+                    resolved[i] = resolve(call, "pointer parameter " + i, (Long) args[i], extents[p++]);
+            launches.merge(kernel, 1, Integer::sum);
+            executor.launch(kernel, gridX, blockX, resolved);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        enter("cuCtxSynchronize");
+        exit();
+    }
+
+    @Override
+    public synchronized long[] memoryInfo() {
+        long total = limitBytes == Long.MAX_VALUE ? 1L << 40 : limitBytes;
+        return new long[]{total - liveBytes, total};
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (CURRENT.get() == this) CURRENT.remove();
+    }
+
+    // ---------------------------------------------------------------- contract checks
+
+    private void enter(String call) {
+        if (closed) throw violation(call, "the device was closed");
+        if (CURRENT.get() != this)
+            throw violation(call, "called on thread " + Thread.currentThread().getName()
+                    + " without making this device's context current first");
+        if (!inside.compareAndSet(null, Thread.currentThread()))
+            throw violation(call, "thread " + Thread.currentThread().getName() + " entered the device while "
+                    + inside.get().getName() + " was inside: calls are not serialised");
+    }
+
+    private void exit() { inside.set(null); }
+
+    /** The allocation holding [address, address + floats*4), as (array, float offset), or a violation. */
+    private synchronized DevicePtr resolve(String call, String what, long address, long floats) {
+        Map.Entry<Long, float[]> e = allocations.floorEntry(address);
+        if (e == null || address - e.getKey() >= (long) e.getValue().length * Float.BYTES)
+            throw violation(call, what + " 0x" + Long.toHexString(address) + " is not inside a live allocation");
+        long byteOff = address - e.getKey();
+        if (byteOff % Float.BYTES != 0) throw violation(call, what + " is not 4-byte aligned");
+        long off = byteOff / Float.BYTES, len = e.getValue().length;
+        if (floats < 0 || off + floats > len)
+            throw violation(call, what + " needs floats [" + off + ", " + (off + floats) + ") of an allocation of " + len);
+        return new DevicePtr(e.getValue(), (int) off);
+    }
+
+    private CudaException violation(String call, String detail) {
+        violations.add(call + ": " + detail);
+        String status = call.equals("cublasSgemm") && detail.startsWith("CUBLAS_") ? detail.substring(0, detail.indexOf(':'))
+                : "EMULATOR_CONTRACT_VIOLATION";
+        return new CudaException(call, status, detail);
+    }
+}

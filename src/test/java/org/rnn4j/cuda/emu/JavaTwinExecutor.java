@@ -1,0 +1,46 @@
+package org.rnn4j.cuda.emu;
+
+import java.util.Arrays;
+import org.rnn4j.cpu.CpuKernels;
+import org.rnn4j.cuda.Kernel;
+
+/**
+ * Runs each kernel as its pure-Java twin in {@link CpuKernels}, ignoring the grid (the twins do all elements).
+ * Where a C++ compiler exists the real kernels compiled for the host are preferred ({@link Executors#best()});
+ * this one still checks everything on the Java side of a launch: arguments, offsets and extents.
+ */
+public final class JavaTwinExecutor implements KernelExecutor {
+    @Override
+    public void launch(Kernel kernel, int gridX, int blockX, Object[] args) {
+        switch (kernel) {
+            case RNN_FORWARD_POINTWISE -> {
+                int n = i(args[0]), h = i(args[1]);
+                CpuKernels.rnnForwardPointwise(n, h, a(args[2]), o(args[2]), at(args[3], h), a(args[4]), o(args[4]));
+            }
+            case RNN_BACKWARD_POINTWISE -> CpuKernels.rnnBackwardPointwise(i(args[0]), i(args[1]), a(args[2]), o(args[2]),
+                    a(args[3]), o(args[3]), a(args[4]), o(args[4]), a(args[5]), o(args[5]));
+            case LSTM_FORWARD_POINTWISE -> {
+                int n = i(args[0]), h = i(args[1]);
+                CpuKernels.lstmForwardPointwise(n, h, a(args[2]), o(args[2]), at(args[3], 4 * h), a(args[4]), o(args[4]),
+                        a(args[5]), o(args[5]), a(args[6]), o(args[6]));
+            }
+            case LSTM_BACKWARD_POINTWISE -> CpuKernels.lstmBackwardPointwise(i(args[0]), i(args[1]), a(args[2]), o(args[2]),
+                    a(args[3]), o(args[3]), a(args[4]), o(args[4]), a(args[5]), o(args[5]), a(args[6]), o(args[6]),
+                    a(args[7]), o(args[7]), a(args[8]), o(args[8]));
+            case SWAP_AXES01 -> CpuKernels.swapAxes01(a(args[3]), o(args[3]), a(args[4]), o(args[4]), i(args[0]), i(args[1]), i(args[2]));
+            case COLUMN_SUM -> CpuKernels.columnSum(a(args[2]), o(args[2]), i(args[0]), i(args[1]), a(args[3]), o(args[3]));
+        }
+    }
+
+    private static int i(Object v) { return (Integer) v; }
+
+    private static float[] a(Object p) { return ((DevicePtr) p).array(); }
+
+    private static int o(Object p) { return ((DevicePtr) p).offset(); }
+
+    /** The twins take the bias without an offset: a read-only slice of exactly its length. */
+    private static float[] at(Object p, int len) {
+        DevicePtr d = (DevicePtr) p;
+        return d.offset() == 0 && d.array().length == len ? d.array() : Arrays.copyOfRange(d.array(), d.offset(), d.offset() + len);
+    }
+}

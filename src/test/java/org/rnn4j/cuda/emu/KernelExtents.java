@@ -1,0 +1,29 @@
+package org.rnn4j.cuda.emu;
+
+import org.rnn4j.cuda.Kernel;
+
+/**
+ * How many floats each pointer parameter of a kernel touches, from its int parameters: the emulated device
+ * checks that each range lies in its allocation before running the launch. Written from the contracts in
+ * {@link org.rnn4j.internal.Compute} and {@link Kernel}, independently of CudaCompute.
+ */
+final class KernelExtents {
+    private KernelExtents() {}
+
+    /** Floats per pointer parameter, in order. {@code args} already match {@code kernel.params} in type. */
+    static long[] of(Kernel kernel, Object[] args) {
+        long a0 = (Integer) args[0], a1 = (Integer) args[1];
+        long nh = a0 * a1;
+        return switch (kernel) {
+            case RNN_FORWARD_POINTWISE -> new long[]{nh, a1, nh};                       // pre, b, h_out
+            case RNN_BACKWARD_POINTWISE -> new long[]{nh, nh, nh, nh};                  // h_t, dh, dh_rec, da
+            case LSTM_FORWARD_POINTWISE -> new long[]{4 * nh, 4 * a1, nh, nh, nh};      // gates, b, c_prev, c, h_out
+            case LSTM_BACKWARD_POINTWISE -> new long[]{4 * nh, nh, nh, nh, nh, nh, 4 * nh}; // gates, c_prev, c, dh, dh_rec, dc, da
+            case SWAP_AXES01 -> {
+                long all = nh * (Integer) args[2];
+                yield new long[]{all, all};                                              // src, dst
+            }
+            case COLUMN_SUM -> new long[]{nh, a1};                                       // a (rows, cols), out (cols)
+        };
+    }
+}
