@@ -86,4 +86,97 @@ public final class CpuKernels {
             for (int j = 0; j < cols; j++) out[outOff + j] += a[p + j];
         }
     }
+
+    // ---------------------------------------------------------------- language-model layers and training
+    // Twins of kernels/train.cu; contracts in org.rnn4j.internal.Compute.
+
+    /** Lanes per block and floats per chunk of the deterministic sum; train.cu uses the same numbers. */
+    public static final int SUM_LANES = 256, SUM_CHUNK = 4 * SUM_LANES;
+
+    /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
+    public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
+        java.util.Arrays.fill(out, outOff, outOff + rows * v, 0f);
+        for (int r = 0; r < rows; r++) out[outOff + r * v + (int) idx[idxOff + r]] = 1f;
+    }
+
+    /** out (rows,d) row r = table[idx[r],:]. Twin of gather_rows. */
+    public static void gatherRows(int rows, int d, float[] idx, int idxOff, float[] table, int tableOff,
+                                  float[] out, int outOff) {
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(table, tableOff + (int) idx[idxOff + r] * d, out, outOff + r * d, d);
+    }
+
+    /** Per-row softmax cross-entropy and its gradient (see Compute). Twin of softmax_cross_entropy. */
+    public static void softmaxCrossEntropy(int rows, int v, float scale, float[] s, int sOff, float[] y, int yOff,
+                                           float[] mask, int maskOff, float[] loss, int lossOff, float[] d, int dOff) {
+        for (int r = 0; r < rows; r++) {
+            int p = sOff + r * v, q = dOff + r * v, label = (int) y[yOff + r];
+            float max = s[p];
+            for (int j = 1; j < v; j++) max = Math.max(max, s[p + j]);
+            float z = 0f;
+            for (int j = 0; j < v; j++) z += (float) Math.exp(s[p + j] - max);
+            float w = mask[maskOff + r];
+            loss[lossOff + r] = w * ((float) Math.log(z) + max - s[p + label]);
+            float k = scale * w;
+            for (int j = 0; j < v; j++) {
+                float prob = (float) Math.exp(s[p + j] - max) / z;
+                d[q + j] = k * (j == label ? prob - 1f : prob);
+            }
+        }
+    }
+
+    /**
+     * First pass of the deterministic sum: partial[c] = sum over chunk c of x (squared if asked). Lane t adds
+     * elements t, t+256, t+512, t+768 of the chunk in that order, then lanes fold by halving (t += t+stride).
+     * Twin of sum_partial; the GPU block does exactly these float additions, so both give the same bits.
+     */
+    public static void sumPartial(int n, boolean squared, float[] x, int off, float[] partial) {
+        float[] lane = new float[SUM_LANES];
+        for (int c = 0; c * SUM_CHUNK < n; c++) {
+            for (int t = 0; t < SUM_LANES; t++) {
+                float acc = 0f;
+                for (int k = 0; k < 4; k++) {
+                    int i = c * SUM_CHUNK + k * SUM_LANES + t;
+                    if (i < n) acc += squared ? x[off + i] * x[off + i] : x[off + i];
+                }
+                lane[t] = acc;
+            }
+            partial[c] = fold(lane);
+        }
+    }
+
+    /** Second pass: out = sum of partial (m): lane t adds partial[t + 256k] for k ascending, then folds. Twin of sum_partials. */
+    public static void sumPartials(int m, float[] partial, float[] out, int outOff) {
+        float[] lane = new float[SUM_LANES];
+        for (int t = 0; t < SUM_LANES; t++) {
+            float acc = 0f;
+            for (int i = t; i < m; i += SUM_LANES) acc += partial[i];
+            lane[t] = acc;
+        }
+        out[outOff] = fold(lane);
+    }
+
+    private static float fold(float[] lane) {
+        for (int stride = SUM_LANES / 2; stride > 0; stride /= 2)
+            for (int t = 0; t < stride; t++) lane[t] += lane[t + stride];
+        return lane[0];
+    }
+
+    /** x *= alpha. Twin of scale_inplace. */
+    public static void scale(int n, float alpha, float[] x, int off) {
+        for (int i = 0; i < n; i++) x[off + i] *= alpha;
+    }
+
+    /** One Adam step in place (see Compute.adamUpdate). Twin of adam_update. */
+    public static void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                                  float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOff + i];
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * gi;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * gi * gi;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            p[pOff + i] -= lr * (mi / bias1) / ((float) Math.sqrt(vi / bias2) + eps);
+        }
+    }
 }
