@@ -82,11 +82,10 @@ final class LossPlot {
 
     private static void polyline(Graphics2D g, List<double[]> h, java.util.function.DoubleUnaryOperator x,
                                  java.util.function.DoubleUnaryOperator y, boolean smooth) {
-        double avg = Double.NaN;
+        Smoother avg = new Smoother();
         int px = -1, py = -1;
         for (double[] r : h) {
-            avg = Double.isNaN(avg) ? r[1] : 0.95 * avg + 0.05 * r[1];
-            double v = smooth ? avg : r[1];
+            double v = smooth ? avg.add(r[1]) : r[1];
             int cx = (int) x.applyAsDouble(r[0]), cy = (int) y.applyAsDouble(v);
             if (px >= 0) g.drawLine(px, py, cx, cy);
             px = cx; py = cy;

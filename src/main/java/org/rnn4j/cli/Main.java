@@ -31,7 +31,8 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            boolean verbose = parsed.hasMatchedOption("--verbose");
+            boolean verbose = false;   // --verbose belongs to the subcommand's parse result, not the top level one
+            for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) verbose |= pr.hasMatchedOption("--verbose");
             String what = "rnn4j " + cmd.getCommandName();
             if (verbose) ex.printStackTrace(err);
             String msg = ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException

@@ -90,16 +90,15 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
 
         Progress p = new Progress(o, System.console() != null, tr.step(), c.steps(), (long) c.batch() * c.seqLen());
-        double smooth = Double.NaN;
+        Smoother smooth = new Smoother();
         List<double[]> h = tr.history();
-        for (double[] r : h) smooth = Double.isNaN(smooth) ? r[1] : 0.95 * smooth + 0.05 * r[1];
+        for (double[] r : h) smooth.add(r[1]);
         while (tr.step() < c.steps()) {
             double loss = tr.trainStep();
             if (!Double.isFinite(loss))
                 throw new UserError("training diverged at step " + tr.step() + " (loss " + loss + "); lower --lr");
-            smooth = Double.isNaN(smooth) ? loss : 0.95 * smooth + 0.05 * loss;
             int s = tr.step();
-            p.step(s, smooth);
+            p.step(s, smooth.add(loss));
             if (s % evalEvery == 0 && s < c.steps())
                 p.println(String.format(Locale.ROOT, "step %d: validation loss %.4f (unigram %.4f)", s, tr.validationLoss(), unigram));
             if (sampleEvery > 0 && s % sampleEvery == 0 && s < c.steps())
