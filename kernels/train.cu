@@ -5,9 +5,6 @@
 // native-fallback/.../CpuKernels.java; contracts are in org.rnn4j.internal.Compute.
 // Parameter lists must match src/main/java/org/rnn4j/cuda/Kernel.java exactly.
 
-#define SUM_LANES 256
-#define SUM_CHUNK (4 * SUM_LANES)
-
 // out (rows,v) = one-hot of idx (rows). Twin: CpuKernels.oneHot.
 extern "C" __global__ void one_hot(int rows, int v, const float* idx, float* out) {
     long long total = (long long) rows * v;
@@ -52,48 +49,20 @@ extern "C" __global__ void softmax_cross_entropy(int rows, int v, float scale, c
     }
 }
 
-// Halving fold of the 256 lane sums in shared memory, the same float additions as CpuKernels.fold.
-__device__ static float fold_lanes(float* lane) {
-    for (int stride = SUM_LANES / 2; stride > 0; stride >>= 1) {
-        __syncthreads();
-        if (threadIdx.x < stride) lane[threadIdx.x] = __fadd_rn(lane[threadIdx.x], lane[threadIdx.x + stride]);
-    }
-    __syncthreads();
-    return lane[0];
-}
-
-// First pass of the deterministic sum. Launch with blockDim.x == 256 exactly (any number of blocks; blocks
-// stride over chunks of 1024 floats). partial[c] = sum over chunk c of x (x^2 if squared != 0): lane t adds
-// elements t, t+256, t+512, t+768 in that order, then the lanes fold by halving. __fadd_rn/__fmul_rn keep
-// the compiler from fusing into FMAs, so the bits equal the CPU twin's. Twin: CpuKernels.sumPartial.
-extern "C" __global__ void sum_partial(int n, int squared, const float* x, float* partial) {
-    __shared__ float lane[SUM_LANES];
-    int chunks = (n + SUM_CHUNK - 1) / SUM_CHUNK;
-    for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
+// One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]), f = square when
+// squared != 0, one thread per lane (grid-stride over lanes, so any grid). A lane's order depends on its index
+// only; __fadd_rn/__fmul_rn keep the compiler from fusing into FMAs, so the bits equal the CPU twin's.
+// Compute.sum runs it three times: lanes = 4096 over x (adjacent threads read adjacent floats: coalesced),
+// 64 over those partials, then 1. No shared memory, no atomics. Twin: CpuKernels.sumLanes.
+extern "C" __global__ void sum_lanes(int n, int lanes, int squared, const float* x, float* out) {
+    for (int l = blockIdx.x * blockDim.x + threadIdx.x; l < lanes; l += gridDim.x * blockDim.x) {
         float acc = 0.0f;
-        for (int k = 0; k < 4; k++) {
-            long long i = (long long) c * SUM_CHUNK + k * SUM_LANES + threadIdx.x;
-            if (i < n) {
-                float xi = x[i];
-                acc = __fadd_rn(acc, squared ? __fmul_rn(xi, xi) : xi);
-            }
+        for (long long i = l; i < n; i += lanes) {
+            float xi = x[i];
+            acc = __fadd_rn(acc, squared ? __fmul_rn(xi, xi) : xi);
         }
-        lane[threadIdx.x] = acc;
-        float total = fold_lanes(lane);
-        if (threadIdx.x == 0) partial[c] = total;
-        __syncthreads();   // lane[] is reused by the next chunk
+        out[l] = acc;
     }
-}
-
-// Second pass: out[0] = sum of partial (m). Launch ONE block of exactly 256 threads. Lane t adds
-// partial[t + 256k] for k ascending, then the lanes fold. Twin: CpuKernels.sumPartials.
-extern "C" __global__ void sum_partials(int m, const float* partial, float* out) {
-    __shared__ float lane[SUM_LANES];
-    float acc = 0.0f;
-    for (int i = threadIdx.x; i < m; i += SUM_LANES) acc = __fadd_rn(acc, partial[i]);
-    lane[threadIdx.x] = acc;
-    float total = fold_lanes(lane);
-    if (threadIdx.x == 0) out[0] = total;
 }
 
 // x *= alpha in place. Twin: CpuKernels.scale.

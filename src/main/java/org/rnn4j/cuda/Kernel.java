@@ -32,11 +32,9 @@ public enum Kernel {
      *  float* dscores): one thread per row; twin CpuKernels.softmaxCrossEntropy. */
     SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", Param.INT, Param.INT, Param.FLOAT, Param.PTR, Param.PTR, Param.PTR,
             Param.PTR, Param.PTR),
-    /** (int n, int squared, const float* x, float* partial): blockDim MUST be 256, one block per 1024-float chunk
-     *  (fewer blocks also correct); twin CpuKernels.sumPartial. */
-    SUM_PARTIAL("sum_partial", Param.INT, Param.INT, Param.PTR, Param.PTR),
-    /** (int m, const float* partial, float* out): exactly ONE block of 256 threads; twin CpuKernels.sumPartials. */
-    SUM_PARTIALS("sum_partials", Param.INT, Param.PTR, Param.PTR),
+    /** (int n, int lanes, int squared, const float* x, float* out): out[l] = sum_k f(x[l + k*lanes]), one thread per
+     *  lane, any grid; Compute.sum launches it three times (4096 lanes, 64, 1); twin CpuKernels.sumLanes. */
+    SUM_LANES("sum_lanes", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
     /** (int n, float alpha, float* x); twin CpuKernels.scale. */
     SCALE_INPLACE("scale_inplace", Param.INT, Param.FLOAT, Param.PTR),
     /** (int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2, float* param,

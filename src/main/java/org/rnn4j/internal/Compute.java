@@ -95,8 +95,9 @@ public interface Compute {
 
     /**
      * out[outOff] = sum of x[i] (of x[i]^2 when squared) over len floats, in one fixed order whatever the
-     * device or thread count: partial sums over chunks of {@code 1024} floats (four strided loads per lane of
-     * 256 lanes, then a fixed halving tree), then the partials the same way. Deterministic, no atomics.
+     * device, grid or thread count: three passes of the sum_lanes primitive, 4096 lanes (lane l adds x[l],
+     * x[l+4096], ... in order, coalesced on a GPU), then 64 lanes over those, then one. No atomics, no shared
+     * memory: deterministic, and the CPU and GPU twins add the same floats in the same order.
      */
     void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff);
 

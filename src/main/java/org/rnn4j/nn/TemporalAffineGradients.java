@@ -6,6 +6,6 @@ import org.rnn4j.Tensor;
 public record TemporalAffineGradients(Tensor dx, Tensor dW, Tensor db) implements AutoCloseable {
     @Override
     public void close() {
-        try (Tensor a = dx; Tensor b = dW; Tensor c = db) { /* closes all three, even if one throws */ }
+        try { dx.close(); } finally { try { dW.close(); } finally { db.close(); } }
     }
 }

@@ -90,8 +90,8 @@ public final class CpuKernels {
     // ---------------------------------------------------------------- language-model layers and training
     // Twins of kernels/train.cu; contracts in org.rnn4j.internal.Compute.
 
-    /** Lanes per block and floats per chunk of the deterministic sum; train.cu uses the same numbers. */
-    public static final int SUM_LANES = 256, SUM_CHUNK = 4 * SUM_LANES;
+    /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
+    public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
 
     /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
     public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
@@ -126,40 +126,16 @@ public final class CpuKernels {
     }
 
     /**
-     * First pass of the deterministic sum: partial[c] = sum over chunk c of x (squared if asked). Lane t adds
-     * elements t, t+256, t+512, t+768 of the chunk in that order, then lanes fold by halving (t += t+stride).
-     * Twin of sum_partial; the GPU block does exactly these float additions, so both give the same bits.
+     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l < lanes, with
+     * f the square when asked. Each lane's order is fixed by its index alone, so the GPU twin (one thread per
+     * lane, any grid) performs exactly these float additions and gives the same bits. Twin of sum_lanes.
      */
-    public static void sumPartial(int n, boolean squared, float[] x, int off, float[] partial) {
-        float[] lane = new float[SUM_LANES];
-        for (int c = 0; c * SUM_CHUNK < n; c++) {
-            for (int t = 0; t < SUM_LANES; t++) {
-                float acc = 0f;
-                for (int k = 0; k < 4; k++) {
-                    int i = c * SUM_CHUNK + k * SUM_LANES + t;
-                    if (i < n) acc += squared ? x[off + i] * x[off + i] : x[off + i];
-                }
-                lane[t] = acc;
-            }
-            partial[c] = fold(lane);
-        }
-    }
-
-    /** Second pass: out = sum of partial (m): lane t adds partial[t + 256k] for k ascending, then folds. Twin of sum_partials. */
-    public static void sumPartials(int m, float[] partial, float[] out, int outOff) {
-        float[] lane = new float[SUM_LANES];
-        for (int t = 0; t < SUM_LANES; t++) {
+    public static void sumLanes(int n, int lanes, boolean squared, float[] x, int off, float[] out, int outOff) {
+        for (int l = 0; l < lanes; l++) {
             float acc = 0f;
-            for (int i = t; i < m; i += SUM_LANES) acc += partial[i];
-            lane[t] = acc;
+            for (int i = l; i < n; i += lanes) acc += squared ? x[off + i] * x[off + i] : x[off + i];
+            out[outOff + l] = acc;
         }
-        out[outOff] = fold(lane);
-    }
-
-    private static float fold(float[] lane) {
-        for (int stride = SUM_LANES / 2; stride > 0; stride /= 2)
-            for (int t = 0; t < stride; t++) lane[t] += lane[t + stride];
-        return lane[0];
     }
 
     /** x *= alpha. Twin of scale_inplace. */
