@@ -21,7 +21,26 @@ public enum Kernel {
     /** (int d0, int d1, int d2, const float* src, float* dst); twin CpuKernels.swapAxes01. */
     SWAP_AXES01("swap_axes01", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
     /** (int rows, int cols, const float* a, float* out): one thread per column, rows in order (deterministic). */
-    COLUMN_SUM("column_sum", Param.INT, Param.INT, Param.PTR, Param.PTR);
+    COLUMN_SUM("column_sum", Param.INT, Param.INT, Param.PTR, Param.PTR),
+
+    // kernels/train.cu: language-model layers and training.
+    /** (int rows, int v, const float* idx, float* out); twin CpuKernels.oneHot. */
+    ONE_HOT("one_hot", Param.INT, Param.INT, Param.PTR, Param.PTR),
+    /** (int rows, int d, const float* idx, const float* table, float* out); twin CpuKernels.gatherRows. */
+    GATHER_ROWS("gather_rows", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR),
+    /** (int rows, int v, float scale, const float* scores, const float* y, const float* mask, float* loss_rows,
+     *  float* dscores): one thread per row; twin CpuKernels.softmaxCrossEntropy. */
+    SOFTMAX_CROSS_ENTROPY("softmax_cross_entropy", Param.INT, Param.INT, Param.FLOAT, Param.PTR, Param.PTR, Param.PTR,
+            Param.PTR, Param.PTR),
+    /** (int n, int lanes, int squared, const float* x, float* out): out[l] = sum_k f(x[l + k*lanes]), one thread per
+     *  lane, any grid; Compute.sum launches it three times (4096 lanes, 64, 1); twin CpuKernels.sumLanes. */
+    SUM_LANES("sum_lanes", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
+    /** (int n, float alpha, float* x); twin CpuKernels.scale. */
+    SCALE_INPLACE("scale_inplace", Param.INT, Param.FLOAT, Param.PTR),
+    /** (int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2, float* param,
+     *  const float* grad, float* m, float* v); twin CpuKernels.adamUpdate. */
+    ADAM_UPDATE("adam_update", Param.INT, Param.FLOAT, Param.FLOAT, Param.FLOAT, Param.FLOAT, Param.FLOAT, Param.FLOAT,
+            Param.PTR, Param.PTR, Param.PTR, Param.PTR);
 
     /** PTX parameter kinds: .u32/.s32 for INT, .u64 for PTR, .f32 for FLOAT. */
     public enum Param { INT, PTR, FLOAT }

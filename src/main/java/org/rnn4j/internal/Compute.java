@@ -75,6 +75,43 @@ public interface Compute {
                                Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                Memory dc, long dcOff, Memory da, long daOff);
 
+    // ---------------------------------------------------------------- language-model layers and training
+    // CUDA twins in kernels/train.cu. Index arrays are floats holding integers (exact below 2^24); callers
+    // validate them (integral, in range) before calling, the primitives do not.
+
+    /** out (rows,v): out[r,j] = 1 if j == idx[r] else 0. idx (rows). out does not overlap idx. */
+    void oneHot(int rows, int v, Memory idx, long idxOff, Memory out, long outOff);
+
+    /** out (rows,d): row r = table[idx[r], :]; table (V,d), idx (rows). out overlaps neither input. */
+    void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff);
+
+    /**
+     * Softmax cross-entropy of each row of scores (rows,v) against class y[r] with weight mask[r] (0 or 1):
+     * lossRows[r] = mask[r] * (logsumexp(scores[r,:]) - scores[r,y[r]]) and
+     * dScores[r,j] = scale * mask[r] * (softmax(scores[r,:])[j] - [j == y[r]]). dScores may be scores (in place).
+     */
+    void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
+                             Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff);
+
+    /**
+     * out[outOff] = sum of x[i] (of x[i]^2 when squared) over len floats, in one fixed order whatever the
+     * device, grid or thread count: three passes of the sum_lanes primitive, 4096 lanes (lane l adds x[l],
+     * x[l+4096], ... in order, coalesced on a GPU), then 64 lanes over those, then one. No atomics, no shared
+     * memory: deterministic, and the CPU and GPU twins add the same floats in the same order.
+     */
+    void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff);
+
+    /** x[i] *= alpha over len floats, in place. */
+    void scale(Memory x, long off, long len, float alpha);
+
+    /**
+     * One fused Adam step over len floats, in place on param, m and v:
+     * m = beta1*m + (1-beta1)*g; v = beta2*v + (1-beta2)*g^2; param -= lr * (m/bias1) / (sqrt(v/bias2) + eps)
+     * with bias1 = 1-beta1^t, bias2 = 1-beta2^t computed by the caller for step t. grad is only read.
+     */
+    void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                    Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff);
+
     /**
      * Runs one whole public operation. A GPU Compute makes its context current on the calling thread and
      * serialises operations here; the CPU one just runs the body.

@@ -91,6 +91,43 @@ public final class CpuCompute implements Compute {
     }
 
     @Override
+    public void oneHot(int rows, int v, Memory idx, long idxOff, Memory out, long outOff) {
+        CpuKernels.oneHot(rows, v, arr(idx), (int) idxOff, arr(out), (int) outOff);
+    }
+
+    @Override
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+        CpuKernels.gatherRows(rows, d, arr(idx), (int) idxOff, arr(table), (int) tableOff, arr(out), (int) outOff);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+        CpuKernels.softmaxCrossEntropy(rows, v, scale, arr(scores), (int) sOff, arr(y), (int) yOff, arr(mask),
+                (int) maskOff, arr(lossRows), (int) lossOff, arr(dScores), (int) dOff);
+    }
+
+    @Override
+    public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
+        float[] p1 = new float[CpuKernels.SUM_LANES_1], p2 = new float[CpuKernels.SUM_LANES_2];
+        CpuKernels.sumLanes(checkedSize(len), p1.length, squared, arr(x), (int) off, p1, 0);
+        CpuKernels.sumLanes(p1.length, p2.length, false, p1, 0, p2, 0);
+        CpuKernels.sumLanes(p2.length, 1, false, p2, 0, arr(out), (int) outOff);
+    }
+
+    @Override
+    public void scale(Memory x, long off, long len, float alpha) {
+        CpuKernels.scale(checkedSize(len), alpha, arr(x), (int) off);
+    }
+
+    @Override
+    public void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                           Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff) {
+        CpuKernels.adamUpdate(checkedSize(len), lr, beta1, beta2, eps, bias1, bias2, arr(param), (int) pOff,
+                arr(grad), (int) gOff, arr(m), (int) mOff, arr(v), (int) vOff);
+    }
+
+    @Override
     public void shutdown() { if (ownsPool) pool.shutdown(); }
 
     private float[] arr(Memory m) {

@@ -86,4 +86,73 @@ public final class CpuKernels {
             for (int j = 0; j < cols; j++) out[outOff + j] += a[p + j];
         }
     }
+
+    // ---------------------------------------------------------------- language-model layers and training
+    // Twins of kernels/train.cu; contracts in org.rnn4j.internal.Compute.
+
+    /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
+    public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
+
+    /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
+    public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
+        java.util.Arrays.fill(out, outOff, outOff + rows * v, 0f);
+        for (int r = 0; r < rows; r++) out[outOff + r * v + (int) idx[idxOff + r]] = 1f;
+    }
+
+    /** out (rows,d) row r = table[idx[r],:]. Twin of gather_rows. */
+    public static void gatherRows(int rows, int d, float[] idx, int idxOff, float[] table, int tableOff,
+                                  float[] out, int outOff) {
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(table, tableOff + (int) idx[idxOff + r] * d, out, outOff + r * d, d);
+    }
+
+    /** Per-row softmax cross-entropy and its gradient (see Compute). Twin of softmax_cross_entropy. */
+    public static void softmaxCrossEntropy(int rows, int v, float scale, float[] s, int sOff, float[] y, int yOff,
+                                           float[] mask, int maskOff, float[] loss, int lossOff, float[] d, int dOff) {
+        for (int r = 0; r < rows; r++) {
+            int p = sOff + r * v, q = dOff + r * v, label = (int) y[yOff + r];
+            float max = s[p];
+            for (int j = 1; j < v; j++) max = Math.max(max, s[p + j]);
+            float z = 0f;
+            for (int j = 0; j < v; j++) z += (float) Math.exp(s[p + j] - max);
+            float w = mask[maskOff + r];
+            loss[lossOff + r] = w * ((float) Math.log(z) + max - s[p + label]);
+            float k = scale * w;
+            for (int j = 0; j < v; j++) {
+                float prob = (float) Math.exp(s[p + j] - max) / z;
+                d[q + j] = k * (j == label ? prob - 1f : prob);
+            }
+        }
+    }
+
+    /**
+     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l < lanes, with
+     * f the square when asked. Each lane's order is fixed by its index alone, so the GPU twin (one thread per
+     * lane, any grid) performs exactly these float additions and gives the same bits. Twin of sum_lanes.
+     */
+    public static void sumLanes(int n, int lanes, boolean squared, float[] x, int off, float[] out, int outOff) {
+        for (int l = 0; l < lanes; l++) {
+            float acc = 0f;
+            for (int i = l; i < n; i += lanes) acc += squared ? x[off + i] * x[off + i] : x[off + i];
+            out[outOff + l] = acc;
+        }
+    }
+
+    /** x *= alpha. Twin of scale_inplace. */
+    public static void scale(int n, float alpha, float[] x, int off) {
+        for (int i = 0; i < n; i++) x[off + i] *= alpha;
+    }
+
+    /** One Adam step in place (see Compute.adamUpdate). Twin of adam_update. */
+    public static void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                                  float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOff + i];
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * gi;
+            float vi = beta2 * v[vOff + i] + (1f - beta2) * gi * gi;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            p[pOff + i] -= lr * (mi / bias1) / ((float) Math.sqrt(vi / bias2) + eps);
+        }
+    }
 }

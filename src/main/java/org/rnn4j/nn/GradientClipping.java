@@ -1,0 +1,52 @@
+package org.rnn4j.nn;
+
+import java.util.List;
+import org.rnn4j.Tensor;
+import org.rnn4j.internal.Compute;
+
+/**
+ * Global gradient-norm clipping: if ‖(g1, g2, ...)‖₂ exceeds maxNorm, every gradient is scaled in place by
+ * maxNorm/‖g‖. The squared norms come from the backend's deterministic sum (one float per tensor read back),
+ * added on the host in tensor order in double, so the decision and the scale are reproducible bit for bit.
+ */
+public final class GradientClipping {
+    private GradientClipping() {}
+
+    /** ‖g‖₂ over all tensors (which must share one backend). */
+    public static double globalNorm(List<Tensor> grads) {
+        if (grads.isEmpty()) return 0;
+        Compute c = grads.get(0).backend().compute();
+        return c.exclusive(() -> {
+            double total = 0;
+            var out = c.alloc(1);
+            try {
+                float[] host = new float[1];
+                for (Tensor g : grads) {
+                    if (g.backend().compute() != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
+                    g.memory().ensureOpen("gradient " + g);
+                    c.sum(g.memory(), 0, g.size(), true, out, 0);
+                    c.download(out, 0, host, 0, 1);
+                    total += host[0];
+                }
+            } finally {
+                out.close();
+            }
+            return Math.sqrt(total);
+        });
+    }
+
+    /** Clips in place; returns the norm before clipping (NaN or infinity leaves the gradients as they are). */
+    public static double clip(List<Tensor> grads, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("clip: maxNorm must be positive but was " + maxNorm);
+        double norm = globalNorm(grads);
+        if (norm > maxNorm && Double.isFinite(norm)) {
+            float s = (float) (maxNorm / norm);
+            Compute c = grads.get(0).backend().compute();
+            c.exclusive(() -> {
+                for (Tensor g : grads) c.scale(g.memory(), 0, g.size(), s);
+                return null;
+            });
+        }
+        return norm;
+    }
+}

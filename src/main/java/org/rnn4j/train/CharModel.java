@@ -1,0 +1,214 @@
+package org.rnn4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rnn4j.Backend;
+import org.rnn4j.LstmGradients;
+import org.rnn4j.LstmOutput;
+import org.rnn4j.Tensor;
+import org.rnn4j.nn.Layers;
+import org.rnn4j.nn.SoftmaxLoss;
+import org.rnn4j.nn.TemporalAffineGradients;
+
+/**
+ * A character-level language model on one backend, built from the public API only: embedding (V,E) →
+ * {@code layers} stacked LSTMs (H) → temporal affine (H,V) → softmax cross-entropy. Holds the parameters;
+ * {@link #trainChunk} runs forward and backward over one chunk of N streams × T characters, carrying the
+ * hidden and cell state of every layer from the previous chunk (truncated backpropagation through time:
+ * the state flows forward across chunks, gradients stop at the chunk boundary).
+ */
+public final class CharModel implements AutoCloseable {
+    final Backend backend;
+    final Layers nn;
+    final int vocab, embed, hidden, layers;
+    /** Parameters in a fixed order: embed.W, then per layer lstmL.Wx, lstmL.Wh, lstmL.b, then out.W, out.b. */
+    final List<Tensor> params = new ArrayList<>();
+    final List<String> names = new ArrayList<>();
+
+    /** Per-chunk result: mean loss per character (nats) and gradients in parameter order (caller closes them). */
+    public record Chunk(double loss, List<Tensor> grads) implements AutoCloseable {
+        @Override
+        public void close() { grads.forEach(Tensor::close); }
+    }
+
+    /**
+     * Initial weights from {@code seed}: embedding U(-1,1); Wx U(±1/√D), Wh U(±1/√H), LSTM bias 0 except the
+     * forget gate at 1 (remember by default); output W U(±1/√H) and output bias log(unigram frequency), so the
+     * untrained model already predicts like the unigram model and training starts from its loss.
+     */
+    public CharModel(Backend backend, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
+        this.backend = backend;
+        this.nn = new Layers(backend);
+        this.vocab = vocab; this.embed = embed; this.hidden = hidden; this.layers = layers;
+        SplittableRandom r = new SplittableRandom(seed);
+        add("embed.W", uniform(r, vocab * embed, 1.0), vocab, embed);
+        for (int l = 0; l < layers; l++) {
+            int d = l == 0 ? embed : hidden, g = 4 * hidden;
+            add("lstm" + l + ".Wx", uniform(r, d * g, 1 / Math.sqrt(d)), d, g);
+            add("lstm" + l + ".Wh", uniform(r, hidden * g, 1 / Math.sqrt(hidden)), hidden, g);
+            float[] b = new float[g];
+            for (int j = hidden; j < 2 * hidden; j++) b[j] = 1f;
+            add("lstm" + l + ".b", b, g);
+        }
+        add("out.W", uniform(r, hidden * vocab, 1 / Math.sqrt(hidden)), hidden, vocab);
+        float[] bo = new float[vocab];
+        for (int v = 0; v < vocab; v++) bo[v] = (float) Math.log(Math.max(unigram[v], 1e-8));
+        add("out.b", bo, vocab);
+    }
+
+    private void add(String name, float[] data, int... shape) {
+        names.add(name);
+        params.add(backend.tensor(data, shape));
+    }
+
+    private static float[] uniform(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        return a;
+    }
+
+    /** Overwrites tensor {@code dst} (same size) with host data, on the device. */
+    static void overwrite(Tensor dst, float[] data) {
+        if (data.length != dst.size()) throw new IllegalArgumentException("expected " + dst.size() + " floats but got " + data.length);
+        var b = dst.backend();
+        try (Tensor src = b.tensor(data, dst.shape())) {
+            b.compute().exclusive(() -> { b.compute().copy(src.memory(), 0, dst.memory(), 0, dst.size()); return null; });
+        }
+    }
+
+    /** Loads every parameter from {@code dir} (param.NAME.npy), checking shapes. */
+    void loadParams(java.nio.file.Path dir) throws Checkpoint.CheckpointException {
+        for (int i = 0; i < params.size(); i++)
+            overwrite(params.get(i), Checkpoint.array(dir, "param." + names.get(i) + ".npy", params.get(i).shape()));
+    }
+
+    public List<Tensor> params() { return params; }
+
+    public List<String> names() { return names; }
+
+    /** Zero state: per layer h then c, each (N,H). */
+    public List<Tensor> zeroState(int n) {
+        List<Tensor> s = new ArrayList<>();
+        for (int l = 0; l < 2 * layers; l++) s.add(backend.zeros(n, hidden));
+        return s;
+    }
+
+    /**
+     * Forward and backward over one chunk. x, y (N·T) character indices, y the next character of x. state
+     * (h0, c0 per layer) is read, then replaced in place by the final state (old tensors closed). Gradients are
+     * of the mean loss per character (the layer's loss, which is per sequence, divided by T).
+     */
+    public Chunk trainChunk(float[] x, float[] y, int n, int t, List<Tensor> state) {
+        List<AutoCloseable> temps = new ArrayList<>();
+        try {
+            Tensor xi = keep(temps, backend.tensor(x, n, t)), yi = keep(temps, backend.tensor(y, n, t));
+            Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
+            LstmOutput[] outs = new LstmOutput[layers];
+            for (int l = 0; l < layers; l++) {
+                outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
+                in = outs[l].h();
+            }
+            Tensor scores = keep(temps, nn.temporalAffineForward(in, outW(), outB()));
+            SoftmaxLoss loss = keep(temps, nn.temporalSoftmaxLoss(scores, yi, null));
+            Tensor dScores = loss.dScores();
+            backend.compute().exclusive(() -> { backend.compute().scale(dScores.memory(), 0, dScores.size(), 1f / t); return null; });
+            TemporalAffineGradients ag = nn.temporalAffineBackward(dScores, in, outW());
+            Tensor[] g = new Tensor[params.size()];
+            g[g.length - 2] = ag.dW();
+            g[g.length - 1] = ag.db();
+            Tensor dh = keep(temps, ag.dx());
+            for (int l = layers - 1; l >= 0; l--) {
+                LstmGradients lg = backend.lstmBackward(dh, outs[l].cache());
+                g[1 + 3 * l] = lg.dWx();
+                g[2 + 3 * l] = lg.dWh();
+                g[3 + 3 * l] = lg.db();
+                temps.add(lg.dh0());
+                temps.add(lg.dc0());
+                dh = keep(temps, lg.dx());
+            }
+            g[0] = nn.wordEmbeddingBackward(dh, xi, vocab);
+            carryState(outs, n, t, state);
+            return new Chunk(loss.loss() / t, List.of(g));
+        } finally {
+            closeAll(temps);
+        }
+    }
+
+    /**
+     * Mean loss per character over a chunk, forward only; state carried as in {@link #trainChunk}. Returns the
+     * summed loss in nats (divide by the number of characters).
+     */
+    public double lossSum(float[] x, float[] y, int n, int t, List<Tensor> state) {
+        List<AutoCloseable> temps = new ArrayList<>();
+        try {
+            Tensor scores = keep(temps, scores(x, n, t, state, temps));
+            Tensor yi = keep(temps, backend.tensor(y, n, t));
+            SoftmaxLoss loss = keep(temps, nn.temporalSoftmaxLoss(scores, yi, null));
+            return loss.loss() * n;
+        } finally {
+            closeAll(temps);
+        }
+    }
+
+    /** Scores (N,T,V) for input x (N·T), state carried. */
+    Tensor scores(float[] x, int n, int t, List<Tensor> state, List<AutoCloseable> temps) {
+        Tensor xi = keep(temps, backend.tensor(x, n, t));
+        Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
+        LstmOutput[] outs = new LstmOutput[layers];
+        for (int l = 0; l < layers; l++) {
+            outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
+            in = outs[l].h();
+        }
+        carryState(outs, n, t, state);
+        return nn.temporalAffineForward(in, outW(), outB());
+    }
+
+    /** Replaces each layer's (h, c) by its final (h[:, T-1, :], cT), copied on the device; closes the old ones. */
+    private void carryState(LstmOutput[] outs, int n, int t, List<Tensor> state) {
+        var c = backend.compute();
+        long nh = (long) n * hidden;
+        for (int l = 0; l < layers; l++) {
+            Tensor h = outs[l].h(), cT = outs[l].cT();
+            Tensor[] next = c.exclusive(() -> {
+                var hm = c.alloc(nh);
+                var cm = c.alloc(nh);
+                if (n == 1 || t == 1) {
+                    c.copy(h.memory(), (t - 1) * nh, hm, 0, nh);   // (N,T,H) and (T,N,H) coincide
+                } else {
+                    var tm = c.alloc(t * nh);
+                    try {
+                        c.swapAxes01(h.memory(), 0, tm, 0, n, t, hidden);   // time-major: step T-1 is the last block
+                        c.copy(tm, (t - 1) * nh, hm, 0, nh);
+                    } finally {
+                        tm.close();
+                    }
+                }
+                c.copy(cT.memory(), 0, cm, 0, nh);
+                return new Tensor[]{backend.wrap(hm, n, hidden), backend.wrap(cm, n, hidden)};
+            });
+            state.set(2 * l, next[0]).close();
+            state.set(2 * l + 1, next[1]).close();
+        }
+    }
+
+    Tensor wx(int l) { return params.get(1 + 3 * l); }
+    Tensor wh(int l) { return params.get(2 + 3 * l); }
+    Tensor b(int l) { return params.get(3 + 3 * l); }
+    Tensor outW() { return params.get(params.size() - 2); }
+    Tensor outB() { return params.get(params.size() - 1); }
+
+    static <T extends AutoCloseable> T keep(List<AutoCloseable> temps, T t) {
+        temps.add(t);
+        return t;
+    }
+
+    static void closeAll(List<AutoCloseable> temps) {
+        for (int i = temps.size() - 1; i >= 0; i--) {
+            try { temps.get(i).close(); } catch (Exception ignored) { /* closing frees memory; nothing to report */ }
+        }
+    }
+
+    @Override
+    public void close() { params.forEach(Tensor::close); }
+}
