@@ -5,3 +5,4 @@
 #include "rnn.cu"
 #include "lstm.cu"
 #include "layout.cu"
+#include "train.cu"

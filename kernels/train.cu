@@ -4,12 +4,12 @@
 // (the Java side validates them: integral, in range). Each kernel names its CPU twin in
 // native-fallback/.../CpuKernels.java; contracts are in org.rnn4j.internal.Compute.
 // Parameter lists must match src/main/java/org/rnn4j/cuda/Kernel.java exactly.
+#include "common.cuh"
 
 // out (rows,v) = one-hot of idx (rows). Twin: CpuKernels.oneHot.
 extern "C" __global__ void one_hot(int rows, int v, const float* idx, float* out) {
-    long long total = (long long) rows * v;
-    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < total;
-         e += (long long) gridDim.x * blockDim.x) {
+    rnn4j_index total = (rnn4j_index) rows * v;
+    for (rnn4j_index e = rnn4j_first(); e < total; e += rnn4j_stride()) {
         int r = (int) (e / v), j = (int) (e % v);
         out[e] = ((int) idx[r] == j) ? 1.0f : 0.0f;
     }
@@ -17,11 +17,10 @@ extern "C" __global__ void one_hot(int rows, int v, const float* idx, float* out
 
 // out (rows,d) row r = table[idx[r], :]. Twin: CpuKernels.gatherRows.
 extern "C" __global__ void gather_rows(int rows, int d, const float* idx, const float* table, float* out) {
-    long long total = (long long) rows * d;
-    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < total;
-         e += (long long) gridDim.x * blockDim.x) {
+    rnn4j_index total = (rnn4j_index) rows * d;
+    for (rnn4j_index e = rnn4j_first(); e < total; e += rnn4j_stride()) {
         int r = (int) (e / d), j = (int) (e % d);
-        out[e] = table[(long long) (int) idx[r] * d + j];
+        out[e] = table[(rnn4j_index) (int) idx[r] * d + j];
     }
 }
 
@@ -31,9 +30,9 @@ extern "C" __global__ void gather_rows(int rows, int d, const float* idx, const 
 extern "C" __global__ void softmax_cross_entropy(int rows, int v, float scale, const float* scores,
                                                  const float* y, const float* mask, float* loss_rows,
                                                  float* dscores) {
-    for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < rows; r += gridDim.x * blockDim.x) {
-        const float* s = scores + (long long) r * v;
-        float* d = dscores + (long long) r * v;
+    for (rnn4j_index r = rnn4j_first(); r < rows; r += rnn4j_stride()) {
+        const float* s = scores + r * v;
+        float* d = dscores + r * v;
         int label = (int) y[r];
         float mx = s[0];
         for (int j = 1; j < v; j++) mx = fmaxf(mx, s[j]);
@@ -55,9 +54,9 @@ extern "C" __global__ void softmax_cross_entropy(int rows, int v, float scale, c
 // Compute.sum runs it three times: lanes = 4096 over x (adjacent threads read adjacent floats: coalesced),
 // 64 over those partials, then 1. No shared memory, no atomics. Twin: CpuKernels.sumLanes.
 extern "C" __global__ void sum_lanes(int n, int lanes, int squared, const float* x, float* out) {
-    for (int l = blockIdx.x * blockDim.x + threadIdx.x; l < lanes; l += gridDim.x * blockDim.x) {
+    for (rnn4j_index l = rnn4j_first(); l < lanes; l += rnn4j_stride()) {
         float acc = 0.0f;
-        for (long long i = l; i < n; i += lanes) {
+        for (rnn4j_index i = l; i < n; i += lanes) {
             float xi = x[i];
             acc = __fadd_rn(acc, squared ? __fmul_rn(xi, xi) : xi);
         }
@@ -67,14 +66,14 @@ extern "C" __global__ void sum_lanes(int n, int lanes, int squared, const float*
 
 // x *= alpha in place. Twin: CpuKernels.scale.
 extern "C" __global__ void scale_inplace(int n, float alpha, float* x) {
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) x[i] *= alpha;
+    for (rnn4j_index i = rnn4j_first(); i < n; i += rnn4j_stride()) x[i] *= alpha;
 }
 
 // One fused Adam step, in place on param, m, v; bias1 = 1-beta1^t, bias2 = 1-beta2^t from the host.
 // Twin: CpuKernels.adamUpdate.
 extern "C" __global__ void adam_update(int n, float lr, float beta1, float beta2, float eps, float bias1,
                                        float bias2, float* param, const float* grad, float* m, float* v) {
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    for (rnn4j_index i = rnn4j_first(); i < n; i += rnn4j_stride()) {
         float g = grad[i];
         float mi = beta1 * m[i] + (1.0f - beta1) * g;
         float vi = beta2 * v[i] + (1.0f - beta2) * g * g;

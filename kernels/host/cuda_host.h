@@ -13,6 +13,11 @@
 #define __host__
 #define __forceinline__ inline
 
+// Round-to-nearest intrinsics the kernels use to forbid FMA contraction; on the host the library is built
+// with -ffp-contract=off, so plain operations round the same way.
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+
 struct uint3 { unsigned int x, y, z; };
 struct dim3 { unsigned int x, y, z; };
 

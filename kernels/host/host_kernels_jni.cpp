@@ -20,7 +20,13 @@
     K(lstm_forward_pointwise)    \
     K(lstm_backward_pointwise)   \
     K(swap_axes01)               \
-    K(column_sum)
+    K(column_sum)                \
+    K(one_hot)                   \
+    K(gather_rows)               \
+    K(softmax_cross_entropy)     \
+    K(sum_lanes)                 \
+    K(scale_inplace)             \
+    K(adam_update)
 
 namespace {
 

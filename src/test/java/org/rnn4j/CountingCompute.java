@@ -56,6 +56,36 @@ final class CountingCompute implements Compute {
     }
 
     @Override
+    public void oneHot(int rows, int v, Memory idx, long idxOff, Memory out, long outOff) {
+        delegate.oneHot(rows, v, idx, idxOff, out, outOff);
+    }
+
+    @Override
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+        delegate.gatherRows(rows, d, idx, idxOff, table, tableOff, out, outOff);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+        delegate.softmaxCrossEntropy(rows, v, scale, scores, sOff, y, yOff, mask, maskOff, lossRows, lossOff, dScores, dOff);
+    }
+
+    @Override
+    public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
+        delegate.sum(x, off, len, squared, out, outOff);
+    }
+
+    @Override
+    public void scale(Memory x, long off, long len, float alpha) { delegate.scale(x, off, len, alpha); }
+
+    @Override
+    public void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                           Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff) {
+        delegate.adamUpdate(len, lr, beta1, beta2, eps, bias1, bias2, param, pOff, grad, gOff, m, mOff, v, vOff);
+    }
+
+    @Override
     public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
         delegate.rnnForwardPointwise(n, h, pre, preOff, b, hOut, hOutOff);
     }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cpu.CpuKernels;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
 
@@ -277,6 +278,56 @@ public final class CudaCompute implements Compute {
         long nh = (long) n * h;
         locked(() -> launch(Kernel.LSTM_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 4 * nh), ptr(cPrev, cPrevOff, nh),
                 ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh), ptr(da, daOff, 4 * nh)));
+    }
+
+    // ---------------------------------------------------------------- language-model layers and training
+
+    @Override
+    public void oneHot(int rows, int v, Memory idx, long idxOff, Memory out, long outOff) {
+        long n = (long) rows * v;
+        locked(() -> launch(Kernel.ONE_HOT, n, rows, v, ptr(idx, idxOff, rows), ptr(out, outOff, n)));
+    }
+
+    @Override
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+        long n = (long) rows * d;
+        locked(() -> launch(Kernel.GATHER_ROWS, n, rows, d, ptr(idx, idxOff, rows),
+                ptr(table, tableOff, table.floats() - tableOff), ptr(out, outOff, n)));
+    }
+
+    @Override
+    public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+        long n = (long) rows * v;
+        locked(() -> launch(Kernel.SOFTMAX_CROSS_ENTROPY, rows, rows, v, scale, ptr(scores, sOff, n), ptr(y, yOff, rows),
+                ptr(mask, maskOff, rows), ptr(lossRows, lossOff, rows), ptr(dScores, dOff, n)));
+    }
+
+    /** Three sum_lanes passes (4096 lanes, 64, 1) through a scratch buffer: the same order as the CPU twin. */
+    @Override
+    public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
+        if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("sum: " + len + " floats exceed int indexing");
+        int lanes1 = CpuKernels.SUM_LANES_1, lanes2 = CpuKernels.SUM_LANES_2;
+        locked(() -> {
+            try (Memory scratch = alloc(lanes1 + lanes2)) {
+                long s1 = ptr(scratch, 0, lanes1), s2 = ptr(scratch, lanes1, lanes2);
+                launch(Kernel.SUM_LANES, lanes1, (int) len, lanes1, squared ? 1 : 0, ptr(x, off, len), s1);
+                launch(Kernel.SUM_LANES, lanes2, lanes1, lanes2, 0, s1, s2);
+                launch(Kernel.SUM_LANES, 1, lanes2, 1, 0, s2, ptr(out, outOff, 1));
+            }
+        });
+    }
+
+    @Override
+    public void scale(Memory x, long off, long len, float alpha) {
+        locked(() -> launch(Kernel.SCALE_INPLACE, len, (int) len, alpha, ptr(x, off, len)));
+    }
+
+    @Override
+    public void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                           Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff) {
+        locked(() -> launch(Kernel.ADAM_UPDATE, len, (int) len, lr, beta1, beta2, eps, bias1, bias2,
+                ptr(param, pOff, len), ptr(grad, gOff, len), ptr(m, mOff, len), ptr(v, vOff, len)));
     }
 
     /** One 1-D launch sized for {@code work} threads; ints are boxed as Integer, addresses as Long. */

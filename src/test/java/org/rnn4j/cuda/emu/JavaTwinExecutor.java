@@ -29,10 +29,21 @@ public final class JavaTwinExecutor implements KernelExecutor {
                     a(args[7]), o(args[7]), a(args[8]), o(args[8]));
             case SWAP_AXES01 -> CpuKernels.swapAxes01(a(args[3]), o(args[3]), a(args[4]), o(args[4]), i(args[0]), i(args[1]), i(args[2]));
             case COLUMN_SUM -> CpuKernels.columnSum(a(args[2]), o(args[2]), i(args[0]), i(args[1]), a(args[3]), o(args[3]));
+            case ONE_HOT -> CpuKernels.oneHot(i(args[0]), i(args[1]), a(args[2]), o(args[2]), a(args[3]), o(args[3]));
+            case GATHER_ROWS -> CpuKernels.gatherRows(i(args[0]), i(args[1]), a(args[2]), o(args[2]), a(args[3]), o(args[3]),
+                    a(args[4]), o(args[4]));
+            case SOFTMAX_CROSS_ENTROPY -> CpuKernels.softmaxCrossEntropy(i(args[0]), i(args[1]), f(args[2]), a(args[3]), o(args[3]),
+                    a(args[4]), o(args[4]), a(args[5]), o(args[5]), a(args[6]), o(args[6]), a(args[7]), o(args[7]));
+            case SUM_LANES -> CpuKernels.sumLanes(i(args[0]), i(args[1]), i(args[2]) != 0, a(args[3]), o(args[3]), a(args[4]), o(args[4]));
+            case SCALE_INPLACE -> CpuKernels.scale(i(args[0]), f(args[1]), a(args[2]), o(args[2]));
+            case ADAM_UPDATE -> CpuKernels.adamUpdate(i(args[0]), f(args[1]), f(args[2]), f(args[3]), f(args[4]), f(args[5]),
+                    f(args[6]), a(args[7]), o(args[7]), a(args[8]), o(args[8]), a(args[9]), o(args[9]), a(args[10]), o(args[10]));
         }
     }
 
     private static int i(Object v) { return (Integer) v; }
+
+    private static float f(Object v) { return (Float) v; }
 
     private static float[] a(Object p) { return ((DevicePtr) p).array(); }
 

@@ -12,7 +12,7 @@ final class KernelExtents {
 
     /** Floats per pointer parameter, in order. {@code args} already match {@code kernel.params} in type. */
     static long[] of(Kernel kernel, Object[] args) {
-        long a0 = (Integer) args[0], a1 = (Integer) args[1];
+        long a0 = (Integer) args[0], a1 = args[1] instanceof Integer i ? i : 0;
         long nh = a0 * a1;
         return switch (kernel) {
             case RNN_FORWARD_POINTWISE -> new long[]{nh, a1, nh};                       // pre, b, h_out
@@ -24,6 +24,12 @@ final class KernelExtents {
                 yield new long[]{all, all};                                              // src, dst
             }
             case COLUMN_SUM -> new long[]{nh, a1};                                       // a (rows, cols), out (cols)
+            case ONE_HOT -> new long[]{a0, nh};                                          // idx (rows), out (rows, v)
+            case GATHER_ROWS -> new long[]{a0, a1, nh};        // idx, table (at least one row: V is in the data), out
+            case SOFTMAX_CROSS_ENTROPY -> new long[]{nh, a0, a0, a0, nh};                // scores, y, mask, loss_rows, dscores
+            case SUM_LANES -> new long[]{a0, a1};                                        // x (n), out (lanes)
+            case SCALE_INPLACE -> new long[]{a0};                                        // x (n)
+            case ADAM_UPDATE -> new long[]{a0, a0, a0, a0};                              // param, grad, m, v
         };
     }
 }
