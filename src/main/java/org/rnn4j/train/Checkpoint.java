@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.rnn4j.Tensor;
+import org.rnn4j.io.Npy;
+import org.rnn4j.io.NpyArray;
 
 /**
  * A training checkpoint: a directory of float32 {@code .npy} files plus {@code manifest.properties}.
@@ -95,7 +97,7 @@ public final class Checkpoint {
         int[] cps = tr.vocab.codePoints();
         float[] v = new float[cps.length];
         for (int i = 0; i < v.length; i++) v[i] = cps[i];
-        NpyIo.writeFloat32(d.resolve("vocab.npy"), v, v.length);
+        Npy.write(d.resolve("vocab.npy"), v, v.length);
         List<Tensor> moments = tr.adam.moments();
         int k = tr.model.params().size();
         for (int i = 0; i < k; i++) {
@@ -118,7 +120,7 @@ public final class Checkpoint {
         }
     }
 
-    private static void save(Path file, Tensor t) throws IOException { NpyIo.writeFloat32(file, t.toArray(), t.shape()); }
+    private static void save(Path file, Tensor t) throws IOException { Npy.write(file, t.toArray(), t.shape()); }
 
     // ---------------------------------------------------------------- reading
 
@@ -170,9 +172,9 @@ public final class Checkpoint {
 
     /** Reads one array and checks its shape. */
     static float[] array(Path dir, String file, int... shape) throws CheckpointException {
-        NpyIo.Array a;
+        NpyArray a;
         try {
-            a = NpyIo.read(dir.resolve(file));
+            a = Npy.read(dir.resolve(file));
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint " + dir + " lacks " + file + "; it is incomplete, use another checkpoint");
         } catch (IOException e) {

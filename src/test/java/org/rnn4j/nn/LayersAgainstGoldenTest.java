@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rnn4j.Backend;
 import org.rnn4j.Tensor;
-import org.rnn4j.train.NpyIo;
+import org.rnn4j.io.Npy;
+import org.rnn4j.io.NpyArray;
 
 /**
  * The layers against golden cases written by tools/golden/make_layer_golden.py (numpy port in float64,
@@ -28,11 +29,11 @@ class LayersAgainstGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"embedding_1x1_v1_d1", "embedding_2x3_v5_d4", "embedding_4x7_v3_d17_repeats", "embedding_3x9_v65_d33"})
     void wordEmbedding(String name) throws Exception {
-        NpyIo.Array dW = read(name, "dW");
+        NpyArray dW = read(name, "dW");
         try (Tensor idx = tensor(name, "idx"); Tensor w = tensor(name, "W"); Tensor dout = tensor(name, "dout");
              Tensor out = NN.wordEmbeddingForward(idx, w); Tensor g = NN.wordEmbeddingBackward(dout, idx, dW.shape()[0])) {
-            assertClose(name + " out", out.toArray(), read(name, "out").data(), FP32_TOL);
-            assertClose(name + " dW", g.toArray(), dW.data(), FP32_TOL);
+            assertClose(name + " out", out.toArray(), read(name, "out").doubles(), FP32_TOL);
+            assertClose(name + " dW", g.toArray(), dW.doubles(), FP32_TOL);
         }
     }
 
@@ -42,32 +43,32 @@ class LayersAgainstGoldenTest {
         try (Tensor x = tensor(name, "x"); Tensor w = tensor(name, "W"); Tensor b = tensor(name, "b");
              Tensor dout = tensor(name, "dout"); Tensor out = NN.temporalAffineForward(x, w, b);
              TemporalAffineGradients g = NN.temporalAffineBackward(dout, x, w)) {
-            assertClose(name + " out", out.toArray(), read(name, "out").data(), FP32_TOL);
-            assertClose(name + " dx", g.dx().toArray(), read(name, "dx").data(), FP32_TOL);
-            assertClose(name + " dW", g.dW().toArray(), read(name, "dW").data(), FP32_TOL);
-            assertClose(name + " db", g.db().toArray(), read(name, "db").data(), FP32_TOL);
+            assertClose(name + " out", out.toArray(), read(name, "out").doubles(), FP32_TOL);
+            assertClose(name + " dx", g.dx().toArray(), read(name, "dx").doubles(), FP32_TOL);
+            assertClose(name + " dW", g.dW().toArray(), read(name, "dW").doubles(), FP32_TOL);
+            assertClose(name + " db", g.db().toArray(), read(name, "db").doubles(), FP32_TOL);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"softmax_1x1_v1", "softmax_2x3_v5_nomask", "softmax_4x8_v65_mask", "softmax_3x5_v7_large_scores"})
     void temporalSoftmaxLoss(String name) throws Exception {
-        double loss = read(name, "loss").data()[0];
+        double loss = read(name, "loss").doubles()[0];
         try (Tensor s = tensor(name, "scores"); Tensor y = tensor(name, "y"); Tensor m = tensor(name, "mask");
              SoftmaxLoss out = NN.temporalSoftmaxLoss(s, y, m)) {
             assertEquals(loss, out.loss(), Math.max(1e-12, Math.abs(loss) * FP32_TOL), name + " loss");
-            assertClose(name + " dscores", out.dScores().toArray(), read(name, "dscores").data(), FP32_TOL);
+            assertClose(name + " dscores", out.dScores().toArray(), read(name, "dscores").doubles(), FP32_TOL);
         }
     }
 
-    static NpyIo.Array read(String c, String array) throws IOException, URISyntaxException {
+    static NpyArray read(String c, String array) throws IOException, URISyntaxException {
         var url = LayersAgainstGoldenTest.class.getResource("/golden-layers/" + c + "/" + array + ".npy");
         if (url == null) throw new IOException("missing golden file " + c + "/" + array + ".npy; run tools/golden/make_layer_golden.py");
-        return NpyIo.read(Path.of(url.toURI()));
+        return Npy.read(Path.of(url.toURI()));
     }
 
     static Tensor tensor(String c, String array) throws Exception {
-        NpyIo.Array a = read(c, array);
+        NpyArray a = read(c, array);
         return CPU.tensor(a.floats(), a.shape());
     }
 }
