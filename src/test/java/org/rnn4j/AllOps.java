@@ -1,63 +1,99 @@
 package org.rnn4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.rnn4j.Numerics.uniform;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Runs all eight operations on inputs drawn from one seed and returns every output and gradient by name,
- * copied to the host. For tests that compare whole runs bit for bit (determinism, concurrency).
+ * All eight operations of the public API on one backend, on one set of fresh random inputs, every output
+ * downloaded by name: for the tests that compare backends (emulated device, GPU) and whole runs bit for bit
+ * (determinism, concurrency).
  */
-final class AllOps {
+public final class AllOps {
     private AllOps() {}
 
-    static Map<String, float[]> run(Backend be, long seed, int N, int T, int D, int H) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int G = 4 * H;
+    public record Shape(int N, int T, int D, int H) {
+        @Override
+        public String toString() { return "N=" + N + " T=" + T + " D=" + D + " H=" + H; }
+    }
+
+    /** Random inputs of every operation: sequences (N,T,·), steps (N,·), RNN and LSTM parameters. */
+    public record Inputs(Shape s, float[] x, float[] h0, float[] c0, float[] rWx, float[] rWh, float[] rB,
+                  float[] lWx, float[] lWh, float[] lB, float[] dh, float[] dcT,
+                  float[] xStep, float[] dNextH, float[] dNextC) {
+        public static Inputs random(SplittableRandom r, Shape s) {
+            int N = s.N, T = s.T, D = s.D, H = s.H, G = 4 * H;
+            return new Inputs(s, uniform(r, N * T * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1),
+                    uniform(r, D * H, 0.5), uniform(r, H * H, 0.5), uniform(r, H, 0.5),
+                    uniform(r, D * G, 0.5), uniform(r, H * G, 0.5), uniform(r, G, 0.5),
+                    uniform(r, N * T * H, 1), uniform(r, N * H, 1),
+                    uniform(r, N * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1));
+        }
+    }
+
+    /** Runs every operation on {@code b}; returns each output by name. Closes every tensor it made. */
+    /** Every operation on inputs drawn from {@code seed}. */
+    public static Map<String, float[]> run(Backend b, long seed, int N, int T, int D, int H) {
+        return run(b, Inputs.random(new SplittableRandom(seed), new Shape(N, T, D, H)));
+    }
+
+    public static Map<String, float[]> run(Backend b, Inputs in) {
+        int N = in.s.N, T = in.s.T, D = in.s.D, H = in.s.H, G = 4 * H;
         Map<String, float[]> out = new LinkedHashMap<>();
-        try (Tensor x = be.tensor(Numerics.uniform(r, N * T * D, 1), N, T, D); Tensor x1 = be.tensor(Numerics.uniform(r, N * D, 1), N, D);
-             Tensor h0 = be.tensor(Numerics.uniform(r, N * H, 1), N, H); Tensor c0 = be.tensor(Numerics.uniform(r, N * H, 1), N, H);
-             Tensor rwx = be.tensor(Numerics.uniform(r, D * H, 0.3), D, H); Tensor rwh = be.tensor(Numerics.uniform(r, H * H, 0.3), H, H);
-             Tensor rb = be.tensor(Numerics.uniform(r, H, 0.3), H);
-             Tensor lwx = be.tensor(Numerics.uniform(r, D * G, 0.3), D, G); Tensor lwh = be.tensor(Numerics.uniform(r, H * G, 0.3), H, G);
-             Tensor lb = be.tensor(Numerics.uniform(r, G, 0.3), G);
-             Tensor dh = be.tensor(Numerics.uniform(r, N * T * H, 1), N, T, H); Tensor dcT = be.tensor(Numerics.uniform(r, N * H, 1), N, H);
-             Tensor dn = be.tensor(Numerics.uniform(r, N * H, 1), N, H)) {
-            try (RnnStepOutput o = be.rnnStepForward(x1, h0, rwx, rwh, rb); RnnStepGradients g = be.rnnStepBackward(dn, o.cache())) {
-                put(out, "rnnStep.", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"}, o.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
+        try (Tensor x = b.tensor(in.x, N, T, D); Tensor h0 = b.tensor(in.h0, N, H); Tensor c0 = b.tensor(in.c0, N, H);
+             Tensor rWx = b.tensor(in.rWx, D, H); Tensor rWh = b.tensor(in.rWh, H, H); Tensor rB = b.tensor(in.rB, H);
+             Tensor lWx = b.tensor(in.lWx, D, G); Tensor lWh = b.tensor(in.lWh, H, G); Tensor lB = b.tensor(in.lB, G);
+             Tensor dh = b.tensor(in.dh, N, T, H); Tensor dcT = b.tensor(in.dcT, N, H);
+             Tensor xs = b.tensor(in.xStep, N, D); Tensor dNextH = b.tensor(in.dNextH, N, H);
+             Tensor dNextC = b.tensor(in.dNextC, N, H)) {
+            try (RnnStepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); RnnStepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
+                put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
+                        f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
             }
-            try (RnnOutput o = be.rnnForward(x, h0, rwx, rwh, rb); RnnGradients g = be.rnnBackward(dh, o.cache())) {
-                put(out, "rnn.", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, o.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
+            try (RnnOutput f = b.rnnForward(x, h0, rWx, rWh, rB); RnnGradients g = b.rnnBackward(dh, f.cache())) {
+                put(out, "rnn", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, f.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
             }
-            try (LstmStepOutput o = be.lstmStepForward(x1, h0, c0, lwx, lwh, lb); LstmStepGradients g = be.lstmStepBackward(dn, dcT, o.cache())) {
-                put(out, "lstmStep.", new String[]{"nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"},
-                        o.nextH(), o.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
+            try (LstmStepOutput f = b.lstmStepForward(xs, h0, c0, lWx, lWh, lB);
+                 LstmStepGradients g = b.lstmStepBackward(dNextH, dNextC, f.cache())) {
+                put(out, "lstmStep", new String[]{"nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"},
+                        f.nextH(), f.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
             }
-            try (LstmOutput o = be.lstmForward(x, h0, c0, lwx, lwh, lb); LstmGradients g = be.lstmBackward(dh, dcT, o.cache())) {
-                put(out, "lstm.", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
-                        o.h(), o.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
+            try (LstmOutput f = b.lstmForward(x, h0, c0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, dcT, f.cache())) {
+                put(out, "lstm", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
+                        f.h(), f.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
+            }
+            // c0 and dcT omitted: the backend fills zeros on the device itself.
+            try (LstmOutput f = b.lstmForward(x, h0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, f.cache())) {
+                put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
             }
         }
         return out;
     }
 
-    private static void put(Map<String, float[]> out, String prefix, String[] names, Tensor... ts) {
-        for (int i = 0; i < ts.length; i++) {
-            float[] a = ts[i].toArray();
-            Numerics.assertAllFinite(prefix + names[i], a);
-            out.put(prefix + names[i], a);
-        }
+    private static void put(Map<String, float[]> out, String op, String[] names, Tensor... ts) {
+        for (int i = 0; i < names.length; i++) out.put(op + "." + names[i], ts[i].toArray());
     }
 
-    /** Bit-for-bit equality of two runs, NaN payloads and signed zeros included. */
-    static void assertBitIdentical(String what, Map<String, float[]> expected, Map<String, float[]> actual) {
-        org.junit.jupiter.api.Assertions.assertEquals(expected.keySet(), actual.keySet(), what + ": outputs");
-        for (var e : expected.entrySet()) {
-            float[] a = e.getValue(), b = actual.get(e.getKey());
-            org.junit.jupiter.api.Assertions.assertEquals(a.length, b.length, what + ": " + e.getKey() + " length");
-            for (int i = 0; i < a.length; i++)
-                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i]))
-                    org.junit.jupiter.api.Assertions.fail(what + ": " + e.getKey() + "[" + i + "] = " + b[i] + " but alone it was " + a[i]);
+    /** Every output of {@code got} within FP32_TOL of {@code want} by relative norm error; NaN anywhere fails. */
+    public static void assertClose(Map<String, float[]> want, Map<String, float[]> got, String label) {
+        assertEquals(want.keySet(), got.keySet(), label + ": outputs");
+        for (String k : want.keySet())
+            Numerics.assertClose(label + " " + k, got.get(k), Numerics.toDouble(want.get(k)), Numerics.FP32_TOL);
+    }
+
+    /** Two runs on the same inputs must agree bit for bit (no atomics, fixed summation order). */
+    public static void assertBitIdentical(String label, Map<String, float[]> a, Map<String, float[]> b) {
+        assertEquals(a.keySet(), b.keySet(), label + ": outputs");
+        for (String k : a.keySet()) {
+            float[] x = a.get(k), y = b.get(k);
+            assertEquals(x.length, y.length, label + " " + k + ": length");
+            for (int i = 0; i < x.length; i++)
+                if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i]))
+                    fail(label + " " + k + "[" + i + "] differs between two identical runs: " + x[i] + " vs " + y[i]);
         }
     }
 }

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.AllOps;
 import org.rnn4j.Backend;
 import org.rnn4j.CudaUnavailableException;
 import org.rnn4j.Numerics;
 import org.rnn4j.Tensor;
-import org.rnn4j.cuda.AllOps.Inputs;
-import org.rnn4j.cuda.AllOps.Shape;
+import org.rnn4j.AllOps.Inputs;
+import org.rnn4j.AllOps.Shape;
 import org.rnn4j.internal.Memory;
 
 /**
@@ -90,7 +91,7 @@ class CudaBackendGpuTest {
         Inputs in = Inputs.random(Numerics.random(), new Shape(N, T, D, H));
         Map<String, float[]> first = AllOps.run(cuda, in);
         AllOps.assertClose(AllOps.run(CPU, in), first, "cuda vs cpu, " + in.s());
-        AllOps.assertBitIdentical(first, AllOps.run(cuda, in), "cuda rerun, " + in.s());
+        AllOps.assertBitIdentical("cuda rerun, " + in.s(), first, AllOps.run(cuda, in));
     }
 
     @Test

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.opentest4j.AssertionFailedError;
+import org.rnn4j.AllOps;
 import org.rnn4j.Backend;
 import org.rnn4j.Numerics;
-import org.rnn4j.cuda.AllOps.Inputs;
-import org.rnn4j.cuda.AllOps.Shape;
+import org.rnn4j.AllOps.Inputs;
+import org.rnn4j.AllOps.Shape;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
 import org.rnn4j.cuda.emu.KernelExecutor;
@@ -60,7 +61,7 @@ class EmulatedCudaBackendTest {
         Map<String, float[]> want = AllOps.run(CPU, in);
         Map<String, float[]> first = AllOps.run(cuda, in);
         AllOps.assertClose(want, first, "emulated cuda vs cpu, " + in.s());
-        AllOps.assertBitIdentical(first, AllOps.run(cuda, in), "emulated cuda rerun, " + in.s());
+        AllOps.assertBitIdentical("emulated cuda rerun, " + in.s(), first, AllOps.run(cuda, in));
         assertEquals(0, device.liveAllocations(), "every tensor closed by AllOps is freed at once");
     }
 
