@@ -26,6 +26,7 @@ import org.rnn4j.AllOps.Shape;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
 import org.rnn4j.cuda.emu.KernelExecutor;
+import org.rnn4j.train.TrainConfig;
 
 /**
  * The CUDA backend's own code (CudaCompute: GEMM mapping, offsets, launches, memory) on the emulated device, in
@@ -104,8 +105,13 @@ class EmulatedCudaBackendTest {
     @Test
     void everyKernelIsLaunchedWithItsExactSignature() {
         AllOps.run(cuda, Inputs.random(Numerics.random(), new Shape(3, 4, 5, 6)));
+        // The cells launch the cell kernels; the training kernels come from the layers, Adam and clipping, and
+        // from a few steps of a real training run (embedding, LSTMs, affine, loss, clipping, Adam in one step).
+        TrainOps.run(cuda, TrainOps.Inputs.random(Numerics.random(), new TrainOps.Shape(2, 3, 7, 4, 5)));
+        TrainOps.train(cuda, TrainOps.corpus(3_000), new TrainConfig(8, 1, 6, 8, 3, 5e-3, 2, 1, 1.0, 0.05));
         // The emulator checked count and types of every launch against Kernel.params; here: all kernels were covered.
         assertEquals(EnumSet.allOf(Kernel.class), EnumSet.copyOf(device.launches().keySet()));
+        assertEquals(List.of(), device.violations());
     }
 
     @Test

@@ -1,19 +1,15 @@
 package org.rnn4j.cuda.emu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.rnn4j.Numerics.FP32_TOL;
-import static org.rnn4j.Numerics.KERNEL_TWIN_TOL;
 import static org.rnn4j.Numerics.uniform;
+import static org.rnn4j.cuda.emu.KernelTwinChecks.buffers;
+import static org.rnn4j.cuda.emu.KernelTwinChecks.launches;
+import static org.rnn4j.cuda.emu.KernelTwinChecks.nan;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.DoubleAccumulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,14 +18,15 @@ import org.rnn4j.Numerics;
 import org.rnn4j.cpu.CpuKernels;
 import org.rnn4j.cuda.Kernel;
 import org.rnn4j.cuda.emu.Float64Kernels.Ref;
-import org.rnn4j.cuda.emu.GuardedBuffers.Layout;
+import org.rnn4j.cuda.emu.KernelTwinChecks.Launch;
 
 /**
- * Every kernel in kernels/*.cu, compiled as host C++ and run thread by thread, against its CPU twin in
- * native-fallback (within {@link Numerics#KERNEL_TWIN_TOL}) and against a float64 computation of the same formula
- * (within {@link Numerics#FP32_TOL}), element by element (see {@link #check}). Outputs are poisoned with NaN before each
- * launch, buffers sit between guards at nonzero offsets, read-only inputs must stay untouched, and grids run from
- * a single thread to more threads than elements, so the grid-stride loops and the indexing are what is tested.
+ * Every cell kernel in kernels/*.cu (the training kernels: {@link TrainKernelsMatchCpuTwinsTest}), compiled as host
+ * C++ and run thread by thread, against its CPU twin in native-fallback (within {@link Numerics#KERNEL_TWIN_TOL})
+ * and against a float64 computation of the same formula (within {@link Numerics#FP32_TOL}), element by element
+ * (see {@link KernelTwinChecks#check}). Outputs are poisoned with NaN before each launch, buffers sit between guards
+ * at nonzero offsets, read-only inputs must stay untouched, and grids run from a single thread to more threads
+ * than elements, so the grid-stride loops and the indexing are what is tested.
  */
 class KernelsMatchCpuTwinsTest {
     private static HostCompiledExecutor exec;
@@ -42,12 +39,7 @@ class KernelsMatchCpuTwinsTest {
         exec = HostCompiledExecutor.get();
     }
 
-    /** One launch configuration; {@code a, b, c} are the kernel's sizes (n, h or d0, d1, d2 or rows, cols). */
-    record Launch(int a, int b, int c, int grid, int block, Layout layout) {
-        @Override public String toString() {
-            return a + "x" + b + (c > 0 ? "x" + c : "") + " grid " + grid + "x" + block + " " + layout;
-        }
-    }
+    private static final KernelTwinChecks CHECKS = new KernelTwinChecks("host kernels");
 
     /** Shapes with a 1 in each place, odd sizes, and more elements than most grids have threads. */
     static List<Launch> pairs() { return launches(new int[][] {{1, 1}, {1, 9}, {7, 1}, {33, 17}, {64, 129}}); }
@@ -56,29 +48,17 @@ class KernelsMatchCpuTwinsTest {
         return launches(new int[][] {{1, 1, 1}, {1, 6, 3}, {5, 1, 2}, {4, 3, 1}, {33, 17, 5}, {9, 70, 16}});
     }
 
-    private static List<Launch> launches(int[][] shapes) {
-        List<Launch> out = new ArrayList<>();
-        for (int[] s : shapes) {
-            int count = s[0] * s[1] * (s.length > 2 ? s[2] : 1);
-            int[][] grids = {{1, 1}, {3, 7}, {2, 64}, {(count + 127) / 128, 128}, {count + 3, 32}};
-            for (int[] g : grids)
-                for (Layout layout : Layout.values())
-                    out.add(new Launch(s[0], s[1], s.length > 2 ? s[2] : 0, g[0], g[1], layout));
-        }
-        return out;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void rnnForwardPointwise(Launch l) {
-        int n = l.a, h = l.b;
+        int n = l.a(), h = l.b();
         SplittableRandom r = Numerics.random();
         float[] pre = uniform(r, n * h, 3), b = uniform(r, h, 1);
         float[] twin = new float[n * h];
         CpuKernels.rnnForwardPointwise(n, h, pre, 0, b, twin, 0);
         Ref ref = Float64Kernels.rnnForward(n, h, pre, b);
 
-        GuardedBuffers buf = buffers(l.layout, "pre", pre, "b", b, "h", nan(n * h));
+        GuardedBuffers buf = buffers(l.layout(), "pre", pre, "b", b, "h", nan(n * h));
         launch(Kernel.RNN_FORWARD_POINTWISE, l, n, h, buf.ptr("pre"), buf.ptr("b"), buf.ptr("h"));
         check("h", buf.get("h"), twin, ref);
         buf.assertUnchanged("pre", pre);
@@ -86,7 +66,7 @@ class KernelsMatchCpuTwinsTest {
         buf.assertGuardsIntact();
 
         // In place, as the contract allows: pre and h the same buffer.
-        GuardedBuffers same = buffers(l.layout, "pre", pre, "b", b);
+        GuardedBuffers same = buffers(l.layout(), "pre", pre, "b", b);
         launch(Kernel.RNN_FORWARD_POINTWISE, l, n, h, same.ptr("pre"), same.ptr("b"), same.ptr("pre"));
         check("h (in place over pre)", same.get("pre"), twin, ref);
         same.assertGuardsIntact();
@@ -95,21 +75,21 @@ class KernelsMatchCpuTwinsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void rnnBackwardPointwise(Launch l) {
-        int n = l.a, h = l.b;
+        int n = l.a(), h = l.b();
         SplittableRandom r = Numerics.random();
         float[] hT = uniform(r, n * h, 0.999), dh = uniform(r, n * h, 1), dhRec = uniform(r, n * h, 1);
         float[] twin = new float[n * h];
         CpuKernels.rnnBackwardPointwise(n, h, hT, 0, dh, 0, dhRec, 0, twin, 0);
         Ref ref = Float64Kernels.rnnBackward(n, h, hT, dh, dhRec);
 
-        GuardedBuffers buf = buffers(l.layout, "h", hT, "dh", dh, "dhRec", dhRec, "da", nan(n * h));
+        GuardedBuffers buf = buffers(l.layout(), "h", hT, "dh", dh, "dhRec", dhRec, "da", nan(n * h));
         launch(Kernel.RNN_BACKWARD_POINTWISE, l, n, h, buf.ptr("h"), buf.ptr("dh"), buf.ptr("dhRec"), buf.ptr("da"));
         check("da", buf.get("da"), twin, ref);
         Map.of("h", hT, "dh", dh, "dhRec", dhRec).forEach(buf::assertUnchanged);
         buf.assertGuardsIntact();
 
         // da aliasing dh, as the contract allows.
-        GuardedBuffers same = buffers(l.layout, "h", hT, "dh", dh, "dhRec", dhRec);
+        GuardedBuffers same = buffers(l.layout(), "h", hT, "dh", dh, "dhRec", dhRec);
         launch(Kernel.RNN_BACKWARD_POINTWISE, l, n, h, same.ptr("h"), same.ptr("dh"), same.ptr("dhRec"), same.ptr("dh"));
         check("da (over dh)", same.get("dh"), twin, ref);
         same.assertGuardsIntact();
@@ -119,7 +99,7 @@ class KernelsMatchCpuTwinsTest {
     @MethodSource("pairs")
     void lstmForwardPointwise(Launch l) {
         SplittableRandom r = Numerics.random();
-        lstmForward(l, uniform(r, l.a * 4 * l.b, 3), uniform(r, 4 * l.b, 1), uniform(r, l.a * l.b, 2));
+        lstmForward(l, uniform(r, l.a() * 4 * l.b(), 3), uniform(r, 4 * l.b(), 1), uniform(r, l.a() * l.b(), 2));
     }
 
     /** Pre-activations far out in both tails: the sigmoid's guarded branches must give 0/1, never NaN or inf. */
@@ -128,18 +108,18 @@ class KernelsMatchCpuTwinsTest {
     void lstmForwardSaturates(Launch l) {
         SplittableRandom r = Numerics.random();
         float[] tails = {1e4f, -1e4f, 120f, -120f, 88.8f, -88.8f, 103.9f, -103.9f, 30f, -30f, 17f, -17f};
-        float[] gates = new float[l.a * 4 * l.b];
+        float[] gates = new float[l.a() * 4 * l.b()];
         for (int i = 0; i < gates.length; i++) gates[i] = tails[r.nextInt(tails.length)] * (float) (1 + r.nextDouble());
-        lstmForward(l, gates, uniform(r, 4 * l.b, 1), uniform(r, l.a * l.b, 2));
+        lstmForward(l, gates, uniform(r, 4 * l.b(), 1), uniform(r, l.a() * l.b(), 2));
     }
 
     private void lstmForward(Launch l, float[] gates, float[] b, float[] cPrev) {
-        int n = l.a, h = l.b;
+        int n = l.a(), h = l.b();
         float[] twinGates = gates.clone(), twinC = new float[n * h], twinH = new float[n * h];
         CpuKernels.lstmForwardPointwise(n, h, twinGates, 0, b, cPrev, 0, twinC, 0, twinH, 0);
         Ref[] ref = Float64Kernels.lstmForward(n, h, gates, b, cPrev);
 
-        GuardedBuffers buf = buffers(l.layout, "gates", gates, "b", b, "cPrev", cPrev, "c", nan(n * h), "h", nan(n * h));
+        GuardedBuffers buf = buffers(l.layout(), "gates", gates, "b", b, "cPrev", cPrev, "c", nan(n * h), "h", nan(n * h));
         launch(Kernel.LSTM_FORWARD_POINTWISE, l, n, h, buf.ptr("gates"), buf.ptr("b"), buf.ptr("cPrev"), buf.ptr("c"),
                 buf.ptr("h"));
         check("gates (activated in place)", buf.get("gates"), twinGates, ref[0]);
@@ -153,7 +133,7 @@ class KernelsMatchCpuTwinsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void lstmBackwardPointwise(Launch l) {
-        int n = l.a, h = l.b, g4 = 4 * h;
+        int n = l.a(), h = l.b(), g4 = 4 * h;
         SplittableRandom r = Numerics.random();
         float[] gates = new float[n * g4];  // activated, as forward leaves them: sigmoids in (0,1), tanh in (-1,1)
         for (int i = 0; i < gates.length; i++)
@@ -165,7 +145,7 @@ class KernelsMatchCpuTwinsTest {
         CpuKernels.lstmBackwardPointwise(n, h, gates, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, twinDc, 0, twinDa, 0);
         Ref[] ref = Float64Kernels.lstmBackward(n, h, gates, cPrev, c, dh, dhRec, dNextC);
 
-        GuardedBuffers buf = buffers(l.layout, "gates", gates, "cPrev", cPrev, "c", c, "dh", dh, "dhRec", dhRec,
+        GuardedBuffers buf = buffers(l.layout(), "gates", gates, "cPrev", cPrev, "c", c, "dh", dh, "dhRec", dhRec,
                 "dc", dNextC, "da", nan(n * g4));
         launch(Kernel.LSTM_BACKWARD_POINTWISE, l, n, h, buf.ptr("gates"), buf.ptr("cPrev"), buf.ptr("c"), buf.ptr("dh"),
                 buf.ptr("dhRec"), buf.ptr("dc"), buf.ptr("da"));
@@ -179,13 +159,13 @@ class KernelsMatchCpuTwinsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("triples")
     void swapAxes01(Launch l) {
-        int d0 = l.a, d1 = l.b, d2 = l.c;
+        int d0 = l.a(), d1 = l.b(), d2 = l.c();
         float[] src = uniform(Numerics.random(), d0 * d1 * d2, 1);
         float[] twin = new float[src.length];
         CpuKernels.swapAxes01(src, 0, twin, 0, d0, d1, d2);
         Ref ref = Float64Kernels.swapAxes01(src, d0, d1, d2);
 
-        GuardedBuffers buf = buffers(l.layout, "src", src, "dst", nan(src.length));
+        GuardedBuffers buf = buffers(l.layout(), "src", src, "dst", nan(src.length));
         launch(Kernel.SWAP_AXES01, l, d0, d1, d2, buf.ptr("src"), buf.ptr("dst"));
         float[] dst = buf.get("dst");
         check("dst", dst, twin, ref);
@@ -197,13 +177,13 @@ class KernelsMatchCpuTwinsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void columnSum(Launch l) {
-        int rows = l.a * 3, cols = l.b;  // a few more rows than the pair's n, so the row loop is longer
+        int rows = l.a() * 3, cols = l.b();  // a few more rows than the pair's n, so the row loop is longer
         float[] a = uniform(Numerics.random(), rows * cols, 1);
         float[] twin = new float[cols];
         CpuKernels.columnSum(a, 0, rows, cols, twin, 0);
         Ref ref = Float64Kernels.columnSum(a, rows, cols);
 
-        GuardedBuffers buf = buffers(l.layout, "a", a, "out", nan(cols));
+        GuardedBuffers buf = buffers(l.layout(), "a", a, "out", nan(cols));
         launch(Kernel.COLUMN_SUM, l, rows, cols, buf.ptr("a"), buf.ptr("out"));
         float[] out = buf.get("out");
         check("out", out, twin, ref);
@@ -213,51 +193,12 @@ class KernelsMatchCpuTwinsTest {
         buf.assertGuardsIntact();
     }
 
-    private static void launch(Kernel kernel, Launch l, Object... args) { exec.launch(kernel, l.grid, l.block, args); }
+    private static void launch(Kernel kernel, Launch l, Object... args) { exec.launch(kernel, l.grid(), l.block(), args); }
 
-    private static GuardedBuffers buffers(Layout layout, Object... nameThenContent) {
-        Map<String, float[]> contents = new LinkedHashMap<>();
-        for (int i = 0; i < nameThenContent.length; i += 2)
-            contents.put((String) nameThenContent[i], (float[]) nameThenContent[i + 1]);
-        return new GuardedBuffers(layout, contents);
-    }
+    private static void check(String what, float[] out, float[] twin, Ref ref) { CHECKS.check(what, out, twin, ref); }
 
-    private static float[] nan(int n) {
-        float[] a = new float[n];
-        Arrays.fill(a, Float.NaN);
-        return a;
-    }
-
-    /**
-     * Every element written (outputs were NaN-poisoned, so a skipped one is still NaN) and, element by element,
-     * within FP32_TOL of float64 and KERNEL_TWIN_TOL of the CPU twin, both relative to the element's rounding
-     * magnitude (see {@link Float64Kernels}); Float.MIN_NORMAL absorbs float32 underflow to zero. Per element
-     * bounds imply the norm ones (‖out−ref‖ ≤ tol·‖mag‖) and also catch a single misplaced element in a large output.
-     */
-    static void check(String what, float[] out, float[] twin, Ref ref) {
-        for (int i = 0; i < out.length; i++) {
-            if (!Float.isFinite(out[i])) fail(what + "[" + i + "] = " + out[i] + ": not written, or not finite");
-            double bound = ref.mag()[i] + Float.MIN_NORMAL;
-            double vsRef = Math.abs(out[i] - ref.value()[i]) / bound, vsTwin = Math.abs(out[i] - twin[i]) / bound;
-            WORST_VS_FLOAT64.accumulate(vsRef);
-            WORST_VS_TWIN.accumulate(vsTwin);
-            if (!(vsRef <= FP32_TOL))
-                fail(what + "[" + i + "] = " + out[i] + " but float64 gives " + ref.value()[i] + ": error " + vsRef
-                        + " of magnitude " + ref.mag()[i] + " > " + FP32_TOL + " (seed " + Numerics.LAST_SEED.get() + ")");
-            if (!(vsTwin <= KERNEL_TWIN_TOL))
-                fail(what + "[" + i + "] = " + out[i] + " but the CPU twin gives " + twin[i] + ": difference " + vsTwin
-                        + " of magnitude " + ref.mag()[i] + " > " + KERNEL_TWIN_TOL + " (seed " + Numerics.LAST_SEED.get() + ")");
-        }
-    }
-
-    private static final DoubleAccumulator WORST_VS_FLOAT64 = new DoubleAccumulator(Math::max, 0);
-    private static final DoubleAccumulator WORST_VS_TWIN = new DoubleAccumulator(Math::max, 0);
-
-    /** The measured worst errors, for the record (docs and the issue quote them). */
     @AfterAll
     static void report() {
-        if (exec != null)
-            System.out.printf("host kernels: worst error/magnitude vs float64 %.3g, vs CPU twin %.3g%n",
-                    WORST_VS_FLOAT64.get(), WORST_VS_TWIN.get());
+        if (exec != null) CHECKS.report();
     }
 }
