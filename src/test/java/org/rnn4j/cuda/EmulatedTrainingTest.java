@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.AllOps;
 import org.rnn4j.Backend;
 import org.rnn4j.Numerics;
 import org.rnn4j.cuda.TrainOps.Inputs;
@@ -59,7 +60,7 @@ class EmulatedTrainingTest {
         Inputs in = Inputs.random(Numerics.random(), new Shape(N, T, V, D, M));
         Map<String, float[]> want = TrainOps.run(CPU, in), first = TrainOps.run(cuda, in);
         AllOps.assertClose(want, first, "emulated cuda vs cpu, " + in.s());
-        AllOps.assertBitIdentical(first, TrainOps.run(cuda, in), "emulated cuda rerun, " + in.s());
+        AllOps.assertBitIdentical("emulated cuda rerun, " + in.s(), first, TrainOps.run(cuda, in));
         assertEquals(0, device.liveAllocations(), "every tensor closed by TrainOps is freed at once");
         for (Map<String, float[]> got : List.of(want, first)) {
             // The scale is exactly 1/2 (maxNorm = norm/2): halving is exact in float, so the bits are known.
