@@ -53,6 +53,13 @@ public final class HostCompiledExecutor implements KernelExecutor {
     public static String unavailableReason() { return PROBE.reason; }
 
     /** The executor, compiling and loading the host library on the first call. */
+    /** For tests: the executor, or a JUnit skip (with the reason) where the kernels cannot be built here. */
+    public static HostCompiledExecutor assumeAvailable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(isAvailable(),
+                () -> "kernels not compiled for the host: " + unavailableReason());
+        return get();
+    }
+
     public static synchronized HostCompiledExecutor get() {
         if (instance == null) {
             if (!isAvailable()) throw new IllegalStateException("host-compiled kernels unavailable: " + PROBE.reason);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,11 +26,7 @@ class HostCompiledExecutorTest {
 
     /** Per test rather than per class, so each skip shows in the report with its reason. */
     @BeforeEach
-    void load() {
-        assumeTrue(HostCompiledExecutor.isAvailable(),
-                () -> "kernels not compiled for the host: " + HostCompiledExecutor.unavailableReason());
-        exec = HostCompiledExecutor.get();
-    }
+    void load() { exec = HostCompiledExecutor.assumeAvailable(); }
 
     /** The C++ signatures in kernels/*.cu, as g++ sees them, are exactly Kernel.java's entries and parameters. */
     @Test

@@ -1,7 +1,6 @@
 package org.rnn4j.cuda.emu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.rnn4j.Numerics.uniform;
 import static org.rnn4j.cuda.emu.KernelTwinChecks.buffers;
 import static org.rnn4j.cuda.emu.KernelTwinChecks.launches;
@@ -33,11 +32,7 @@ class KernelsMatchCpuTwinsTest {
 
     /** Per test rather than per class, so each skip shows in the report with its reason. */
     @BeforeEach
-    void load() {
-        assumeTrue(HostCompiledExecutor.isAvailable(),
-                () -> "kernels not compiled for the host: " + HostCompiledExecutor.unavailableReason());
-        exec = HostCompiledExecutor.get();
-    }
+    void load() { exec = HostCompiledExecutor.assumeAvailable(); }
 
     private static final KernelTwinChecks CHECKS = new KernelTwinChecks("host kernels");
 

@@ -1,6 +1,5 @@
 package org.rnn4j.cuda.emu;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.rnn4j.Numerics.uniform;
 import static org.rnn4j.cuda.emu.KernelTwinChecks.buffers;
 import static org.rnn4j.cuda.emu.KernelTwinChecks.launches;
@@ -33,11 +32,7 @@ class TrainKernelsMatchCpuTwinsTest {
 
     /** Per test rather than per class, so each skip shows in the report with its reason. */
     @BeforeEach
-    void load() {
-        assumeTrue(HostCompiledExecutor.isAvailable(),
-                () -> "kernels not compiled for the host: " + HostCompiledExecutor.unavailableReason());
-        exec = HostCompiledExecutor.get();
-    }
+    void load() { exec = HostCompiledExecutor.assumeAvailable(); }
 
     /** (rows, v) with rows = 1, v = 1, odd sizes and more elements than most grids have threads. */
     static List<Launch> oneHotShapes() { return launches(new int[][] {{1, 1}, {1, 9}, {7, 1}, {33, 17}, {64, 129}}); }
