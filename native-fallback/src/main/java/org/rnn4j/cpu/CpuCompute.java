@@ -11,6 +11,7 @@ import org.rnn4j.internal.Memory;
 public final class CpuCompute implements Compute {
     private final ForkJoinPool pool;
     private final boolean ownsPool;
+    private final Pointwise pointwise = VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
 
     /** Uses one worker per available core. */
     public CpuCompute() { this(Runtime.getRuntime().availableProcessors()); }
@@ -65,29 +66,73 @@ public final class CpuCompute implements Compute {
 
     @Override
     public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
-        CpuKernels.rnnForwardPointwise(n, h, arr(pre), (int) preOff, arr(b), arr(hOut), (int) hOutOff);
+        float[] p = arr(pre), bb = arr(b), out = arr(hOut);
+        int po = (int) preOff, ho = (int) hOutOff;
+        rows(n, h, 1, (r0, r1) -> pointwise.rnnForward(r1 - r0, h, p, po + r0 * h, bb, out, ho + r0 * h));
     }
 
     @Override
     public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff,
                                      Memory dhRec, long dhRecOff, Memory da, long daOff) {
-        CpuKernels.rnnBackwardPointwise(n, h, arr(hT), (int) hOff, arr(dh), (int) dhOff, arr(dhRec), (int) dhRecOff,
-                arr(da), (int) daOff);
+        float[] y = arr(hT), g = arr(dh), rec = arr(dhRec), out = arr(da);
+        int yo = (int) hOff, go = (int) dhOff, ro = (int) dhRecOff, oo = (int) daOff;
+        rows(n, h, 0, (r0, r1) -> pointwise.rnnBackward(r1 - r0, h, y, yo + r0 * h, g, go + r0 * h, rec, ro + r0 * h,
+                out, oo + r0 * h));
     }
 
     @Override
     public void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b, Memory cPrev, long cPrevOff,
                                      Memory c, long cOff, Memory hOut, long hOff) {
-        CpuKernels.lstmForwardPointwise(n, h, arr(gates), (int) gOff, arr(b), arr(cPrev), (int) cPrevOff,
-                arr(c), (int) cOff, arr(hOut), (int) hOff);
+        float[] gt = arr(gates), bb = arr(b), cp = arr(cPrev), cc = arr(c), out = arr(hOut);
+        int go = (int) gOff, cpo = (int) cPrevOff, co = (int) cOff, ho = (int) hOff;
+        rows(n, h, 5, (r0, r1) -> pointwise.lstmForward(r1 - r0, h, gt, go + r0 * 4 * h, bb, cp, cpo + r0 * h,
+                cc, co + r0 * h, out, ho + r0 * h));
     }
 
     @Override
     public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
-        CpuKernels.lstmBackwardPointwise(n, h, arr(gates), (int) gOff, arr(cPrev), (int) cPrevOff, arr(c), (int) cOff,
-                arr(dh), (int) dhOff, arr(dhRec), (int) dhRecOff, arr(dc), (int) dcOff, arr(da), (int) daOff);
+        float[] gt = arr(gates), cp = arr(cPrev), cc = arr(c), g = arr(dh), rec = arr(dhRec), dcc = arr(dc), out = arr(da);
+        int go = (int) gOff, cpo = (int) cPrevOff, co = (int) cOff, gho = (int) dhOff, ro = (int) dhRecOff,
+                dco = (int) dcOff, ao = (int) daOff;
+        rows(n, h, 2, (r0, r1) -> pointwise.lstmBackward(r1 - r0, h, gt, go + r0 * 4 * h, cp, cpo + r0 * h, cc, co + r0 * h,
+                g, gho + r0 * h, rec, ro + r0 * h, dcc, dco + r0 * h, out, ao + r0 * 4 * h));
+    }
+
+    /** Which pointwise implementation runs: "scalar" or "vector512" (Vector API, with jdk.incubator.vector). */
+    public String pointwiseName() { return pointwise.name(); }
+
+    /** A body over rows [r0, r1). */
+    private interface RowRange { void run(int r0, int r1); }
+
+    /** Elements×weight per task below which forking costs more than it saves (weight ~ transcendentals/element). */
+    static final long MIN_POINTWISE_WORK = 1 << 15;
+
+    /**
+     * Runs body over n rows of width h, cut into contiguous row ranges, one per worker, when the work warrants
+     * it. Every element depends on its own row only, so the cut never changes a result.
+     */
+    private void rows(int n, int h, int weight, RowRange body) {
+        long work = (long) n * h * Math.max(1, weight);
+        int parts = (int) Math.min(Math.min(n, pool.getParallelism()), work / MIN_POINTWISE_WORK);
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        java.util.concurrent.RecursiveAction[] jobs = new java.util.concurrent.RecursiveAction[parts];
+        for (int t = 0; t < parts; t++) {
+            int r0 = (int) ((long) n * t / parts), r1 = (int) ((long) n * (t + 1) / parts);
+            jobs[t] = new java.util.concurrent.RecursiveAction() {
+                @Override
+                protected void compute() { body.run(r0, r1); }
+            };
+        }
+        if (java.util.concurrent.ForkJoinTask.getPool() == pool) java.util.concurrent.ForkJoinTask.invokeAll(jobs);
+        else pool.invoke(new java.util.concurrent.RecursiveAction() {
+            @Override
+            protected void compute() { invokeAll(jobs); }
+        });
     }
 
     @Override

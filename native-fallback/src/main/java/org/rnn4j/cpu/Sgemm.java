@@ -38,15 +38,8 @@ public final class Sgemm {
     static SgemmKernel defaultKernel() { return KERNEL; }
 
     private static SgemmKernel chooseKernel() {
-        if (!"scalar".equals(System.getProperty("rnn4j.sgemm"))
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                return (SgemmKernel) Class.forName("org.rnn4j.cpu.VectorSgemmKernel").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through: the scalar kernel always works
-            }
-        }
-        return new ScalarSgemmKernel();
+        if ("scalar".equals(System.getProperty("rnn4j.sgemm"))) return new ScalarSgemmKernel();
+        return VectorSupport.load("VectorSgemmKernel", SgemmKernel.class, new ScalarSgemmKernel());
     }
 
     public static void gemm(ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k,
