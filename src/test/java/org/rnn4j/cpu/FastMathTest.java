@@ -34,6 +34,8 @@ class FastMathTest {
     void expWithinThreeUlps() {
         ulps("exp", worstUlps(Math::exp, CpuKernels::exp, 87f), 3);
         assertEquals(Float.POSITIVE_INFINITY, CpuKernels.exp(100f));
+        for (float x : new float[]{88.7f, 88.5f, -87f, -95f, -102f}) // near overflow and in the subnormal range
+            assertTrue(Math.abs(CpuKernels.exp(x) - Math.exp(x)) <= 3 * Math.ulp((float) Math.exp(x)), "exp(" + x + ")");
         assertEquals(0f, CpuKernels.exp(-200f));
         assertTrue(Float.isNaN(CpuKernels.exp(Float.NaN)));
     }
