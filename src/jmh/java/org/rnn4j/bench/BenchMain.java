@@ -69,9 +69,9 @@ public final class BenchMain {
     static void gemm(int m, int n, int k) {
         SplittableRandom r = new SplittableRandom(3);
         float[] a = GemmBenchmark.random(r, m * k), b = GemmBenchmark.random(r, k * n), c = new float[m * n];
-        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        ForkJoinPool pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
         double ms = time(() -> Sgemm.gemm(pool, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
-        pool.shutdown();
+        if (pool != null) pool.shutdown();
         System.out.printf("rnn4j,gemm,%d,%d,%d,0,gemm,%.4f,%.1f%n", m, n, k, ms, 2.0 * m * n * k / ms / 1e6);
     }
 

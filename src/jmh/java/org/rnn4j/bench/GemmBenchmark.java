@@ -55,7 +55,7 @@ public class GemmBenchmark {
         a = random(r, m * k);
         b = random(r, k * n);
         c = new float[m * n];
-        pool = new ForkJoinPool(threads);
+        pool = Sgemm.pool(threads);
     }
 
     static float[] random(SplittableRandom r, int len) {
@@ -65,7 +65,7 @@ public class GemmBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() { pool.shutdown(); }
+    public void tearDown() { if (pool != null) pool.shutdown(); }
 
     @Benchmark
     public float[] gemm() {

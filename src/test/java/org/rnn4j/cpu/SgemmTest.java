@@ -20,10 +20,11 @@ import org.rnn4j.Numerics;
  * bit-identical results for 1, 2 and 4 threads and between kernels.
  */
 class SgemmTest {
-    static final ForkJoinPool P1 = new ForkJoinPool(1), P2 = new ForkJoinPool(2), P4 = new ForkJoinPool(4);
+    /** Pools for 1, 2 and 4 threads in all (the caller is one of them; 1 thread = no pool). */
+    static final ForkJoinPool P1 = Sgemm.pool(1), P2 = Sgemm.pool(2), P4 = Sgemm.pool(4);
 
     @AfterAll
-    static void shutdown() { P1.shutdown(); P2.shutdown(); P4.shutdown(); }
+    static void shutdown() { P2.shutdown(); P4.shutdown(); }
 
     static List<SgemmKernel> kernels() {
         List<SgemmKernel> ks = new ArrayList<>();

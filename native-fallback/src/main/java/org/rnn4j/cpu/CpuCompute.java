@@ -16,15 +16,16 @@ public final class CpuCompute implements Compute {
     /** Uses one worker per available core. */
     public CpuCompute() { this(Runtime.getRuntime().availableProcessors()); }
 
+    /** Uses {@code threads} threads in all: the calling thread and a pool of threads-1 workers. */
     public CpuCompute(int threads) {
-        this.pool = new ForkJoinPool(Math.max(1, threads));
+        this.pool = Parallel.pool(threads);
         this.ownsPool = true;
     }
 
     @Override
     public String name() { return "cpu"; }
 
-    public int threads() { return pool.getParallelism(); }
+    public int threads() { return Parallel.threads(pool); }
 
     @Override
     public Memory alloc(long floats) { return new CpuMemory(this, new float[checkedSize(floats)]); }
@@ -115,28 +116,12 @@ public final class CpuCompute implements Compute {
      */
     private void rows(int n, int h, int weight, RowRange body) {
         long work = (long) n * h * Math.max(1, weight);
-        int parts = (int) Math.min(Math.min(n, pool.getParallelism()), work / MIN_POINTWISE_WORK);
-        if (parts <= 1) {
-            body.run(0, n);
-            return;
-        }
-        java.util.concurrent.RecursiveAction[] jobs = new java.util.concurrent.RecursiveAction[parts];
-        for (int t = 0; t < parts; t++) {
-            int r0 = (int) ((long) n * t / parts), r1 = (int) ((long) n * (t + 1) / parts);
-            jobs[t] = new java.util.concurrent.RecursiveAction() {
-                @Override
-                protected void compute() { body.run(r0, r1); }
-            };
-        }
-        if (java.util.concurrent.ForkJoinTask.getPool() == pool) java.util.concurrent.ForkJoinTask.invokeAll(jobs);
-        else pool.invoke(new java.util.concurrent.RecursiveAction() {
-            @Override
-            protected void compute() { invokeAll(jobs); }
-        });
+        int parts = (int) Math.max(1, Math.min(Math.min(n, threads()), work / MIN_POINTWISE_WORK));
+        Parallel.run(pool, parts, t -> body.run((int) ((long) n * t / parts), (int) ((long) n * (t + 1) / parts)));
     }
 
     @Override
-    public void shutdown() { if (ownsPool) pool.shutdown(); }
+    public void shutdown() { if (ownsPool && pool != null) pool.shutdown(); }
 
     private float[] arr(Memory m) {
         if (!(m instanceof CpuMemory cm) || m.owner() != this)

@@ -1,8 +1,6 @@
 package org.rnn4j.cpu;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, op(A) (m,k), op(B) (k,n), the contract of
@@ -13,8 +11,8 @@ import java.util.concurrent.RecursiveAction;
  * into panels of MR rows; an {@link SgemmKernel} then computes each MR×nr tile with its accumulators in
  * registers. The packing buffers are per thread and reused, so a call allocates nothing once warm.
  *
- * <p>Threads: C is cut into tiles (by rows when there are enough, else by columns, at multiples of MR/nr);
- * a task owns a tile for the whole of k, so k is never split. Each element is therefore computed by the same
+ * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles (by rows when there
+ * are enough, else by columns, at multiples of MR/nr); a task owns a tile for the whole of k, so k is never split. Each element is therefore computed by the same
  * operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
  * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
@@ -37,6 +35,9 @@ public final class Sgemm {
 
     static SgemmKernel defaultKernel() { return KERNEL; }
 
+    /** The pool for {@code threads} threads in all (threads-1 workers plus the caller); null for one. */
+    public static ForkJoinPool pool(int threads) { return Parallel.pool(threads); }
+
     private static SgemmKernel chooseKernel() {
         if ("scalar".equals(System.getProperty("rnn4j.sgemm"))) return new ScalarSgemmKernel();
         return VectorSupport.load("VectorSgemmKernel", SgemmKernel.class, new ScalarSgemmKernel());
@@ -53,34 +54,17 @@ public final class Sgemm {
                      float beta, float[] c, int offC, int ldc) {
         if (m == 0 || n == 0) return;
         int mr = SgemmKernel.MR, nr = kernel.nr();
-        int threads = pool == null ? 1 : pool.getParallelism();
+        int threads = Parallel.threads(pool);
         long flops = 2L * m * n * Math.max(k, 1);
         int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
         int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
-        int rowParts = 1, colParts = 1;
-        if (rowUnits >= 4 * want) rowParts = want;
-        else colParts = Math.min(want, colUnits);
-        int tasks = rowParts * colParts;
-        if (tasks == 1) {
-            tile(kernel, transA, transB, 0, m, 0, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
-            return;
-        }
-        RecursiveAction[] jobs = new RecursiveAction[tasks];
-        for (int t = 0; t < tasks; t++) {
-            int rp = t / colParts, cp = t % colParts;
-            int r0 = cut(m, rowUnits, rowParts, rp, mr), r1 = cut(m, rowUnits, rowParts, rp + 1, mr);
-            int c0 = cut(n, colUnits, colParts, cp, nr), c1 = cut(n, colUnits, colParts, cp + 1, nr);
-            jobs[t] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
-                }
-            };
-        }
-        if (ForkJoinTask.getPool() == pool) ForkJoinTask.invokeAll(jobs);
-        else pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() { invokeAll(jobs); }
+        boolean byRows = rowUnits >= 4 * want;
+        int parts = byRows ? want : Math.min(want, colUnits);
+        Parallel.run(pool, parts, t -> {
+            int r0 = 0, r1 = m, c0 = 0, c1 = n;
+            if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
+            else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
+            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
         });
     }
 
