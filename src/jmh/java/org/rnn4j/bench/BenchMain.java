@@ -40,6 +40,7 @@ public final class BenchMain {
                 for (String cell : new String[]{"rnn", "lstm"})
                     try (Workload w = Workload.parse(be, cell, size)) {
                         w.prepareBackward();
+                        warmUp(w);
                         report(w, "fwd", time(w::forward));
                         report(w, "bwd", time(w::backward));
                         report(w, "fwdbwd", time(w::forwardBackward));
@@ -50,6 +51,18 @@ public final class BenchMain {
 
     static void report(Workload w, String phase, double ms) {
         System.out.printf("rnn4j,%s,%d,%d,%d,%d,%s,%.4f,%d%n", w.cell, w.N, w.T, w.D, w.H, phase, ms, repeats);
+    }
+
+    /** Every phase in turn for at least 2 s and 5 rounds, so the JIT has compiled all of them before timing. */
+    static void warmUp(Workload w) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - start < 2_000_000_000L; i++) {
+            w.forward();
+            w.backward();
+            w.forwardBackward();
+            w.inference();
+            if (i > 200) break;
+        }
     }
 
     /** Milliseconds: warm-up until ~1 s or 10 runs have passed (JIT), then the median of {@link #repeats}. */

@@ -107,8 +107,11 @@ public final class CpuCompute implements Compute {
     /** A body over rows [r0, r1). */
     private interface RowRange { void run(int r0, int r1); }
 
-    /** Elements×weight per task below which forking costs more than it saves (weight ~ transcendentals/element). */
-    static final long MIN_POINTWISE_WORK = 1 << 15;
+    /**
+     * Elements×weight per task below which forking costs more than it saves (weight ~ transcendentals per
+     * element). Measured: at 32×512 LSTM elements (~100 µs) waking a worker already costs more than it saves.
+     */
+    static final long MIN_POINTWISE_WORK = 1 << 18;
 
     /**
      * Runs body over n rows of width h, cut into contiguous row ranges, one per worker, when the work warrants
