@@ -11,7 +11,9 @@ import org.rnn4j.internal.Memory;
 public final class CpuCompute implements Compute {
     private final ForkJoinPool pool;
     private final boolean ownsPool;
-    private final Pointwise pointwise = VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
+    /** -Drnn4j.pointwise=scalar keeps the scalar steps even with the Vector API (for measurements). */
+    private final Pointwise pointwise = "scalar".equals(System.getProperty("rnn4j.pointwise")) ? Pointwise.SCALAR
+            : VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
 
     /** Uses one worker per available core. */
     public CpuCompute() { this(Runtime.getRuntime().availableProcessors()); }

@@ -58,11 +58,12 @@ final class VectorPointwise implements Pointwise {
         p = p.mul(r).add(1f);
         // (int) n without a float-to-int conversion (not intrinsified in JDK 17, ~40× slower): the bits of
         // shifted = 1.5·2^23 + n are 0x4B400000 + n.
-        IntVector e = ((IntVector) shifted.reinterpretAsInts()).sub(0x4B400000);
+        IntVector e = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(0x4B400000);
         IntVector e1 = e.lanewise(VectorOperators.ASHR, 1), e2 = e.sub(e1);
-        FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector y = p.mul(s1).mul(s2);
+        FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+        FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+        // receivers, not arguments: C2 then inlines on the exact vector class of the reinterpreted scale
+        FloatVector y = s2.mul(s1.mul(p));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
         return y.blend(0f, x.lt(-103f));
     }
@@ -82,28 +83,38 @@ final class VectorPointwise implements Pointwise {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). Kept to one activation per
-     * loop: a loop body with several inlined exp/tanh exceeds what C2 keeps in registers and runs 4× slower.
+     * out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). The full vectors run in
+     * loops that each hold exactly one activation ({@link #sigmoidLoop}, {@link #tanhLoop}, {@link #tanhLoopNoBias}):
+     * C2 stops inlining past a size budget, and a Vector API call it does not inline runs the scalar fallback
+     * (~50× slower), so one compilation unit must never hold several inlined exp.
      */
     private static void activate(int act, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len, float[] tail) {
         int full = len - len % L;
-        if (act == SIGMOID) {
-            if (b != null) for (int j = 0; j < full; j += L) sigmoid(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
-            else for (int j = 0; j < full; j += L) sigmoid(v(a, ao + j)).intoArray(out, oo + j);
-        } else {
-            if (b != null) for (int j = 0; j < full; j += L) tanh(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
-            else for (int j = 0; j < full; j += L) tanh(v(a, ao + j)).intoArray(out, oo + j);
-        }
+        if (act == SIGMOID) sigmoidLoop(a, ao, b, bo, out, oo, full);
+        else if (b != null) tanhLoop(a, ao, b, bo, out, oo, full);
+        else tanhLoopNoBias(a, ao, out, oo, full);
         if (full < len) {
             int w = len - full;
             java.util.Arrays.fill(tail, 0, 2 * L, 0f);
             System.arraycopy(a, ao + full, tail, 0, w);
             if (b != null) System.arraycopy(b, bo + full, tail, L, w);
-            FloatVector x = v(tail, 0);
-            if (b != null) x = x.add(v(tail, L));
-            (act == SIGMOID ? sigmoid(x) : tanh(x)).intoArray(tail, 2 * L);
+            if (act == SIGMOID) sigmoidLoop(tail, 0, tail, L, tail, 2 * L, L);
+            else if (b != null) tanhLoop(tail, 0, tail, L, tail, 2 * L, L);
+            else tanhLoopNoBias(tail, 0, tail, 2 * L, L);
             System.arraycopy(tail, 2 * L, out, oo + full, w);
         }
+    }
+
+    private static void sigmoidLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) sigmoid(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
+    }
+
+    private static void tanhLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) tanh(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
+    }
+
+    private static void tanhLoopNoBias(float[] a, int ao, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) tanh(v(a, ao + j)).intoArray(out, oo + j);
     }
 
     @Override
