@@ -11,8 +11,8 @@ import java.util.concurrent.ForkJoinPool;
  * into panels of MR rows; an {@link SgemmKernel} then computes each MR×nr tile with its accumulators in
  * registers. The packing buffers are per thread and reused, so a call allocates nothing once warm.
  *
- * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles (by rows when there
- * are enough, else by columns, at multiples of MR/nr); a task owns a tile for the whole of k, so k is never split. Each element is therefore computed by the same
+ * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles along its longer side
+ * (at multiples of MR rows or nr columns); a task owns a tile for the whole of k, so k is never split. Each element is therefore computed by the same
  * operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
  * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
@@ -58,8 +58,10 @@ public final class Sgemm {
         long flops = 2L * m * n * Math.max(k, 1);
         int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
         int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
-        boolean byRows = rowUnits >= 4 * want;
-        int parts = byRows ? want : Math.min(want, colUnits);
+        // Each task packs its rows of A and its columns of B: cutting rows makes every task pack all of B,
+        // cutting columns all of A. So cut along the longer side of C (the smaller packing per task).
+        boolean byRows = m >= n ? rowUnits >= want || colUnits < rowUnits : colUnits < want && rowUnits > colUnits;
+        int parts = Math.min(want, byRows ? rowUnits : colUnits);
         Parallel.run(pool, parts, t -> {
             int r0 = 0, r1 = m, c0 = 0, c1 = n;
             if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
