@@ -30,7 +30,8 @@ public class CellBenchmark {
     @Param({"rnn", "lstm"})
     public String cell;
 
-    @Param({"16,50,128,128", "64,100,256,256", "32,50,512,512"})
+    /** N x T x D x H (not commas: JMH's -p splits on them). */
+    @Param({"16x50x128x128", "64x100x256x256", "32x50x512x512"})
     public String size;
 
     Backend backend;

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.rnn4j.cpu.Sgemm;
 
 /**
- * The CPU SGEMM at 256³, 1024³ and the products the cells run, given as "m,n,k,op" with op = NN, NT or TN
+ * The CPU SGEMM at 256³, 1024³ and the products the cells run, given as "MxNxKxOP" with OP = NN, NT or TN
  * (transposed A / B). The LSTM ones at (N,T,D,H) = (32,50,512,512): input projection (T·N × 4H × D), the
  * recurrent step (N × 4H × H), dh recurrence (N × H × 4H, Bᵀ), dWx (D × 4H × T·N, Aᵀ), dx (T·N × D × 4H, Bᵀ);
  * the RNN step at (16,50,128,128). GFLOP/s = 2mnk / time.
@@ -31,8 +31,8 @@ import org.rnn4j.cpu.Sgemm;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
 public class GemmBenchmark {
-    @Param({"256,256,256,NN", "1024,1024,1024,NN", "1600,2048,512,NN", "32,2048,512,NN", "32,512,2048,NT",
-            "512,2048,1600,TN", "1600,512,2048,NT", "16,128,128,NN"})
+    @Param({"256x256x256xNN", "1024x1024x1024xNN", "1600x2048x512xNN", "32x2048x512xNN", "32x512x2048xNT",
+            "512x2048x1600xTN", "1600x512x2048xNT", "16x128x128xNN"})
     public String shape;
 
     @Param({"2"})
@@ -45,7 +45,7 @@ public class GemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] p = shape.split(",");
+        String[] p = shape.split("x");
         m = Integer.parseInt(p[0]);
         n = Integer.parseInt(p[1]);
         k = Integer.parseInt(p[2]);

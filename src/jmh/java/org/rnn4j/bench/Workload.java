@@ -56,7 +56,7 @@ public final class Workload implements AutoCloseable {
     }
 
     public static Workload parse(Backend be, String cell, String size) {
-        String[] p = size.split(",");
+        String[] p = size.split("[x,]"); // "16x50x128x128" (JMH splits -p values on commas) or "16,50,128,128"
         return new Workload(be, cell, Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
     }
 
