@@ -64,6 +64,29 @@ class PointwiseTest {
         }
     }
 
+    /** The transposes and column sums: the same bits on 1, 2 and 4 threads, and equal to the plain kernels. */
+    @ParameterizedTest(name = "d0={0} d1={1} d2={2}")
+    @CsvSource({"64,100,256", "3,7,5", "1000,40,33"})
+    void transposeAndColumnSumSplitIsBitIdentical(int d0, int d1, int d2) {
+        SplittableRandom r = Numerics.random();
+        float[] x = Numerics.uniform(r, d0 * d1 * d2, 1);
+        float[] wantT = new float[x.length], wantS = new float[d2];
+        CpuKernels.swapAxes01(x, 0, wantT, 0, d0, d1, d2);
+        CpuKernels.columnSum(x, 0, d0 * d1, d2, wantS, 0);
+        for (int threads : new int[]{1, 2, 4}) {
+            CpuCompute cc = new CpuCompute(threads);
+            try {
+                Memory src = cc.upload(x), t = cc.alloc(x.length), sum = cc.alloc(d2);
+                cc.swapAxes01(src, 0, t, 0, d0, d1, d2);
+                cc.columnSum(src, 0, d0 * d1, d2, sum, 0);
+                assertArrayEquals(wantT, get(cc, t), threads + " threads: swapAxes01");
+                assertArrayEquals(wantS, get(cc, sum), threads + " threads: columnSum");
+            } finally {
+                cc.shutdown();
+            }
+        }
+    }
+
     private static float[] get(CpuCompute cc, Memory m) {
         float[] a = new float[(int) m.floats()];
         cc.download(m, 0, a, 0, a.length);

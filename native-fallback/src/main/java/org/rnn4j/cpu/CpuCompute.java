@@ -57,14 +57,39 @@ public final class CpuCompute implements Compute {
                 beta, arr(c), (int) offC, ldc);
     }
 
+    /** Below this many floats a transpose or column sum runs on one thread (memory-bound: ~1 ms per 4M floats). */
+    static final long MIN_PARALLEL_COPY = 1 << 20;
+
     @Override
     public void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2) {
-        CpuKernels.swapAxes01(arr(src), (int) srcOff, arr(dst), (int) dstOff, d0, d1, d2);
+        float[] s = arr(src), d = arr(dst);
+        int so = (int) srcOff, dof = (int) dstOff;
+        long size = (long) d0 * d1 * d2;
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), d0);
+        // a pure copy: each part moves the rows a in [a0, a1) of src, so any cut gives the same result
+        Parallel.run(pool, parts, t -> {
+            int a0 = (int) ((long) d0 * t / parts), a1 = (int) ((long) d0 * (t + 1) / parts);
+            for (int a = a0; a < a1; a++)
+                for (int b = 0; b < d1; b++)
+                    System.arraycopy(s, so + (a * d1 + b) * d2, d, dof + (b * d0 + a) * d2, d2);
+        });
     }
 
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
-        CpuKernels.columnSum(arr(a), (int) offA, rows, cols, arr(out), (int) offOut);
+        float[] x = arr(a), o = arr(out);
+        int xo = (int) offA, oo = (int) offOut;
+        long size = (long) rows * cols;
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), Math.max(1, cols / 64));
+        // parts own column ranges; every column is still summed over the rows in ascending order
+        Parallel.run(pool, parts, t -> {
+            int j0 = (int) ((long) cols * t / parts), j1 = (int) ((long) cols * (t + 1) / parts);
+            java.util.Arrays.fill(o, oo + j0, oo + j1, 0f);
+            for (int r = 0; r < rows; r++) {
+                int p = xo + r * cols;
+                for (int j = j0; j < j1; j++) o[oo + j] += x[p + j];
+            }
+        });
     }
 
     @Override
