@@ -2,13 +2,13 @@ package org.rnn4j.bench;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 import org.rnn4j.Backend;
 import org.rnn4j.CacheBytes;
 import org.rnn4j.LstmCache;
 import org.rnn4j.LstmOutput;
 import org.rnn4j.RnnCache;
 import org.rnn4j.RnnOutput;
+import org.rnn4j.cpu.Parallel;
 import org.rnn4j.cpu.Sgemm;
 
 /**
@@ -82,9 +82,9 @@ public final class BenchMain {
     static void gemm(int m, int n, int k) {
         SplittableRandom r = new SplittableRandom(3);
         float[] a = GemmBenchmark.random(r, m * k), b = GemmBenchmark.random(r, k * n), c = new float[m * n];
-        ForkJoinPool pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
+        Parallel pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
         double ms = time(() -> Sgemm.gemm(pool, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
-        if (pool != null) pool.shutdown();
+        if (pool != null) pool.close();
         System.out.printf("rnn4j,gemm,%d,%d,%d,0,gemm,%.4f,%.1f%n", m, n, k, ms, 2.0 * m * n * k / ms / 1e6);
     }
 

@@ -1,7 +1,6 @@
 package org.rnn4j.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rnn4j.cpu.Parallel;
 import org.rnn4j.cpu.Sgemm;
 
 /**
@@ -41,7 +41,7 @@ public class GemmBenchmark {
     int m, n, k;
     boolean ta, tb;
     float[] a, b, c;
-    ForkJoinPool pool;
+    Parallel pool;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -65,7 +65,7 @@ public class GemmBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() { if (pool != null) pool.shutdown(); }
+    public void tearDown() { if (pool != null) pool.close(); }
 
     @Benchmark
     public float[] gemm() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +20,10 @@ import org.rnn4j.Numerics;
  */
 class SgemmTest {
     /** Pools for 1, 2 and 4 threads in all (the caller is one of them; 1 thread = no pool). */
-    static final ForkJoinPool P1 = Sgemm.pool(1), P2 = Sgemm.pool(2), P4 = Sgemm.pool(4);
+    static final Parallel P1 = Sgemm.pool(1), P2 = Sgemm.pool(2), P4 = Sgemm.pool(4);
 
     @AfterAll
-    static void shutdown() { P2.shutdown(); P4.shutdown(); }
+    static void shutdown() { P2.close(); P4.close(); }
 
     static List<SgemmKernel> kernels() {
         List<SgemmKernel> ks = new ArrayList<>();
@@ -45,7 +44,7 @@ class SgemmTest {
             return new Problem(ta, tb, m, n, k, alpha, beta, a, off, lda, b, off, ldb, c, off, ldc);
         }
 
-        float[] run(SgemmKernel kernel, ForkJoinPool pool) {
+        float[] run(SgemmKernel kernel, Parallel pool) {
             float[] c = c0.clone();
             Sgemm.gemm(kernel, pool, ta, tb, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
             return c;

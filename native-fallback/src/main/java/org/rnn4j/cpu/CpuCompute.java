@@ -1,6 +1,5 @@
 package org.rnn4j.cpu;
 
-import java.util.concurrent.ForkJoinPool;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
 
@@ -9,7 +8,7 @@ import org.rnn4j.internal.Memory;
  * it at once. Nothing here may import jcuda: this is what runs where there is no GPU.
  */
 public final class CpuCompute implements Compute {
-    private final ForkJoinPool pool;
+    private final Parallel pool;
     private final boolean ownsPool;
     /** -Drnn4j.pointwise=scalar keeps the scalar steps even with the Vector API (for measurements). */
     private final Pointwise pointwise = "scalar".equals(System.getProperty("rnn4j.pointwise")) ? Pointwise.SCALAR
@@ -151,7 +150,7 @@ public final class CpuCompute implements Compute {
     }
 
     @Override
-    public void shutdown() { if (ownsPool && pool != null) pool.shutdown(); }
+    public void shutdown() { if (ownsPool && pool != null) pool.close(); }
 
     private float[] arr(Memory m) {
         if (!(m instanceof CpuMemory cm) || m.owner() != this)

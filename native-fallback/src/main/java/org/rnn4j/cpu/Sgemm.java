@@ -1,7 +1,5 @@
 package org.rnn4j.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-
 /**
  * Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, op(A) (m,k), op(B) (k,n), the contract of
  * {@link org.rnn4j.internal.Compute#gemm} (with beta = 0, C is never read).
@@ -35,21 +33,21 @@ public final class Sgemm {
 
     static SgemmKernel defaultKernel() { return KERNEL; }
 
-    /** The pool for {@code threads} threads in all (threads-1 workers plus the caller); null for one. */
-    public static ForkJoinPool pool(int threads) { return Parallel.pool(threads); }
+    /** Workers for {@code threads} threads in all (threads-1 workers plus the caller); null for one. Close it. */
+    public static Parallel pool(int threads) { return Parallel.pool(threads); }
 
     private static SgemmKernel chooseKernel() {
         if ("scalar".equals(System.getProperty("rnn4j.sgemm"))) return new ScalarSgemmKernel();
         return VectorSupport.load("VectorSgemmKernel", SgemmKernel.class, new ScalarSgemmKernel());
     }
 
-    public static void gemm(ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k,
+    public static void gemm(Parallel pool, boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                             float beta, float[] c, int offC, int ldc) {
         gemm(KERNEL, pool, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
     }
 
-    static void gemm(SgemmKernel kernel, ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k,
+    static void gemm(SgemmKernel kernel, Parallel pool, boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                      float beta, float[] c, int offC, int ldc) {
         if (m == 0 || n == 0) return;
