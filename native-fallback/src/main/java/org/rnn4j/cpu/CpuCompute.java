@@ -137,7 +137,7 @@ public final class CpuCompute implements Compute {
      * Elements×weight per task below which forking costs more than it saves (weight ~ transcendentals per
      * element). Measured: at 32×512 LSTM elements (~100 µs) waking a worker already costs more than it saves.
      */
-    static final long MIN_POINTWISE_WORK = 1 << 18;
+    static final long MIN_POINTWISE_WORK = 1 << 14;
 
     /**
      * Runs body over n rows of width h, cut into contiguous row ranges, one per worker, when the work warrants

@@ -20,7 +20,7 @@ public final class Sgemm {
     /** Row block of packed A (multiple of MR) and column block of packed B. */
     static final int MC = 120, NC = 1024;
     /** Below this many flops (2mnk) per task, a fork costs more than it saves. */
-    static final long MIN_FLOPS_PER_TASK = 1L << 21;
+    static final long MIN_FLOPS_PER_TASK = 1L << 19;
     /** With at most this many rows, op(B) panels are read in place (when not transposed) instead of packed. */
     static final int DIRECT_B_MAX_M = 4 * SgemmKernel.MR;
 
