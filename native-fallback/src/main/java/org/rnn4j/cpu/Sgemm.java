@@ -154,24 +154,58 @@ public final class Sgemm {
         }
     }
 
-    /** As {@link #packB} for op(B) = Bᵀ, B stored (n,k): reads rows of B contiguously. */
+    /**
+     * As {@link #packB} for op(B) = Bᵀ, B stored (n,k). Eight rows of B at a time: for each p the eight values
+     * land side by side in the panel, so writes stay within one cache line instead of one line per value.
+     */
     private static void packBT(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp) {
         for (int jr = 0; jr < nc; jr += nr) {
-            int w = Math.min(nr, nc - jr), dst = jr * kc;
-            for (int j = 0; j < w; j++) {
+            int w = Math.min(nr, nc - jr), dst = jr * kc, j = 0;
+            for (; j + 8 <= w; j += 8) {
+                int s0 = offB + (jc + jr + j) * ldb + pc, d = dst + j;
+                int s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
+                for (int p = 0; p < kc; p++) {
+                    int q = d + p * nr;
+                    bp[q] = b[s0 + p];
+                    bp[q + 1] = b[s1 + p];
+                    bp[q + 2] = b[s2 + p];
+                    bp[q + 3] = b[s3 + p];
+                    bp[q + 4] = b[s4 + p];
+                    bp[q + 5] = b[s5 + p];
+                    bp[q + 6] = b[s6 + p];
+                    bp[q + 7] = b[s7 + p];
+                }
+            }
+            for (; j < w; j++) {
                 int src = offB + (jc + jr + j) * ldb + pc, d = dst + j;
                 for (int p = 0; p < kc; p++) bp[d + p * nr] = b[src + p];
             }
-            for (int j = w; j < nr; j++)
+            for (j = w; j < nr; j++)
                 for (int p = 0; p < kc; p++) bp[dst + j + p * nr] = 0f;
         }
     }
 
-    /** Panels of MR rows of alpha·A[ic.., pc..] (A stored (m,k)): ap[panel·MR·kc + p·MR + r], zero-padded. */
+    /**
+     * Panels of MR rows of alpha·A[ic.., pc..] (A stored (m,k)): ap[panel·MR·kc + p·MR + r], zero-padded. A full
+     * panel is copied six rows at a time so that each p writes six adjacent floats.
+     */
     private static void packA(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
         final int mr = SgemmKernel.MR;
         for (int ir = 0; ir < mc; ir += mr) {
             int h = Math.min(mr, mc - ir), dst = ir * kc;
+            if (h == mr) {
+                int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int d = dst + p * mr;
+                    ap[d] = alpha * a[s0 + p];
+                    ap[d + 1] = alpha * a[s1 + p];
+                    ap[d + 2] = alpha * a[s2 + p];
+                    ap[d + 3] = alpha * a[s3 + p];
+                    ap[d + 4] = alpha * a[s4 + p];
+                    ap[d + 5] = alpha * a[s5 + p];
+                }
+                continue;
+            }
             for (int r = 0; r < mr; r++) {
                 int d = dst + r;
                 if (r >= h) { for (int p = 0; p < kc; p++) ap[d + p * mr] = 0f; continue; }
