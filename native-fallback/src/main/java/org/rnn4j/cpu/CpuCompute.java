@@ -4,8 +4,9 @@ import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
 
 /**
- * The pure-Java backend's primitives. Stateless apart from its thread pool, so any number of threads may call
- * it at once. Nothing here may import jcuda: this is what runs where there is no GPU.
+ * The pure-Java backend's primitives. Stateless apart from its worker threads, so any number of threads may call
+ * it at once (one caller at a time gets the workers; the others run their operation on their own thread, with
+ * the same results). Nothing here may import jcuda: this is what runs where there is no GPU.
  */
 public final class CpuCompute implements Compute {
     private final Parallel pool;
@@ -14,7 +15,7 @@ public final class CpuCompute implements Compute {
     private final Pointwise pointwise = "scalar".equals(System.getProperty("rnn4j.pointwise")) ? Pointwise.SCALAR
             : VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
 
-    /** Uses one worker per available core. */
+    /** Uses one thread per available processor (the caller and availableProcessors()-1 workers). */
     public CpuCompute() { this(Runtime.getRuntime().availableProcessors()); }
 
     /** Uses {@code threads} threads in all: the calling thread and a pool of threads-1 workers. */

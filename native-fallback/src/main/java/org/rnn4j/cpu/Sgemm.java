@@ -10,8 +10,8 @@ package org.rnn4j.cpu;
  * registers. The packing buffers are per thread and reused, so a call allocates nothing once warm.
  *
  * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles along its longer side
- * (at multiples of MR rows or nr columns); a task owns a tile for the whole of k, so k is never split. Each element is therefore computed by the same
- * operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
+ * (at multiples of MR rows or nr columns); a task owns a tile for the whole of k, so k is never split. Each
+ * element is therefore computed by the same operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
  * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
 public final class Sgemm {
@@ -19,7 +19,7 @@ public final class Sgemm {
     static final int KC = 256;
     /** Row block of packed A (multiple of MR) and column block of packed B. */
     static final int MC = 120, NC = 1024;
-    /** Below this many flops (2mnk) per task, a fork costs more than it saves. */
+    /** Below this many flops (2mnk) per task, handing work to a worker costs more than it saves. */
     static final long MIN_FLOPS_PER_TASK = 1L << 19;
     /** With at most this many rows, op(B) panels are read in place (when not transposed) instead of packed. */
     static final int DIRECT_B_MAX_M = 4 * SgemmKernel.MR;
