@@ -130,21 +130,21 @@ rnn4j-scalar column is the same code without the module.
 notes = """
 ## What limits rnn4j here (and what would help)
 
-- **GEMM.** Every cell's time is mostly matrix products. rnn4j's 6×32 Vector API micro-kernel reaches about 70%
-  of OpenBLAS at 1024³ on this machine; pure Java cannot issue OpenBLAS's hand-scheduled AVX-512 code (the
-  JDK 17 Vector API keeps bounds checks and some spills). The plain-Java kernel (no module) reaches about 60
-  GFLOP/s: C2 vectorizes it only in the narrow loop shapes it recognises.
-- **Per-step products.** The recurrence is T small GEMMs (N × G × H forward, N × H × G backward) that depend
-  on each other; at N = 16–64 they run at roughly half the large-GEMM rate (packing the weights every step,
-  waking the second thread every step), and the backward one needs Whᵀ, packed again at every step.
+- **GEMM.** Every cell's time is mostly matrix products. rnn4j's 6×32 Vector API micro-kernel reaches about
+  two thirds of OpenBLAS at 1024³ on this machine; pure Java cannot issue OpenBLAS's hand-scheduled AVX-512 code
+  (the JDK 17 Vector API keeps bounds checks, and C2 spills with larger register tiles). The plain-Java kernel
+  (no module) reaches about 60 GFLOP/s: C2 vectorizes it only in the narrow loop shapes it recognises.
+- **Per-step products.** The recurrence is T small dependent GEMMs (N × G × H forward, N × H × G backward) at
+  N = 16–64; they run at 55–75% of the large-GEMM rate (the weights are packed again at every step, Whᵀ for the
+  backward one, and a step is only ~50–200 µs of work for two threads). Spinning worker threads (instead of a
+  ForkJoinPool, whose workers park) and contiguous packing made them 1.5–2× faster than the first version.
 - **Where rnn4j wins.** The weight gradients are one GEMM over all T·N rows (the seed does T small ones), the
-  input projection is one GEMM for all steps, and the fused pointwise steps never allocate. This gives the
-  largest margin where per-step work dominates the seed (small sizes) and at H = 512, where the seed's per-step
-  weight-gradient products are most wasteful; at (64,100,256,256) numpy's per-step products are already efficient
-  and the margin is smallest.
-- **Reaching 0.5×** would need a GEMM at OpenBLAS speed plus cheaper per-step products: keeping Wh (and Whᵀ)
-  packed across the T steps of one call (an API for pre-packed operands in Compute), and worker threads that
-  spin between steps instead of parking.
+  input projection is one GEMM for all steps, the fused pointwise steps never allocate and run vectorized. The
+  margin is largest where the seed's per-step weight-gradient products dominate (the LSTM backward) and smallest
+  for the RNN forward, where numpy does the same per-step products as rnn4j with a faster GEMM.
+- **Reaching 0.5× everywhere** would need a GEMM at OpenBLAS speed, or fewer passes over the weights per step:
+  keeping Wh (and Whᵀ) packed across the T steps of one call (an API for pre-packed operands in Compute), and
+  computing the cells on strided (N,T,·) views instead of transposing x, h and dx to time-major and back.
 """
 with open(out_path, "w") as f:
     f.write(head + table + "\n" + notes)
