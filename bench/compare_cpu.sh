@@ -39,7 +39,7 @@ NUMPY_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 
 {
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)$(grep -q avx512f /proc/cpuinfo && echo ', AVX-512')$(lscpu | sed -n 's/^Hypervisor vendor: */, virtualized: /p' | head -1)"
   echo "cores=$(nproc)"
   echo "threads=$THREADS"
   echo "repeats=$REPEATS"
