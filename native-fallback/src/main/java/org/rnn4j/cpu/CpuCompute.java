@@ -1,29 +1,33 @@
 package org.rnn4j.cpu;
 
-import java.util.concurrent.ForkJoinPool;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
 
 /**
- * The pure-Java backend's primitives. Stateless apart from its thread pool, so any number of threads may call
- * it at once. Nothing here may import jcuda: this is what runs where there is no GPU.
+ * The pure-Java backend's primitives. Stateless apart from its worker threads, so any number of threads may call
+ * it at once (one caller at a time gets the workers; the others run their operation on their own thread, with
+ * the same results). Nothing here may import jcuda: this is what runs where there is no GPU.
  */
 public final class CpuCompute implements Compute {
-    private final ForkJoinPool pool;
+    private final Parallel pool;
     private final boolean ownsPool;
+    /** -Drnn4j.pointwise=scalar keeps the scalar steps even with the Vector API (for measurements). */
+    private final Pointwise pointwise = "scalar".equals(System.getProperty("rnn4j.pointwise")) ? Pointwise.SCALAR
+            : VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
 
-    /** Uses one worker per available core. */
+    /** Uses one thread per available processor (the caller and availableProcessors()-1 workers). */
     public CpuCompute() { this(Runtime.getRuntime().availableProcessors()); }
 
+    /** Uses {@code threads} threads in all: the calling thread and a pool of threads-1 workers. */
     public CpuCompute(int threads) {
-        this.pool = new ForkJoinPool(Math.max(1, threads));
+        this.pool = Parallel.pool(threads);
         this.ownsPool = true;
     }
 
     @Override
     public String name() { return "cpu"; }
 
-    public int threads() { return pool.getParallelism(); }
+    public int threads() { return Parallel.threads(pool); }
 
     @Override
     public Memory alloc(long floats) { return new CpuMemory(this, new float[checkedSize(floats)]); }
@@ -53,41 +57,97 @@ public final class CpuCompute implements Compute {
                 beta, arr(c), (int) offC, ldc);
     }
 
+    /** Below this many floats a transpose or column sum runs on one thread (memory-bound: ~1 ms per 4M floats). */
+    static final long MIN_PARALLEL_COPY = 1 << 20;
+
     @Override
     public void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2) {
-        CpuKernels.swapAxes01(arr(src), (int) srcOff, arr(dst), (int) dstOff, d0, d1, d2);
+        float[] s = arr(src), d = arr(dst);
+        int so = (int) srcOff, dof = (int) dstOff;
+        long size = (long) d0 * d1 * d2;
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), d0);
+        // a pure copy: each part moves the rows a in [a0, a1) of src, so any cut gives the same result
+        Parallel.run(pool, parts, t -> {
+            int a0 = (int) ((long) d0 * t / parts), a1 = (int) ((long) d0 * (t + 1) / parts);
+            for (int a = a0; a < a1; a++)
+                for (int b = 0; b < d1; b++)
+                    System.arraycopy(s, so + (a * d1 + b) * d2, d, dof + (b * d0 + a) * d2, d2);
+        });
     }
 
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
-        CpuKernels.columnSum(arr(a), (int) offA, rows, cols, arr(out), (int) offOut);
+        float[] x = arr(a), o = arr(out);
+        int xo = (int) offA, oo = (int) offOut;
+        long size = (long) rows * cols;
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), Math.max(1, cols / 64));
+        // parts own column ranges; every column is still summed over the rows in ascending order
+        Parallel.run(pool, parts, t -> {
+            int j0 = (int) ((long) cols * t / parts), j1 = (int) ((long) cols * (t + 1) / parts);
+            java.util.Arrays.fill(o, oo + j0, oo + j1, 0f);
+            for (int r = 0; r < rows; r++) {
+                int p = xo + r * cols;
+                for (int j = j0; j < j1; j++) o[oo + j] += x[p + j];
+            }
+        });
     }
 
     @Override
     public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
-        CpuKernels.rnnForwardPointwise(n, h, arr(pre), (int) preOff, arr(b), arr(hOut), (int) hOutOff);
+        float[] p = arr(pre), bb = arr(b), out = arr(hOut);
+        int po = (int) preOff, ho = (int) hOutOff;
+        rows(n, h, 1, (r0, r1) -> pointwise.rnnForward(r1 - r0, h, p, po + r0 * h, bb, out, ho + r0 * h));
     }
 
     @Override
     public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff,
                                      Memory dhRec, long dhRecOff, Memory da, long daOff) {
-        CpuKernels.rnnBackwardPointwise(n, h, arr(hT), (int) hOff, arr(dh), (int) dhOff, arr(dhRec), (int) dhRecOff,
-                arr(da), (int) daOff);
+        float[] y = arr(hT), g = arr(dh), rec = arr(dhRec), out = arr(da);
+        int yo = (int) hOff, go = (int) dhOff, ro = (int) dhRecOff, oo = (int) daOff;
+        rows(n, h, 0, (r0, r1) -> pointwise.rnnBackward(r1 - r0, h, y, yo + r0 * h, g, go + r0 * h, rec, ro + r0 * h,
+                out, oo + r0 * h));
     }
 
     @Override
     public void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b, Memory cPrev, long cPrevOff,
                                      Memory c, long cOff, Memory hOut, long hOff) {
-        CpuKernels.lstmForwardPointwise(n, h, arr(gates), (int) gOff, arr(b), arr(cPrev), (int) cPrevOff,
-                arr(c), (int) cOff, arr(hOut), (int) hOff);
+        float[] gt = arr(gates), bb = arr(b), cp = arr(cPrev), cc = arr(c), out = arr(hOut);
+        int go = (int) gOff, cpo = (int) cPrevOff, co = (int) cOff, ho = (int) hOff;
+        rows(n, h, 5, (r0, r1) -> pointwise.lstmForward(r1 - r0, h, gt, go + r0 * 4 * h, bb, cp, cpo + r0 * h,
+                cc, co + r0 * h, out, ho + r0 * h));
     }
 
     @Override
     public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
-        CpuKernels.lstmBackwardPointwise(n, h, arr(gates), (int) gOff, arr(cPrev), (int) cPrevOff, arr(c), (int) cOff,
-                arr(dh), (int) dhOff, arr(dhRec), (int) dhRecOff, arr(dc), (int) dcOff, arr(da), (int) daOff);
+        float[] gt = arr(gates), cp = arr(cPrev), cc = arr(c), g = arr(dh), rec = arr(dhRec), dcc = arr(dc), out = arr(da);
+        int go = (int) gOff, cpo = (int) cPrevOff, co = (int) cOff, gho = (int) dhOff, ro = (int) dhRecOff,
+                dco = (int) dcOff, ao = (int) daOff;
+        rows(n, h, 2, (r0, r1) -> pointwise.lstmBackward(r1 - r0, h, gt, go + r0 * 4 * h, cp, cpo + r0 * h, cc, co + r0 * h,
+                g, gho + r0 * h, rec, ro + r0 * h, dcc, dco + r0 * h, out, ao + r0 * 4 * h));
+    }
+
+    /** Which pointwise implementation runs: "scalar" or "vector512" (Vector API, with jdk.incubator.vector). */
+    public String pointwiseName() { return pointwise.name(); }
+
+    /** A body over rows [r0, r1). */
+    private interface RowRange { void run(int r0, int r1); }
+
+    /**
+     * Elements×weight per task below which forking costs more than it saves (weight ~ transcendentals per
+     * element). Measured: at 32×512 LSTM elements (~100 µs) waking a worker already costs more than it saves.
+     */
+    static final long MIN_POINTWISE_WORK = 1 << 14;
+
+    /**
+     * Runs body over n rows of width h, cut into contiguous row ranges, one per worker, when the work warrants
+     * it. Every element depends on its own row only, so the cut never changes a result.
+     */
+    private void rows(int n, int h, int weight, RowRange body) {
+        long work = (long) n * h * Math.max(1, weight);
+        int parts = (int) Math.max(1, Math.min(Math.min(n, threads()), work / MIN_POINTWISE_WORK));
+        Parallel.run(pool, parts, t -> body.run((int) ((long) n * t / parts), (int) ((long) n * (t + 1) / parts)));
     }
 
     @Override
@@ -128,7 +188,7 @@ public final class CpuCompute implements Compute {
     }
 
     @Override
-    public void shutdown() { if (ownsPool) pool.shutdown(); }
+    public void shutdown() { if (ownsPool && pool != null) pool.close(); }
 
     private float[] arr(Memory m) {
         if (!(m instanceof CpuMemory cm) || m.owner() != this)

@@ -1,74 +1,230 @@
 package org.rnn4j.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
-
 /**
- * Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, op(A) (m,k), op(B) (k,n).
- * Parallel over blocks of rows of C, never over k, so every element is summed in the same order whatever
- * the thread count: results are bit-identical run to run.
+ * Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, op(A) (m,k), op(B) (k,n), the contract of
+ * {@link org.rnn4j.internal.Compute#gemm} (with beta = 0, C is never read).
+ *
+ * <p>GotoBLAS-style blocking: for each block of NC columns and each block of KC k-steps, op(B) is packed into
+ * panels of nr columns (contiguous, zero-padded); for each block of MC rows op(A) is packed, times alpha,
+ * into panels of MR rows; an {@link SgemmKernel} then computes each MR×nr tile with its accumulators in
+ * registers. The packing buffers are per thread and reused, so a call allocates nothing once warm.
+ *
+ * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles along its longer side
+ * (at multiples of MR rows or nr columns); a task owns a tile for the whole of k, so k is never split. Each
+ * element is therefore computed by the same operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
+ * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
 public final class Sgemm {
-    private static final int MIN_FLOPS_PER_TASK = 1 << 18;
+    /** k block: fixed, it sets the summation order. A 6×256 panel of A (6 KiB) and a 256×nr panel of B sit in L1/L2. */
+    static final int KC = 256;
+    /** Row block of packed A (multiple of MR) and column block of packed B. */
+    static final int MC = 120, NC = 1024;
+    /** Below this many flops (2mnk) per task, handing work to a worker costs more than it saves. */
+    static final long MIN_FLOPS_PER_TASK = 1L << 19;
+    /** With at most this many rows, op(B) panels are read in place (when not transposed) instead of packed. */
+    static final int DIRECT_B_MAX_M = 4 * SgemmKernel.MR;
+
+    private static final SgemmKernel KERNEL = chooseKernel();
 
     private Sgemm() {}
 
-    public static void gemm(ForkJoinPool pool, boolean transA, boolean transB, int m, int n, int k,
+    /** The kernel in use: the Vector API one if the JVM has jdk.incubator.vector, else the scalar one. */
+    public static String kernel() { return KERNEL.name(); }
+
+    static SgemmKernel defaultKernel() { return KERNEL; }
+
+    /** Workers for {@code threads} threads in all (threads-1 workers plus the caller); null for one. Close it. */
+    public static Parallel pool(int threads) { return Parallel.pool(threads); }
+
+    private static SgemmKernel chooseKernel() {
+        if ("scalar".equals(System.getProperty("rnn4j.sgemm"))) return new ScalarSgemmKernel();
+        return VectorSupport.load("VectorSgemmKernel", SgemmKernel.class, new ScalarSgemmKernel());
+    }
+
+    public static void gemm(Parallel pool, boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                             float beta, float[] c, int offC, int ldc) {
+        gemm(KERNEL, pool, transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    static void gemm(SgemmKernel kernel, Parallel pool, boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                     float beta, float[] c, int offC, int ldc) {
         if (m == 0 || n == 0) return;
-        // op(B) as a contiguous (k,n) row-major panel: the inner loop then streams rows of B.
-        float[] bp = b;
-        int bOff = offB, bLd = ldb;
-        if (transB) {
-            bp = new float[k * n];
-            for (int j = 0; j < n; j++)
-                for (int p = 0; p < k; p++) bp[p * n + j] = b[offB + j * ldb + p];
-            bOff = 0;
-            bLd = n;
-        }
-        final float[] B = bp;
-        final int Boff = bOff, Bld = bLd;
-        long flops = 2L * m * n * k;
-        int tasks = (int) Math.max(1, Math.min(m, Math.min(pool.getParallelism() * 4L, flops / MIN_FLOPS_PER_TASK)));
-        if (tasks == 1) {
-            rows(0, m, transA, n, k, alpha, a, offA, lda, B, Boff, Bld, beta, c, offC, ldc);
-            return;
-        }
-        List<RecursiveAction> jobs = new ArrayList<>(tasks);
-        for (int t = 0; t < tasks; t++) {
-            int r0 = (int) ((long) m * t / tasks), r1 = (int) ((long) m * (t + 1) / tasks);
-            jobs.add(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    rows(r0, r1, transA, n, k, alpha, a, offA, lda, B, Boff, Bld, beta, c, offC, ldc);
-                }
-            });
-        }
-        if (ForkJoinTask.getPool() == pool) RecursiveAction.invokeAll(jobs);
-        else pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() { invokeAll(jobs); }
+        int mr = SgemmKernel.MR, nr = kernel.nr();
+        int threads = Parallel.threads(pool);
+        long flops = 2L * m * n * Math.max(k, 1);
+        int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
+        int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
+        // Each task packs its rows of A and its columns of B: cutting rows makes every task pack all of B,
+        // cutting columns all of A. So cut along the longer side of C (the smaller packing per task).
+        boolean byRows = m >= n ? rowUnits >= want || colUnits < rowUnits : colUnits < want && rowUnits > colUnits;
+        int parts = Math.min(want, byRows ? rowUnits : colUnits);
+        Parallel.run(pool, parts, t -> {
+            int r0 = 0, r1 = m, c0 = 0, c1 = n;
+            if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
+            else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
+            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
         });
     }
 
-    private static void rows(int r0, int r1, boolean transA, int n, int k, float alpha, float[] a, int offA, int lda,
-                             float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
-        float[] acc = new float[n];
-        for (int i = r0; i < r1; i++) {
-            java.util.Arrays.fill(acc, 0f);
-            for (int p = 0; p < k; p++) {
-                float av = transA ? a[offA + p * lda + i] : a[offA + i * lda + p];
-                if (av == 0f) continue;
-                int bRow = offB + p * ldb;
-                for (int j = 0; j < n; j++) acc[j] += av * b[bRow + j];
+    /** Boundary {@code part} of {@code len} elements = {@code units} units of {@code unit}, cut into {@code parts}. */
+    private static int cut(int len, int units, int parts, int part, int unit) {
+        return Math.min(len, (int) ((long) units * part / parts) * unit);
+    }
+
+    /** Per-thread packing buffers and the edge tile, grown on demand and reused. */
+    private static final class Scratch {
+        float[] ap = new float[0], bp = new float[0], edge = new float[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** C[r0..r1, c0..c1] over all of k: one task's share. */
+    static void tile(SgemmKernel kernel, boolean transA, boolean transB, int r0, int r1, int c0, int c1, int k,
+                     float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                     float beta, float[] c, int offC, int ldc) {
+        scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
+        if (k == 0 || alpha == 0f) return;
+        final int mr = SgemmKernel.MR, nr = kernel.nr();
+        Scratch s = SCRATCH.get();
+        int ncMax = Math.min(NC, c1 - c0), kcMax = Math.min(KC, k), mcMax = Math.min(MC, r1 - r0);
+        boolean directB = !transB && r1 - r0 <= DIRECT_B_MAX_M;
+        int apLen = ((mcMax + mr - 1) / mr) * mr * kcMax;
+        int bpLen = directB ? nr * kcMax : ((ncMax + nr - 1) / nr) * nr * kcMax;
+        if (s.ap.length < apLen) s.ap = new float[apLen];
+        if (s.bp.length < bpLen) s.bp = new float[bpLen];
+        if (s.edge.length < mr * nr) s.edge = new float[mr * nr];
+        float[] ap = s.ap, bp = s.bp, edge = s.edge;
+        for (int jc = c0; jc < c1; jc += NC) {
+            int nc = Math.min(NC, c1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                if (!directB) {
+                    if (transB) packBT(b, offB, ldb, pc, kc, jc, nc, nr, bp);
+                    else packB(b, offB, ldb, pc, kc, jc, nc, nr, bp);
+                }
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int mc = Math.min(MC, r1 - ic);
+                    if (transA) packAT(a, offA, lda, ic, mc, pc, kc, alpha, ap);
+                    else packA(a, offA, lda, ic, mc, pc, kc, alpha, ap);
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int w = Math.min(nr, nc - jr);
+                        float[] bsrc = bp;
+                        int bo = (jr / nr) * nr * kc, bStride = nr;
+                        if (directB) {
+                            if (w == nr) { bsrc = b; bo = offB + pc * ldb + jc + jr; bStride = ldb; }
+                            else { packB(b, offB, ldb, pc, kc, jc + jr, w, nr, bp); bo = 0; }
+                        }
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            int h = Math.min(mr, mc - ir), ao = ir * kc;
+                            int co = offC + (ic + ir) * ldc + jc + jr;
+                            if (h == mr && w == nr) {
+                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, c, co, ldc, true);
+                            } else {
+                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge, 0, nr, false);
+                                for (int r = 0; r < h; r++)
+                                    for (int j = 0; j < w; j++) c[co + r * ldc + j] = c[co + r * ldc + j] + edge[r * nr + j];
+                            }
+                        }
+                    }
+                }
             }
-            int cRow = offC + i * ldc;
-            if (beta == 0f) for (int j = 0; j < n; j++) c[cRow + j] = alpha * acc[j];
-            else for (int j = 0; j < n; j++) c[cRow + j] = alpha * acc[j] + beta * c[cRow + j];
+        }
+    }
+
+    private static void scaleC(float[] c, int offC, int ldc, int r0, int r1, int c0, int c1, float beta) {
+        if (beta == 1f) return;
+        for (int i = r0; i < r1; i++) {
+            int row = offC + i * ldc;
+            if (beta == 0f) java.util.Arrays.fill(c, row + c0, row + c1, 0f);
+            else for (int j = row + c0; j < row + c1; j++) c[j] = beta * c[j];
+        }
+    }
+
+    /** Panels of nr columns of B[pc.., jc..] (B stored (k,n)): bp[panel·nr·kc + p·nr + j], zero-padded. */
+    private static void packB(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int w = Math.min(nr, nc - jr), dst = jr * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * nr;
+                System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, bp, d, w);
+                if (w < nr) java.util.Arrays.fill(bp, d + w, d + nr, 0f);
+            }
+        }
+    }
+
+    /**
+     * As {@link #packB} for op(B) = Bᵀ, B stored (n,k). Eight rows of B at a time: for each p the eight values
+     * land side by side in the panel, so writes stay within one cache line instead of one line per value.
+     */
+    private static void packBT(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp) {
+        for (int jr = 0; jr < nc; jr += nr) {
+            int w = Math.min(nr, nc - jr), dst = jr * kc, j = 0;
+            for (; j + 8 <= w; j += 8) {
+                int s0 = offB + (jc + jr + j) * ldb + pc, d = dst + j;
+                int s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
+                for (int p = 0; p < kc; p++) {
+                    int q = d + p * nr;
+                    bp[q] = b[s0 + p];
+                    bp[q + 1] = b[s1 + p];
+                    bp[q + 2] = b[s2 + p];
+                    bp[q + 3] = b[s3 + p];
+                    bp[q + 4] = b[s4 + p];
+                    bp[q + 5] = b[s5 + p];
+                    bp[q + 6] = b[s6 + p];
+                    bp[q + 7] = b[s7 + p];
+                }
+            }
+            for (; j < w; j++) {
+                int src = offB + (jc + jr + j) * ldb + pc, d = dst + j;
+                for (int p = 0; p < kc; p++) bp[d + p * nr] = b[src + p];
+            }
+            for (j = w; j < nr; j++)
+                for (int p = 0; p < kc; p++) bp[dst + j + p * nr] = 0f;
+        }
+    }
+
+    /**
+     * Panels of MR rows of alpha·A[ic.., pc..] (A stored (m,k)): ap[panel·MR·kc + p·MR + r], zero-padded. A full
+     * panel is copied six rows at a time so that each p writes six adjacent floats.
+     */
+    private static void packA(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
+        final int mr = SgemmKernel.MR;
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir), dst = ir * kc;
+            if (h == mr) {
+                int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int d = dst + p * mr;
+                    ap[d] = alpha * a[s0 + p];
+                    ap[d + 1] = alpha * a[s1 + p];
+                    ap[d + 2] = alpha * a[s2 + p];
+                    ap[d + 3] = alpha * a[s3 + p];
+                    ap[d + 4] = alpha * a[s4 + p];
+                    ap[d + 5] = alpha * a[s5 + p];
+                }
+                continue;
+            }
+            for (int r = 0; r < mr; r++) {
+                int d = dst + r;
+                if (r >= h) { for (int p = 0; p < kc; p++) ap[d + p * mr] = 0f; continue; }
+                int src = offA + (ic + ir + r) * lda + pc;
+                for (int p = 0; p < kc; p++) ap[d + p * mr] = alpha * a[src + p];
+            }
+        }
+    }
+
+    /** As {@link #packA} for op(A) = Aᵀ, A stored (k,m): reads rows of A contiguously. */
+    private static void packAT(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
+        final int mr = SgemmKernel.MR;
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir), dst = ir * kc;
+            for (int p = 0; p < kc; p++) {
+                int src = offA + (pc + p) * lda + ic + ir, d = dst + p * mr;
+                for (int r = 0; r < h; r++) ap[d + r] = alpha * a[src + r];
+                for (int r = h; r < mr; r++) ap[d + r] = 0f;
+            }
         }
     }
 }

@@ -1,0 +1,51 @@
+package org.rnn4j.cpu;
+
+/**
+ * The fused pointwise steps behind {@link CpuCompute}, with the signatures of {@link CpuKernels}. Two
+ * implementations: {@link #SCALAR} (CpuKernels itself) and, when the JVM has jdk.incubator.vector, one on the
+ * Vector API whose exp/tanh are the JDK's vectorized (SVML) ones. Each computes every element by a function of
+ * that element's inputs alone, so cutting the rows between threads never changes a result.
+ */
+interface Pointwise {
+    void rnnForward(int n, int h, float[] pre, int preOff, float[] b, float[] hOut, int hOff);
+
+    void rnnBackward(int n, int h, float[] hT, int hOff, float[] dh, int dhOff, float[] dhRec, int dhRecOff,
+                     float[] da, int daOff);
+
+    void lstmForward(int n, int h, float[] gates, int gOff, float[] b, float[] cPrev, int cPrevOff,
+                     float[] c, int cOff, float[] hOut, int hOff);
+
+    void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                      float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff);
+
+    String name();
+
+    Pointwise SCALAR = new Pointwise() {
+        @Override
+        public void rnnForward(int n, int h, float[] pre, int preOff, float[] b, float[] hOut, int hOff) {
+            CpuKernels.rnnForwardPointwise(n, h, pre, preOff, b, hOut, hOff);
+        }
+
+        @Override
+        public void rnnBackward(int n, int h, float[] hT, int hOff, float[] dh, int dhOff, float[] dhRec, int dhRecOff,
+                                float[] da, int daOff) {
+            CpuKernels.rnnBackwardPointwise(n, h, hT, hOff, dh, dhOff, dhRec, dhRecOff, da, daOff);
+        }
+
+        @Override
+        public void lstmForward(int n, int h, float[] gates, int gOff, float[] b, float[] cPrev, int cPrevOff,
+                                float[] c, int cOff, float[] hOut, int hOff) {
+            CpuKernels.lstmForwardPointwise(n, h, gates, gOff, b, cPrev, cPrevOff, c, cOff, hOut, hOff);
+        }
+
+        @Override
+        public void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                                 float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff) {
+            CpuKernels.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff,
+                    dc, dcOff, da, daOff);
+        }
+
+        @Override
+        public String name() { return "scalar"; }
+    };
+}

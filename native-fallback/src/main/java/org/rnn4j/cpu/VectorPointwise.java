@@ -1,0 +1,197 @@
+package org.rnn4j.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused steps on the Vector API (loaded only with jdk.incubator.vector, see {@link VectorSupport}): the
+ * same formulas and the same float exp/tanh/sigmoid as {@link CpuKernels}, operation for operation, so the
+ * results are bit-identical to the scalar ones. Rows are walked in full vectors; the last partial vector of a
+ * row is copied into zero-padded per-thread scratch, computed by the same vector code and copied back (masked
+ * loads and stores are not intrinsified in JDK 17 and cost ~20×). Every element goes through the same function
+ * of its own inputs, whatever the row split between threads.
+ */
+final class VectorPointwise implements Pointwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public String name() { return "vector" + S.vectorBitSize(); }
+
+    /** {@link CpuKernels#sigmoid} lane by lane, the same operations in the same order: bit-identical to it. */
+    static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    /** {@link CpuKernels#tanh} lane by lane (both branches computed, then blended): bit-identical to it. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs(), x2 = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, 21844f / 6081075f);
+        p = p.mul(x2).sub(1382f / 155925f);
+        p = p.mul(x2).add(62f / 2835f);
+        p = p.mul(x2).sub(17f / 315f);
+        p = p.mul(x2).add(2f / 15f);
+        p = p.mul(x2).sub(1f / 3f);
+        FloatVector small = x.add(x.mul(x2).mul(p)).blend(x, x.eq(0f));
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.mul(2f)).add(1f)));
+        FloatVector large = t.blend(t.neg(), x.lt(0f));
+        return large.blend(small, ax.lt(0.5f));
+    }
+
+    /**
+     * {@link CpuKernels#exp} lane by lane with the same operations (no fma, same rounding trick and scaling), so
+     * the result does not depend on whether the JIT has compiled this code (the JDK's own vector EXP/TANH are
+     * SVML when compiled but Math's in the interpreter: they would make results depend on warm-up).
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector shifted = x.mul(LOG2E).add(12582912f);
+        FloatVector n = shifted.sub(12582912f);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = FloatVector.broadcast(S, 1f / 720f);
+        p = p.mul(r).add(1f / 120f);
+        p = p.mul(r).add(1f / 24f);
+        p = p.mul(r).add(1f / 6f);
+        p = p.mul(r).add(0.5f);
+        p = p.mul(r).add(1f);
+        p = p.mul(r).add(1f);
+        // (int) n without a float-to-int conversion (not intrinsified in JDK 17, ~40× slower): the bits of
+        // shifted = 1.5·2^23 + n are 0x4B400000 + n.
+        IntVector e = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(0x4B400000);
+        IntVector e1 = e.lanewise(VectorOperators.ASHR, 1), e2 = e.sub(e1);
+        FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+        FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+        // receivers, not arguments: C2 then inlines on the exact vector class of the reinterpreted scale
+        FloatVector y = s2.mul(s1.mul(p));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
+        return y.blend(0f, x.lt(-103f));
+    }
+
+    private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
+
+    private static FloatVector v(float[] a, int off) { return FloatVector.fromArray(S, a, off); }
+
+    private static final int SIGMOID = 0, TANH = 1;
+
+    /** Per-thread scratch: a row of tanh values and the zero-padded tail vectors. */
+    private static final class Scratch {
+        float[] row = new float[0];
+        final float[] tail = new float[3 * L];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). The full vectors run in
+     * loops that each hold exactly one activation ({@link #sigmoidLoop}, {@link #tanhLoop}, {@link #tanhLoopNoBias}):
+     * C2 stops inlining past a size budget, and a Vector API call it does not inline runs the scalar fallback
+     * (~50× slower), so one compilation unit must never hold several inlined exp.
+     */
+    private static void activate(int act, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len, float[] tail) {
+        int full = len - len % L;
+        if (act == SIGMOID) sigmoidLoop(a, ao, b, bo, out, oo, full);
+        else if (b != null) tanhLoop(a, ao, b, bo, out, oo, full);
+        else tanhLoopNoBias(a, ao, out, oo, full);
+        if (full < len) {
+            int w = len - full;
+            java.util.Arrays.fill(tail, 0, 2 * L, 0f);
+            System.arraycopy(a, ao + full, tail, 0, w);
+            if (b != null) System.arraycopy(b, bo + full, tail, L, w);
+            if (act == SIGMOID) sigmoidLoop(tail, 0, tail, L, tail, 2 * L, L);
+            else if (b != null) tanhLoop(tail, 0, tail, L, tail, 2 * L, L);
+            else tanhLoopNoBias(tail, 0, tail, 2 * L, L);
+            System.arraycopy(tail, 2 * L, out, oo + full, w);
+        }
+    }
+
+    private static void sigmoidLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) sigmoid(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
+    }
+
+    private static void tanhLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) tanh(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
+    }
+
+    private static void tanhLoopNoBias(float[] a, int ao, float[] out, int oo, int full) {
+        for (int j = 0; j < full; j += L) tanh(v(a, ao + j)).intoArray(out, oo + j);
+    }
+
+    @Override
+    public void rnnForward(int n, int h, float[] pre, int preOff, float[] b, float[] hOut, int hOff) {
+        float[] tail = SCRATCH.get().tail;
+        for (int r = 0; r < n; r++) activate(TANH, pre, preOff + r * h, b, 0, hOut, hOff + r * h, h, tail);
+    }
+
+    @Override
+    public void rnnBackward(int n, int h, float[] hT, int hOff, float[] dh, int dhOff, float[] dhRec, int dhRecOff,
+                            float[] da, int daOff) {
+        CpuKernels.rnnBackwardPointwise(n, h, hT, hOff, dh, dhOff, dhRec, dhRecOff, da, daOff); // no transcendental
+    }
+
+    /** The scalar formulas of CpuKernels in passes: activations vectorized, the products in plain loops (same bits). */
+    @Override
+    public void lstmForward(int n, int h, float[] gates, int gOff, float[] b, float[] cPrev, int cPrevOff,
+                            float[] c, int cOff, float[] hOut, int hOff) {
+        Scratch s = SCRATCH.get();
+        if (s.row.length < h) s.row = new float[h];
+        float[] tc = s.row, tail = s.tail;
+        for (int r = 0; r < n; r++) {
+            int g0 = gOff + r * 4 * h, s0 = r * h;
+            activate(SIGMOID, gates, g0, b, 0, gates, g0, 3 * h, tail);          // i, f, o are contiguous
+            activate(TANH, gates, g0 + 3 * h, b, 3 * h, gates, g0 + 3 * h, h, tail);
+            int cp = cPrevOff + s0, co = cOff + s0, full = h - h % L, j = 0;
+            // arithmetic only: vectors, then plain Java for the tail (the same IEEE operations, the same bits)
+            for (; j < full; j += L)
+                v(gates, g0 + h + j).mul(v(cPrev, cp + j)).add(v(gates, g0 + j).mul(v(gates, g0 + 3 * h + j))).intoArray(c, co + j);
+            for (; j < h; j++)
+                c[co + j] = gates[g0 + h + j] * cPrev[cp + j] + gates[g0 + j] * gates[g0 + 3 * h + j];
+            activate(TANH, c, co, null, 0, tc, 0, h, tail);
+            int ho = hOff + s0, o0 = g0 + 2 * h;
+            for (j = 0; j < full; j += L) v(gates, o0 + j).mul(v(tc, j)).intoArray(hOut, ho + j);
+            for (; j < h; j++) hOut[ho + j] = gates[o0 + j] * tc[j];
+        }
+    }
+
+    @Override
+    public void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                             float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff) {
+        Scratch s = SCRATCH.get();
+        if (s.row.length < h) s.row = new float[h];
+        float[] tcs = s.row, tail = s.tail;
+        for (int r = 0; r < n; r++) {
+            int g0 = gOff + r * 4 * h, a0 = daOff + r * 4 * h, s0 = r * h;
+            activate(TANH, c, cOff + s0, null, 0, tcs, 0, h, tail);
+            int full = h - h % L, j = 0;
+            for (; j < full; j += L)
+                lstmBackwardArithmetic(gates, g0 + j, h, tcs, j, dh, dhOff + s0 + j, dhRec, dhRecOff + s0 + j,
+                        dc, dcOff + s0 + j, cPrev, cPrevOff + s0 + j, da, a0 + j);
+            for (; j < h; j++) {
+                float i = gates[g0 + j], f = gates[g0 + h + j], o = gates[g0 + 2 * h + j], g = gates[g0 + 3 * h + j];
+                float tc = tcs[j];
+                float dhTot = dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j];
+                float dcTot = dc[dcOff + s0 + j] + dhTot * o * (1f - tc * tc);
+                da[a0 + j] = dcTot * g * i * (1f - i);
+                da[a0 + h + j] = dcTot * cPrev[cPrevOff + s0 + j] * f * (1f - f);
+                da[a0 + 2 * h + j] = dhTot * tc * o * (1f - o);
+                da[a0 + 3 * h + j] = dcTot * i * (1f - g * g);
+                dc[dcOff + s0 + j] = dcTot * f;
+            }
+        }
+    }
+
+    /** One vector of the backward products, operation for operation as in CpuKernels.lstmBackwardPointwise. */
+    private static void lstmBackwardArithmetic(float[] gates, int g, int h, float[] tcs, int t, float[] dh, int dho,
+                                               float[] dhRec, int ro, float[] dc, int dco, float[] cPrev, int cp,
+                                               float[] da, int a) {
+        FloatVector i = v(gates, g), f = v(gates, g + h), o = v(gates, g + 2 * h), gg = v(gates, g + 3 * h);
+        FloatVector tc = v(tcs, t), one = FloatVector.broadcast(S, 1f);
+        FloatVector dhTot = v(dh, dho).add(v(dhRec, ro));
+        FloatVector dcTot = v(dc, dco).add(dhTot.mul(o).mul(one.sub(tc.mul(tc))));
+        dcTot.mul(gg).mul(i).mul(one.sub(i)).intoArray(da, a);
+        dcTot.mul(v(cPrev, cp)).mul(f).mul(one.sub(f)).intoArray(da, a + h);
+        dhTot.mul(tc).mul(o).mul(one.sub(o)).intoArray(da, a + 2 * h);
+        dcTot.mul(i).mul(one.sub(gg.mul(gg))).intoArray(da, a + 3 * h);
+        dcTot.mul(f).intoArray(dc, dco);
+    }
+}

@@ -1,0 +1,58 @@
+package org.rnn4j.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernel on the JDK's Vector API (incubating in Java 17): 6 rows × 2 vectors of accumulators (12 registers,
+ * 6×32 floats with AVX-512) stay in registers for the whole k loop; each step loads two vectors of B and
+ * broadcasts six values of A. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
+ * (see {@link Sgemm#kernel()}); nothing else references this class directly.
+ */
+final class VectorSgemmKernel implements SgemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public int nr() { return 2 * L; }
+
+    @Override
+    public String name() { return "vector" + (S.vectorBitSize()); }
+
+    @Override
+    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] c, int co, int ldc, boolean add) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            int b = bo + p * bStride, a = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        put(c00, c01, c, co, add);
+        put(c10, c11, c, co + ldc, add);
+        put(c20, c21, c, co + 2 * ldc, add);
+        put(c30, c31, c, co + 3 * ldc, add);
+        put(c40, c41, c, co + 4 * ldc, add);
+        put(c50, c51, c, co + 5 * ldc, add);
+    }
+
+    private static void put(FloatVector v0, FloatVector v1, float[] c, int row, boolean add) {
+        if (add) {
+            v0 = FloatVector.fromArray(S, c, row).add(v0);
+            v1 = FloatVector.fromArray(S, c, row + L).add(v1);
+        }
+        v0.intoArray(c, row);
+        v1.intoArray(c, row + L);
+    }
+}

@@ -1,0 +1,141 @@
+package org.rnn4j.bench;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.rnn4j.Backend;
+import org.rnn4j.CacheBytes;
+import org.rnn4j.LstmCache;
+import org.rnn4j.LstmOutput;
+import org.rnn4j.RnnCache;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.cpu.Parallel;
+import org.rnn4j.cpu.Sgemm;
+
+/**
+ * The Java side of bench/compare_cpu.sh: plain timers (warm-up, then the median of repeats), one CSV line per
+ * measurement on stdout: {@code lib,cell,N,T,D,H,phase,median_ms,repeats}.
+ * <pre>
+ *   cells SIZES...      fwd, bwd, fwdbwd, infer for rnn and lstm at each N,T,D,H
+ *   gemm M N K          C = A·B, reports phase "gemm" and GFLOP/s in the last column
+ *   memory SIZE         cache bytes per N·T·H: summed over the cache buffers and from the heap
+ * </pre>
+ * Threads: the CPU backend uses one worker per available processor (the script pins 2).
+ */
+public final class BenchMain {
+    static int repeats = Integer.getInteger("repeats", 7);
+
+    public static void main(String[] args) {
+        System.err.println("# sgemm kernel: " + Sgemm.kernel() + ", processors " + Runtime.getRuntime().availableProcessors());
+        switch (args[0]) {
+            case "cells" -> cells(Arrays.copyOfRange(args, 1, args.length));
+            case "gemm" -> gemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "memory" -> memory(args[1]);
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    static void cells(String[] sizes) {
+        try (Backend be = Backend.cpu()) {
+            for (String size : sizes)
+                for (String cell : new String[]{"rnn", "lstm"})
+                    try (Workload w = Workload.parse(be, cell, size)) {
+                        w.prepareBackward();
+                        warmUp(w);
+                        report(w, "fwd", time(w::forward));
+                        report(w, "bwd", time(w::backward));
+                        report(w, "fwdbwd", time(w::forwardBackward));
+                        report(w, "infer", time(w::inference));
+                    }
+        }
+    }
+
+    static void report(Workload w, String phase, double ms) {
+        System.out.printf("rnn4j,%s,%d,%d,%d,%d,%s,%.4f,%d%n", w.cell, w.N, w.T, w.D, w.H, phase, ms, repeats);
+    }
+
+    /** Every phase in turn for at least 2 s and 5 rounds, so the JIT has compiled all of them before timing. */
+    static void warmUp(Workload w) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - start < 2_000_000_000L; i++) {
+            w.forward();
+            w.backward();
+            w.forwardBackward();
+            w.inference();
+            if (i > 200) break;
+        }
+    }
+
+    /** Milliseconds: warm-up until ~1 s or 10 runs have passed (JIT), then the median of {@link #repeats}. */
+    static double time(Runnable r) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 10 && (i < 3 || System.nanoTime() - start < 1_000_000_000L); i++) r.run();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[repeats / 2];
+    }
+
+    static void gemm(int m, int n, int k) {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] a = GemmBenchmark.random(r, m * k), b = GemmBenchmark.random(r, k * n), c = new float[m * n];
+        Parallel pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
+        double ms = time(() -> Sgemm.gemm(pool, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
+        if (pool != null) pool.close();
+        System.out.printf("rnn4j,gemm,%d,%d,%d,0,gemm,%.4f,%.1f%n", m, n, k, ms, 2.0 * m * n * k / ms / 1e6);
+    }
+
+    /**
+     * Cache memory: exact (summed buffer sizes) and from the heap (bytes retained while only the cache is alive;
+     * the outputs are dropped first). Columns: exact, heap, input bytes, exact and heap per N·T·H without x.
+     */
+    static void memory(String size) {
+        try (Backend be = Backend.cpu()) {
+            for (String cell : new String[]{"rnn", "lstm"})
+                try (Workload w = Workload.parse(be, cell, size)) {
+                    long nth = (long) w.N * w.T * w.H;
+                    AutoCloseable warm = cacheOnly(be, w); // one-off allocations happen before the baseline
+                    close(warm);
+                    warm = null;
+                    long before = usedHeap();
+                    AutoCloseable cache = cacheOnly(be, w);
+                    long heap = usedHeap() - before;
+                    long exact = cache instanceof LstmCache c ? CacheBytes.of(c) : CacheBytes.of((RnnCache) cache);
+                    long input = cache instanceof LstmCache c ? CacheBytes.inputBytes(c) : CacheBytes.inputBytes((RnnCache) cache);
+                    System.out.printf("rnn4j,%s,%d,%d,%d,%d,memory,%d,%d,%d,%.3f,%.3f%n", cell, w.N, w.T, w.D, w.H,
+                            exact, heap, input, (double) (exact - input) / nth, (double) (heap - input) / nth);
+                    close(cache);
+                }
+        }
+    }
+
+    /** Runs the training forward and returns only its cache (outputs closed and unreachable). */
+    static AutoCloseable cacheOnly(Backend be, Workload w) {
+        if (w.lstm()) {
+            LstmOutput o = be.lstmForward(w.x, w.h0, w.c0, w.wx, w.wh, w.b);
+            o.h().close();
+            o.cT().close();
+            return o.cache();
+        }
+        RnnOutput o = be.rnnForward(w.x, w.h0, w.wx, w.wh, w.b);
+        o.h().close();
+        return o.cache();
+    }
+
+    static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}

@@ -1,0 +1,53 @@
+package org.rnn4j.bench;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.TreeMap;
+import org.rnn4j.Backend;
+import org.rnn4j.cpu.CpuCompute;
+import org.rnn4j.internal.Compute;
+
+/**
+ * Where the time of one cell's forward+backward goes: the CPU Compute wrapped in a proxy that adds up the
+ * wall time of each primitive (gemm keyed by shape). Usage: ProfileMain CELL N,T,D,H [runs].
+ */
+public final class ProfileMain {
+    public static void main(String[] args) throws Exception {
+        String cell = args[0], size = args[1];
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        CpuCompute cpu = new CpuCompute();
+        Map<String, double[]> acc = new TreeMap<>();
+        boolean[] on = {false};
+        Compute timed = (Compute) Proxy.newProxyInstance(Compute.class.getClassLoader(), new Class<?>[]{Compute.class},
+                (proxy, m, a) -> {
+                    long t0 = System.nanoTime();
+                    Object r;
+                    try {
+                        r = m.invoke(cpu, a);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (on[0]) {
+                        String key = m.getName();
+                        if (key.equals("gemm")) key = "gemm " + a[2] + "x" + a[3] + "x" + a[4] + " " + ((boolean) a[0] ? "T" : "N") + ((boolean) a[1] ? "T" : "N");
+                        if (key.endsWith("Pointwise")) key += " " + a[0] + "x" + a[1];
+                        double[] v = acc.computeIfAbsent(key, k -> new double[2]);
+                        v[0] += (System.nanoTime() - t0) / 1e6;
+                        v[1]++;
+                    }
+                    return r;
+                });
+        try (Backend be = Backend.of(timed, "profile"); Workload w = Workload.parse(be, cell, size)) {
+            for (int i = 0; i < 5; i++) w.forwardBackward();
+            on[0] = true;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < runs; i++) w.forwardBackward();
+            double total = (System.nanoTime() - t0) / 1e6 / runs;
+            System.out.printf("%s %s: %.2f ms per forward+backward (sgemm %s, pointwise %s)%n", cell, size, total,
+                    org.rnn4j.cpu.Sgemm.kernel(), cpu.pointwiseName());
+            acc.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+                    System.out.printf("  %-40s %8.2f ms %6.1f%%  (%d calls/run)%n", e.getKey(), e.getValue()[0] / runs,
+                            100 * e.getValue()[0] / runs / total, (long) (e.getValue()[1] / runs)));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.rnn4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.Numerics;
+import org.rnn4j.internal.Memory;
+
+/**
+ * The pointwise implementations: the Vector API one (present in the test JVM) bit-identical to the scalar
+ * CpuKernels, including row tails shorter than a vector; and CpuCompute's row-parallel
+ * dispatch bit-identical for 1, 2 and 4 threads.
+ */
+class PointwiseTest {
+    static Pointwise fast() { return VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR); }
+
+    @ParameterizedTest(name = "n={0} h={1}")
+    @CsvSource({"1,1", "3,5", "2,16", "4,37", "7,100", "5,129"})
+    void vectorMatchesScalar(int n, int h) {
+        SplittableRandom r = Numerics.random();
+        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1), cPrev = Numerics.uniform(r, n * h, 1);
+        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        Pointwise[] impls = {Pointwise.SCALAR, fast()};
+        float[][] out = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            Pointwise p = impls[k];
+            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(), da = new float[4 * n * h];
+            float[] rnnH = new float[n * h];
+            p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
+            p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
+            p.rnnForward(n, h, gates, 0, b, rnnH, 0);
+            out[k] = concat(g, c, hh, dcc, da, rnnH);
+            Numerics.assertAllFinite(p.name(), out[k]);
+        }
+        assertArrayEquals(out[0], out[1], "vector vs scalar (same operations, so the same bits)");
+    }
+
+    @ParameterizedTest(name = "n={0} h={1}")
+    @CsvSource({"64,256", "33,511", "128,1000"})
+    void rowSplitIsBitIdentical(int n, int h) {
+        SplittableRandom r = Numerics.random();
+        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1), cPrev = Numerics.uniform(r, n * h, 1);
+        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        float[] first = null;
+        for (int threads : new int[]{1, 2, 4}) {
+            CpuCompute cc = new CpuCompute(threads);
+            try {
+                Memory g = cc.upload(gates), bm = cc.upload(b), cp = cc.upload(cPrev), c = cc.alloc(n * h), hh = cc.alloc(n * h);
+                Memory dhm = cc.upload(dh), rec = cc.upload(dhRec), dcm = cc.upload(dc), da = cc.alloc(4L * n * h), rh = cc.alloc(n * h);
+                Memory rda = cc.alloc(n * h);
+                cc.lstmForwardPointwise(n, h, g, 0, bm, cp, 0, c, 0, hh, 0);
+                cc.lstmBackwardPointwise(n, h, g, 0, cp, 0, c, 0, dhm, 0, rec, 0, dcm, 0, da, 0);
+                cc.rnnForwardPointwise(n, h, cp, 0, bm, rh, 0);
+                cc.rnnBackwardPointwise(n, h, rh, 0, dhm, 0, rec, 0, rda, 0);
+                float[] all = concat(get(cc, g), get(cc, c), get(cc, hh), get(cc, dcm), get(cc, da), get(cc, rh), get(cc, rda));
+                Numerics.assertAllFinite("outputs", all);
+                if (first == null) first = all;
+                else assertArrayEquals(first, all, threads + " threads");
+            } finally {
+                cc.shutdown();
+            }
+        }
+    }
+
+    /** The transposes and column sums: the same bits on 1, 2 and 4 threads, and equal to the plain kernels. */
+    @ParameterizedTest(name = "d0={0} d1={1} d2={2}")
+    @CsvSource({"64,100,256", "3,7,5", "1000,40,33"})
+    void transposeAndColumnSumSplitIsBitIdentical(int d0, int d1, int d2) {
+        SplittableRandom r = Numerics.random();
+        float[] x = Numerics.uniform(r, d0 * d1 * d2, 1);
+        float[] wantT = new float[x.length], wantS = new float[d2];
+        CpuKernels.swapAxes01(x, 0, wantT, 0, d0, d1, d2);
+        CpuKernels.columnSum(x, 0, d0 * d1, d2, wantS, 0);
+        for (int threads : new int[]{1, 2, 4}) {
+            CpuCompute cc = new CpuCompute(threads);
+            try {
+                Memory src = cc.upload(x), t = cc.alloc(x.length), sum = cc.alloc(d2);
+                cc.swapAxes01(src, 0, t, 0, d0, d1, d2);
+                cc.columnSum(src, 0, d0 * d1, d2, sum, 0);
+                assertArrayEquals(wantT, get(cc, t), threads + " threads: swapAxes01");
+                assertArrayEquals(wantS, get(cc, sum), threads + " threads: columnSum");
+            } finally {
+                cc.shutdown();
+            }
+        }
+    }
+
+    private static float[] get(CpuCompute cc, Memory m) {
+        float[] a = new float[(int) m.floats()];
+        cc.download(m, 0, a, 0, a.length);
+        return a;
+    }
+
+    private static float[] concat(float[]... parts) {
+        int len = 0;
+        for (float[] p : parts) len += p.length;
+        float[] out = new float[len];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+}
