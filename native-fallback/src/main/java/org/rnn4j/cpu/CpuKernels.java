@@ -8,8 +8,15 @@ package org.rnn4j.cpu;
 public final class CpuKernels {
     private CpuKernels() {}
 
-    /** 1/(1+e^-x) in float, within 4 ulp; ±inf and NaN behave as the exact function. */
-    static float sigmoid(float x) { return 1f / (1f + exp(-x)); }
+    /**
+     * 1/(1+e^-x) in float, within 4 ulp; ±inf and NaN behave as the exact function. With e = e^-|x| (never
+     * overflows), 1/(1+e) for x ≥ 0 and e/(1+e) below: the deep negative tail keeps its (subnormal) value
+     * instead of flushing to 0, as the CUDA kernels' rnn4j_sigmoid does.
+     */
+    static float sigmoid(float x) {
+        float e = exp(-Math.abs(x));
+        return x >= 0f ? 1f / (1f + e) : e / (1f + e);
+    }
 
     /**
      * tanh in float, within 4 ulp: an odd Taylor polynomial below |x| = 0.5 (where 1 - 2/(e^2x + 1) would
@@ -35,7 +42,7 @@ public final class CpuKernels {
     private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
 
     /**
-     * e^x in float (within 3 ulp): x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), a
+     * e^x in float (within 4 ulp): x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), a
      * degree-6 Taylor polynomial for e^r, then the exponent bits. +inf above 88.72, 0 below -103.
      * VectorPointwise repeats these exact operations lane by lane; change both together.
      */

@@ -22,7 +22,8 @@ final class VectorPointwise implements Pointwise {
 
     /** {@link CpuKernels#sigmoid} lane by lane, the same operations in the same order: bit-identical to it. */
     static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+        FloatVector e = exp(x.abs().neg()), d = e.add(1f);
+        return FloatVector.broadcast(S, 1f).div(d).blend(e.div(d), x.lt(0f));
     }
 
     /** {@link CpuKernels#tanh} lane by lane (both branches computed, then blended): bit-identical to it. */
