@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
 import org.rnn4j.cpu.CpuCompute;
+import org.rnn4j.cpu.Sgemm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +25,13 @@ final class InfoCommand implements Callable<Integer> {
         o.println("rnn4j " + Versions.of("org.rnn4j", "rnn4j"));
         try (Backend b = BackendOption.open(backend)) {
             o.println("backend: " + b.name() + " (" + b.reason() + ")");
-            if (b.compute() instanceof CpuCompute cpu) o.println("device: host CPU, " + cpu.threads() + " worker threads");
+            if (b.compute() instanceof CpuCompute cpu) {
+                o.println("device: host CPU, " + cpu.threads() + " worker threads");
+                boolean vector = !"scalar".equals(Sgemm.kernel());
+                o.println("cpu kernels: GEMM " + Sgemm.kernel() + ", pointwise " + cpu.pointwiseName()
+                        + (vector ? " (Vector API)" : " (plain Java; start the JVM with --add-modules jdk.incubator.vector"
+                        + " for the faster Vector API kernels)"));
+            }
             else o.println("device: " + b.compute());   // the CUDA Compute describes its device and driver
         }
         Runtime rt = Runtime.getRuntime();
