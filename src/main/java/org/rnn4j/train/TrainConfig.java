@@ -18,9 +18,12 @@ package org.rnn4j.train;
 public record TrainConfig(int hidden, int layers, int embed, int seqLen, int batch, double lr, int steps, long seed,
                           double clip, double valFraction) {
 
-    /** The defaults of {@code rnn4j train}: measured to beat the unigram model clearly within minutes on 2 CPU cores. */
+    /**
+     * The defaults of {@code rnn4j train}: on 2 CPU cores (Vector API on) about 40 s to a validation loss near
+     * 1.36 nats/char against the unigram 3.02; past about 700 steps this model starts to overfit the 247 KB corpus.
+     */
     public static TrainConfig defaults() {
-        return new TrainConfig(128, 1, 32, 64, 32, 3e-3, 500, 42, 5.0, 0.05);
+        return new TrainConfig(256, 1, 32, 64, 32, 3e-3, 700, 42, 5.0, 0.05);
     }
 
     public TrainConfig {
