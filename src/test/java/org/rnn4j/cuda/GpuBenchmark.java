@@ -1,116 +1,145 @@
 package org.rnn4j.cuda;
 
-import static jcuda.driver.JCudaDriver.cuEventCreate;
-import static jcuda.driver.JCudaDriver.cuEventDestroy;
-import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
-import static jcuda.driver.JCudaDriver.cuEventRecord;
-import static jcuda.driver.JCudaDriver.cuEventSynchronize;
-
-import java.util.Arrays;
-import java.util.Locale;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
-import jcuda.driver.CUevent;
-import jcuda.driver.CUresult;
 import org.rnn4j.Backend;
+import org.rnn4j.LstmOutput;
 import org.rnn4j.Numerics;
+import org.rnn4j.RnnOutput;
 import org.rnn4j.Tensor;
+import org.rnn4j.cuda.BenchTiming.Op;
+import org.rnn4j.cuda.BenchTiming.Samples;
+import org.rnn4j.internal.Compute;
+import org.rnn4j.internal.Memory;
 
 /**
- * Forward and backward of both cells on the GPU, timed with CUDA events on the stream the backend uses (the
- * legacy default stream), after warm-up, median of repeats; the CPU backend beside it where that takes
- * seconds, not minutes. Prints a Markdown table. Usage: GpuBenchmark [repeats] (default 11).
- * Run by bench/gpu-check.sh on a GPU machine; timings are never asserted anywhere.
+ * Sequence forward and backward of the LSTM and the RNN, timed with CUDA events on the stream the backend uses
+ * (the legacy default stream) after warm-up, median of repeats; beside them, measured in the same run on the same
+ * GPU, the FP32 SGEMM peak (a large cuBLAS SGEMM through the backend's own Compute, so the same handle and math
+ * mode: CUBLAS_DEFAULT_MATH, no TF32) and a device-to-device copy bandwidth. Per size: FLOPs and non-GEMM bytes
+ * counted from the backend's own call sequence ({@link CellCost}), GFLOP/s, the fraction of the measured peak, and
+ * a floor (FLOPs at the measured peak plus bytes at the measured copy bandwidth). Prints a Markdown table, and
+ * with --json writes everything (every sample too) for bench/gpu_report.py. Timings are never asserted anywhere.
+ *
+ * <p>Backward reuses one forward's cache, as it may (backward only reads it), so forward time is not in backward
+ * time. Each timed call is the public operation as a user makes it: its argument checks, its cuMemAlloc/cuMemFree
+ * of scratch and results (the backend has no caching allocator), launches and GEMMs; the results are closed
+ * after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
+ * that runs here without a GPU (GpuBenchmarkTest).
+ *
+ * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn] [--warmup 3]
+ * [--repeats 11] [--peak-n 8192] [--peak-repeats 7] [--backend cuda|cpu] [--json FILE]; a bare number = --repeats.
  */
 public final class GpuBenchmark {
-    private static final int[][] SIZES = {{32, 50, 128, 128}, {64, 100, 256, 256}, {128, 100, 512, 512}, {64, 50, 1024, 1024}};
-    private static final double CPU_MAX_GFLOP = 3;
+    /** DeepBench's LSTM training sizes: H ∈ {512, 1024, 2048}, N ∈ {16, 64, 128}, T = 25, D = H. Rows are N,T,D,H. */
+    static final int[][] DEEPBENCH = deepBench();
+    static final int[][] CLASSIC = {{32, 50, 128, 128}, {64, 100, 256, 256}, {128, 100, 512, 512}, {64, 50, 1024, 1024}};
+    static final int[][] SMALL = {{4, 5, 16, 16}, {8, 5, 32, 32}};
 
     private GpuBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 11;
-        SplittableRandom r = new SplittableRandom(42);
-        try (Backend cuda = Backend.cuda(); Backend cpu = Backend.cpu()) {
-            System.out.println("GPU: " + ((CudaCompute) cuda.compute()).describe() + "; CUDA events, 3 warm-up runs, median of "
-                    + repeats + "; CPU: " + Runtime.getRuntime().availableProcessors() + " cores, median of 3 (wall clock)");
-            System.out.println();
-            System.out.println("| cell | N | T | D | H | GPU fwd ms | GPU bwd ms | GPU fwd GFLOP/s | GPU bwd GFLOP/s | CPU fwd ms | CPU bwd ms |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-            for (int[] s : SIZES)
-                for (boolean lstm : new boolean[]{false, true}) {
-                    int N = s[0], T = s[1], D = s[2], H = s[3], G = lstm ? 4 * H : H;
-                    float[] x = Numerics.uniform(r, N * T * D, 1), h0 = Numerics.uniform(r, N * H, 1),
-                            wx = Numerics.uniform(r, D * G, 0.1), wh = Numerics.uniform(r, H * G, 0.1),
-                            b = Numerics.uniform(r, G, 0.1), dh = Numerics.uniform(r, N * T * H, 1);
-                    double fwdFlop = 2.0 * T * N * (D + H) * G, bwdFlop = 2 * fwdFlop;
-                    double[] gpu = measure(cuda, true, lstm, s, x, h0, wx, wh, b, dh, repeats);
-                    double[] host = fwdFlop / 1e9 <= CPU_MAX_GFLOP ? measure(cpu, false, lstm, s, x, h0, wx, wh, b, dh, 3) : null;
-                    System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f | %.3f | %.0f | %.0f | %s | %s |%n",
-                            lstm ? "LSTM" : "RNN", N, T, D, H, gpu[0], gpu[1], fwdFlop / gpu[0] / 1e6, bwdFlop / gpu[1] / 1e6,
-                            host == null ? "-" : String.format(Locale.ROOT, "%.1f", host[0]),
-                            host == null ? "-" : String.format(Locale.ROOT, "%.1f", host[1]));
-                }
-        }
+    private static int[][] deepBench() {
+        List<int[]> s = new ArrayList<>();
+        for (int h : new int[]{512, 1024, 2048})
+            for (int n : new int[]{16, 64, 128}) s.add(new int[]{n, 25, h, h});
+        return s.toArray(new int[0][]);
     }
 
-    /** {median forward ms, median backward ms}; backward reuses one forward's cache, as it may. */
-    private static double[] measure(Backend be, boolean events, boolean lstm, int[] s, float[] x, float[] h0, float[] wx,
-                                    float[] wh, float[] b, float[] dh, int repeats) throws Exception {
-        int N = s[0], T = s[1], D = s[2], H = s[3], G = lstm ? 4 * H : H;
-        try (Tensor tx = be.tensor(x, N, T, D); Tensor th0 = be.tensor(h0, N, H); Tensor twx = be.tensor(wx, D, G);
-             Tensor twh = be.tensor(wh, H, G); Tensor tb = be.tensor(b, G); Tensor tdh = be.tensor(dh, N, T, H)) {
-            Supplier<AutoCloseable> fwd = lstm ? () -> be.lstmForward(tx, th0, twx, twh, tb) : () -> be.rnnForward(tx, th0, twx, twh, tb);
-            double f = median(be, events, fwd, repeats);
-            try (AutoCloseable out = fwd.get()) {
-                Supplier<AutoCloseable> bwd = lstm ? () -> be.lstmBackward(tdh, ((org.rnn4j.LstmOutput) out).cache())
-                        : () -> be.rnnBackward(tdh, ((org.rnn4j.RnnOutput) out).cache());
-                return new double[]{f, median(be, events, bwd, repeats)};
+    /** One row of the table. Times in ms; samples sorted. */
+    record Row(String cell, int n, int t, int d, int h, CellCost cost, Samples fwd, Samples bwd) {}
+
+    /** The measured ceilings; gflops/gbps NaN when not measured. */
+    record Ceilings(int peakN, Samples sgemm, double peakGflops, Samples copy, double copyGbps) {}
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(o, System.out);
+    }
+
+    static void run(BenchOptions o, PrintStream out) throws Exception {
+        long start = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(42);
+        try (Backend be = o.cuda() ? Backend.cuda() : Backend.cpu()) {
+            BenchTiming timing = o.cuda() ? BenchTiming.cudaEvents(be.compute()) : BenchTiming.wallClock();
+            String device = be.compute() instanceof CudaCompute cc ? cc.describe()
+                    : be.name() + " backend, " + Runtime.getRuntime().availableProcessors() + " cores";
+            Ceilings ceil = ceilings(be, timing, o, r);
+            List<Row> rows = new ArrayList<>();
+            for (int[] s : o.sizes())
+                for (String cell : o.cells()) rows.add(measure(be, timing, o, cell, s, r));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            BenchReport.markdown(out, o, device, timing.name(), ceil, rows, seconds);
+            if (o.json() != null) {
+                Path p = Path.of(o.json());
+                if (p.getParent() != null) Files.createDirectories(p.getParent());
+                Files.writeString(p, BenchReport.json(o, device, timing.name(), ceil, rows, seconds));
             }
         }
     }
 
-    private static double median(Backend be, boolean events, Supplier<AutoCloseable> op, int repeats) throws Exception {
-        for (int i = 0; i < 3; i++) op.get().close();
-        double[] ms = new double[repeats];
-        for (int i = 0; i < repeats; i++) ms[i] = events ? gpuMs(be, op) : cpuMs(op);
-        Arrays.sort(ms);
-        return ms[repeats / 2];
+    /** SGEMM n³ (A·A, one random matrix) and a copy of the same n² floats, median of repeats each. */
+    static Ceilings ceilings(Backend be, BenchTiming timing, BenchOptions o, SplittableRandom r) throws Exception {
+        int n = o.peakN();
+        if (n == 0) return new Ceilings(0, Samples.NONE, Double.NaN, Samples.NONE, Double.NaN);
+        Compute c = be.compute();
+        float[] host = Numerics.uniform(r, n * n, 1);
+        Memory a = c.exclusive(() -> c.upload(host)), out = c.exclusive(() -> c.alloc((long) n * n));
+        try (a; out) {
+            Op gemm = () -> {
+                c.exclusive(() -> {
+                    c.gemm(false, false, n, n, n, 1f, a, 0, n, a, 0, n, 0f, out, 0, n);
+                    return null;
+                });
+                return () -> {};
+            };
+            Op copy = () -> {
+                c.exclusive(() -> {
+                    c.copy(a, 0, out, 0, (long) n * n);
+                    return null;
+                });
+                return () -> {};
+            };
+            Samples g = timing.samples(gemm, o.warmup(), o.peakRepeats());
+            Samples m = timing.samples(copy, o.warmup(), o.peakRepeats());
+            return new Ceilings(n, g, 2.0 * n * n * n / g.median() / 1e6, m, 2.0 * 4 * n * n / m.median() / 1e6);
+        }
     }
 
-    private static double cpuMs(Supplier<AutoCloseable> op) throws Exception {
-        long t0 = System.nanoTime();
-        AutoCloseable r = op.get();
-        double ms = (System.nanoTime() - t0) / 1e6;
-        r.close();
-        return ms;
+    static Row measure(Backend be, BenchTiming timing, BenchOptions o, String cell, int[] s, SplittableRandom r)
+            throws Exception {
+        boolean lstm = cell.equals("lstm");
+        int n = s[0], t = s[1], d = s[2], h = s[3], g = lstm ? 4 * h : h;
+        CellCost cost = CellCost.count(lstm, n, t, d, h);
+        try (Tensor x = be.tensor(Numerics.uniform(r, n * t * d, 1), n, t, d);
+             Tensor h0 = be.tensor(Numerics.uniform(r, n * h, 1), n, h);
+             Tensor wx = be.tensor(Numerics.uniform(r, d * g, 0.1), d, g);
+             Tensor wh = be.tensor(Numerics.uniform(r, h * g, 0.1), h, g);
+             Tensor b = be.tensor(Numerics.uniform(r, g, 0.1), g);
+             Tensor dh = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h)) {
+            if (lstm) {
+                Samples f = timing.samples(() -> be.lstmForward(x, h0, wx, wh, b), o.warmup(), o.repeats());
+                try (LstmOutput kept = be.lstmForward(x, h0, wx, wh, b)) {
+                    Samples bw = timing.samples(() -> be.lstmBackward(dh, kept.cache()), o.warmup(), o.repeats());
+                    return new Row(cell, n, t, d, h, cost, f, bw);
+                }
+            }
+            Samples f = timing.samples(() -> be.rnnForward(x, h0, wx, wh, b), o.warmup(), o.repeats());
+            try (RnnOutput kept = be.rnnForward(x, h0, wx, wh, b)) {
+                Samples bw = timing.samples(() -> be.rnnBackward(dh, kept.cache()), o.warmup(), o.repeats());
+                return new Row(cell, n, t, d, h, cost, f, bw);
+            }
+        }
     }
 
-    /** Elapsed time between two events recorded around the operation on the default stream. */
-    private static double gpuMs(Backend be, Supplier<AutoCloseable> op) throws Exception {
-        CUevent start = new CUevent(), stop = new CUevent();
-        AutoCloseable result;
-        float[] ms = {0};
-        be.compute().exclusive(() -> {
-            check("cuEventCreate", cuEventCreate(start, 0));
-            check("cuEventCreate", cuEventCreate(stop, 0));
-            check("cuEventRecord", cuEventRecord(start, null));
-            return null;
-        });
-        result = op.get();
-        be.compute().exclusive(() -> {
-            check("cuEventRecord", cuEventRecord(stop, null));
-            check("cuEventSynchronize", cuEventSynchronize(stop));
-            check("cuEventElapsedTime", cuEventElapsedTime(ms, start, stop));
-            cuEventDestroy(start);
-            cuEventDestroy(stop);
-            return null;
-        });
-        result.close();
-        return ms[0];
-    }
-
-    private static void check(String call, int rc) {
-        if (rc != CUresult.CUDA_SUCCESS) throw new CudaException(call, CUresult.stringFor(rc), null);
-    }
 }

@@ -1,0 +1,75 @@
+package org.rnn4j.cuda;
+
+import org.rnn4j.Backend;
+import org.rnn4j.LstmOutput;
+import org.rnn4j.RnnOutput;
+import org.rnn4j.Tensor;
+
+/**
+ * FLOPs and non-GEMM bytes of one sequence forward and one backward of a cell at (N, T, D, H), counted by running
+ * the real Backend code on a dry {@link CostCounter} (see there for what counts). The closed forms below are what
+ * the counts come to for N > 1 and T > 1 (then x, dh, h and dx go through the layout transposes); CostCounterTest
+ * holds the two equal, so the formulas printed with the benchmark are the ones the code performs.
+ */
+record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long fwdAllocs, long bwdAllocs) {
+
+    static final String FLOP_FORMULA = "GEMM FLOPs only, 2·m·n·k each, G = 4H (LSTM) or H (RNN): forward 2·T·N·G·(D+H) "
+            + "(x·Wx over all T·N rows, then h·Wh per step); backward 4·T·N·G·(D+H), exactly twice the forward "
+            + "(dPrevH = da·Whᵀ per step, then dWx = xᵀ·da, dWh = hᵀ·da, dx = da·Wxᵀ over all steps)";
+    static final String BYTES_FORMULA = "device bytes read + written by everything but the GEMMs (fused cell kernels, "
+            + "layout transposes, copies, fills, the bias column sum), 4 B a float, each element once: "
+            + "LSTM forward 4·(2NTD + 2NTH + T·(11NH + 4H) + 7NH), backward 4·(2NTD + 20NTH + 2NH + 4H); "
+            + "RNN forward 4·(2NTD + 4NTH + TH + 2NH), backward 4·(2NTD + 7NTH + NH + H)";
+
+    /** Counts by running Backend.{lstm,rnn}{Forward,Backward} on the dry counter. */
+    static CellCost count(boolean lstm, int n, int t, int d, int h) {
+        int g = lstm ? 4 * h : h;
+        CostCounter c = new CostCounter();
+        try (Backend be = Backend.of(c, "cost count");
+             Tensor x = be.wrap(c.input((long) n * t * d), n, t, d); Tensor h0 = be.wrap(c.input((long) n * h), n, h);
+             Tensor wx = be.wrap(c.input((long) d * g), d, g); Tensor wh = be.wrap(c.input((long) h * g), h, g);
+             Tensor b = be.wrap(c.input(g), g); Tensor dh = be.wrap(c.input((long) n * t * h), n, t, h)) {
+            if (lstm) {
+                try (LstmOutput out = be.lstmForward(x, h0, wx, wh, b)) {
+                    long[] f = snapshot(c);
+                    be.lstmBackward(dh, out.cache()).close();
+                    long[] b2 = snapshot(c);
+                    return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2]);
+                }
+            }
+            try (RnnOutput out = be.rnnForward(x, h0, wx, wh, b)) {
+                long[] f = snapshot(c);
+                be.rnnBackward(dh, out.cache()).close();
+                long[] b2 = snapshot(c);
+                return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2]);
+            }
+        }
+    }
+
+    /** {flop, bytes, allocs} so far, then resets; a host transfer inside an operation is a defect. */
+    private static long[] snapshot(CostCounter c) {
+        if (c.hostTransfers != 0) throw new IllegalStateException("an operation made " + c.hostTransfers + " host transfers");
+        long[] f = {c.flop, c.bytes, c.allocs};
+        c.reset();
+        return f;
+    }
+
+    static long fwdFlopFormula(boolean lstm, long n, long t, long d, long h) {
+        long g = lstm ? 4 * h : h;
+        return 2 * t * n * g * (d + h);
+    }
+
+    static long bwdFlopFormula(boolean lstm, long n, long t, long d, long h) {
+        return 2 * fwdFlopFormula(lstm, n, t, d, h);
+    }
+
+    static long fwdBytesFormula(boolean lstm, long n, long t, long d, long h) {
+        return 4 * (lstm ? 2 * n * t * d + 2 * n * t * h + t * (11 * n * h + 4 * h) + 7 * n * h
+                         : 2 * n * t * d + 4 * n * t * h + t * h + 2 * n * h);
+    }
+
+    static long bwdBytesFormula(boolean lstm, long n, long t, long d, long h) {
+        return 4 * (lstm ? 2 * n * t * d + 20 * n * t * h + 2 * n * h + 4 * h
+                         : 2 * n * t * d + 7 * n * t * h + n * h + h);
+    }
+}
