@@ -22,9 +22,8 @@ final class BenchReport {
         out.println("- timing: " + timing + "; " + o.warmup() + " warm-up calls, median of " + o.repeats()
                 + "; backward from one kept forward cache (forward not in backward time)");
         if (c.peakN() > 0) {
-            out.println(f("- FP32 SGEMM peak, measured: %.0f GFLOP/s (cuBLAS SGEMM %d³ through the backend's Compute, "
-                    + "default math mode: no TF32; median %.3f ms of %d)", c.peakGflops(), c.peakN(), c.sgemm().median(),
-                    c.sgemm().ms().length));
+            out.println(f("- FP32 SGEMM peak, measured: %.0f GFLOP/s (%s, n = %d; median %.3f ms of %d)", c.peakGflops(),
+                    peakWhat(o), c.peakN(), c.sgemm().median(), c.sgemm().ms().length));
             out.println(f("- device copy bandwidth, measured: %.0f GB/s (copy of %d² floats, bytes read + written; "
                     + "median %.3f ms of %d)", c.copyGbps(), c.peakN(), c.copy().median(), c.copy().ms().length));
         }
@@ -73,12 +72,18 @@ final class BenchReport {
                 num("warmup", o.warmup()), num("repeats", o.repeats()),
                 "\"peak\": {" + String.join(", ", num("n", c.peakN()), num("gflops", c.peakGflops()),
                         num("median_ms", c.sgemm().median()), arr("samples_ms", c.sgemm()),
-                        str("what", "cuBLAS SGEMM n^3 through the backend's Compute, CUBLAS_DEFAULT_MATH (no TF32)")) + "}",
+                        str("what", peakWhat(o))) + "}",
                 "\"copy\": {" + String.join(", ", num("floats", (long) c.peakN() * c.peakN()), num("gbps", c.copyGbps()),
                         num("median_ms", c.copy().median()), arr("samples_ms", c.copy()),
                         str("what", "device-to-device copy, bytes read + written")) + "}",
                 str("flop_formula", CellCost.FLOP_FORMULA), str("bytes_formula", CellCost.BYTES_FORMULA),
                 num("wall_s", seconds), "\"results\": " + results) + "\n}\n";
+    }
+
+    /** What the peak measures: on a GPU cuBLAS itself, through the same handle and math mode the cells use. */
+    static String peakWhat(BenchOptions o) {
+        return o.cuda() ? "cuBLAS SGEMM n³ (A·A) through the backend's Compute, CUBLAS_DEFAULT_MATH: no TF32"
+                : "the CPU backend's SGEMM n³ (A·A) through its Compute";
     }
 
     static double gflops(long flop, double ms) { return flop / ms / 1e6; }
