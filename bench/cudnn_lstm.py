@@ -171,10 +171,6 @@ def main(argv=None):
     timed, timing = make_timer(a.device)
     started = time.perf_counter()
     peak, copy = ceilings(a.device, timed, a.peak_n, a.warmup, a.peak_repeats)
-    rows = [bench(cell, s, a.device, timed, a.warmup, a.repeats) for s in a.sizes for cell in cells]
-    for r in rows:
-        r["fwd_peak_frac"] = r["fwd_gflops"] / peak["gflops"] if peak["gflops"] else None
-        r["bwd_peak_frac"] = r["bwd_gflops"] / peak["gflops"] if peak["gflops"] else None
     meta = {
         "schema": SCHEMA, "tool": "bench/cudnn_lstm.py", "backend": a.device,
         "device": torch.cuda.get_device_name() if a.device == "cuda" else f"cpu, {torch.get_num_threads()} threads",
@@ -185,17 +181,35 @@ def main(argv=None):
         "timing": timing, "warmup": a.warmup, "repeats": a.repeats, "batch_first": True,
         "backward": "torch.autograd.grad(out, [x, h0, (c0), *weights], grad_outputs=dh); forward run untimed before "
                     "each timed backward",
-        "peak": peak, "copy": copy, "wall_s": time.perf_counter() - started, "results": rows,
+        "peak": peak, "copy": copy, "wall_s": None, "complete": False, "results": [],
     }
-    print_markdown(meta)
-    if a.json:
-        os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
-        with open(a.json, "w") as f:
-            json.dump(meta, f, indent=1)
+    print_header(meta)
+    for s in a.sizes:
+        for cell in cells:
+            r = bench(cell, s, a.device, timed, a.warmup, a.repeats)
+            r["fwd_peak_frac"] = r["fwd_gflops"] / peak["gflops"] if peak["gflops"] else None
+            r["bwd_peak_frac"] = r["bwd_gflops"] / peak["gflops"] if peak["gflops"] else None
+            meta["results"].append(r)
+            print_row(r)
+            meta["wall_s"] = time.perf_counter() - started
+            write_json(a.json, meta)  # after every row: a run stopped at its time limit keeps what it measured
+    meta["complete"] = True
+    meta["wall_s"] = time.perf_counter() - started
+    write_json(a.json, meta)
+    print(f"\ncudnn_lstm.py wall time: {meta['wall_s']:.1f} s", flush=True)
     return meta
 
 
-def print_markdown(m):
+def write_json(path, meta):
+    if not path:
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump(meta, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
+def print_header(m):
     pk = m["peak"]
     print(f"## cuDNN via PyTorch ({m['backend']})\n")
     print(f"- device: {m['device']}; torch {m['torch']}, CUDA {m['cuda']}, cuDNN {m['cudnn']}, "
@@ -208,12 +222,14 @@ def print_markdown(m):
               f"copy {m['copy']['gbps']:.0f} GB/s")
     print()
     print("| cell | N | T | D | H | fwd ms | bwd ms | fwd GFLOP/s | bwd GFLOP/s | fwd % peak | bwd % peak |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+
+
+def print_row(r):
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
-    for r in m["results"]:
-        print(f"| {r['cell']} | {r['N']} | {r['T']} | {r['D']} | {r['H']} | {r['fwd_ms']:.3f} | {r['bwd_ms']:.3f} | "
-              f"{r['fwd_gflops']:.0f} | {r['bwd_gflops']:.0f} | {pct(r['fwd_peak_frac'])} | {pct(r['bwd_peak_frac'])} |")
-    print(f"\ncudnn_lstm.py wall time: {m['wall_s']:.1f} s", flush=True)
+    print(f"| {r['cell']} | {r['N']} | {r['T']} | {r['D']} | {r['H']} | {r['fwd_ms']:.3f} | {r['bwd_ms']:.3f} | "
+          f"{r['fwd_gflops']:.0f} | {r['bwd_gflops']:.0f} | {pct(r['fwd_peak_frac'])} | {pct(r['bwd_peak_frac'])} |",
+          flush=True)
 
 
 if __name__ == "__main__":

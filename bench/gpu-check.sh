@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One command for a GPU machine: the CUDA backend's GPU tests with -Drnn4j.requireGpu=true (a missing or
-# unusable GPU fails instead of skipping), then the benchmark table (CUDA events, median of repeats).
+# unusable GPU fails instead of skipping), then rnn4j's GPU benchmark (GpuBenchmark: CUDA events, median of
+# repeats, measured SGEMM peak), cuDNN through PyTorch at the same sizes (bench/cudnn_lstm.py, TF32 off), and
+# the merged table (bench/gpu_report.py). docs/gpu-runbook.md gives the exact device call and what to do after.
 #
 #   bench/gpu-check.sh prepare   on the build machine: builds .device/ to carry to a GPU machine that may
 #                                have no Java and no Maven: app/ (the jar, the test classes, the runtime
@@ -9,9 +11,15 @@
 #   bench/gpu-check.sh run       on the GPU machine, from the repository root with .device/ beside it
 #   bench/gpu-check.sh           both in one go (a GPU machine with a JDK and Maven)
 #
-# Results go to $OUT (default .device/out): env.log, junit/ (XML reports), gpu-tests.log, benchmark.md.
-# RNN4J_DEVICE_TOOLS points at the folder holding prepare.sh (default ../shared/device); BENCH_REPEATS
-# sets the benchmark's repeats (default 11).
+# Results go to $OUT (default .device/out), six files: gpu-tests.log (env.sh's lines, then the JUnit tree),
+# gpu-tests.xml (JUnit XML), bench.log (both benchmarks' tables, nvidia-smi before/after, stage times),
+# rnn4j.json, cudnn.json, report.md (the merged table for docs/benchmarks.md).
+# Environment: BENCH_SIZES (deepbench; or classic, small, "N,T,D,H;..."), BENCH_REPEATS (11), BENCH_WARMUP (3),
+# BENCH_PEAK_N (8192), PYTHON (python3), RNN4J_DEVICE_TOOLS (../shared/device, holding prepare.sh).
+# BENCH_DEVICE=cpu is a smoke run of this whole script without a GPU (the GPU tests skip instead of failing,
+# both benchmarks run on the CPU, the merged report says SMOKE RUN): it proves the plumbing, never the numbers.
+# Each stage has its own time limit (TESTS_LIMIT 200 s, BENCH_LIMIT 120 s, CUDNN_LIMIT 120 s), so a hang in one
+# still leaves the others' results; the exit status is the first failing stage's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=.device
@@ -34,20 +42,67 @@ prepare() {
   du -sh "$dev"
 }
 
+# stage NAME LIMIT_S LOG CMD...: runs CMD under `timeout`, appends its output to LOG (and shows it), records
+# its time and exit status in $stages, and keeps the first failure in $status.
+stage() {
+  local name=$1 limit=$2 log=$3 t0=$SECONDS rc=0
+  shift 3
+  echo "=== $name (limit ${limit}s): $*" | tee -a "$log"
+  timeout --kill-after=10 "$limit" "$@" 2>&1 | tee -a "$log" || rc=$?
+  [ "$rc" = 124 ] || [ "$rc" = 137 ] && echo "=== $name: TIMED OUT after ${limit}s" | tee -a "$log"
+  stages+="$name: $((SECONDS - t0)) s, exit $rc"$'\n'
+  if [ "$rc" != 0 ] && [ "$status" = 0 ]; then status=$rc; fi
+  return 0
+}
+
+# Clocks, temperature and power before and after: a throttled or busy GPU shows here, beside the numbers.
+gpu_state() {
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,temperature.gpu,power.draw,utilization.gpu \
+               --format=csv 2>&1 || true
+  else
+    echo "nvidia-smi not found"
+  fi
+}
+
 run() {
   out=${OUT:-$dev/out}
   mkdir -p "$out"
-  # shellcheck disable=SC1091
+  local py=${PYTHON:-python3} sizes=${BENCH_SIZES:-deepbench} repeats=${BENCH_REPEATS:-11}
+  local warmup=${BENCH_WARMUP:-3} peak=${BENCH_PEAK_N:-8192} device=${BENCH_DEVICE:-cuda}
+  local require=true work status=0 stages="" t0=$SECONDS
+  [ "$device" = cuda ] || require=false
+  work=$(mktemp -d)
   # env.sh picks Java and cuBLAS (CUDA 12's, or the shim over CUDA 13's) and says which: keep that with the results.
-  if [ -f "$dev/env.sh" ]; then source "$dev/env.sh" > "$out/env.log" 2>&1; cat "$out/env.log"; fi
+  # shellcheck disable=SC1091
+  if [ -f "$dev/env.sh" ]; then source "$dev/env.sh" > "$work/env.log" 2>&1; fi
+  { echo "=== env.sh"; cat "$work/env.log" 2>/dev/null; } | tee "$out/gpu-tests.log"
   launcher=$(ls "$dev"/app/junit-platform-console-standalone-*.jar)
   cp=$(ls "$dev"/app/*.jar | grep -v junit-platform-console-standalone | paste -sd: -)
-  status=0
-  java -Drnn4j.requireGpu=true -jar "$launcher" execute --class-path "$cp" \
-       --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.BackendChoiceTest \
-       --details=tree --disable-banner --reports-dir "$out/junit" 2>&1 | tee "$out/gpu-tests.log" || status=$?
-  java -cp "$cp" org.rnn4j.cuda.GpuBenchmark "${BENCH_REPEATS:-11}" 2>&1 | tee "$out/benchmark.md" || status=$?
-  return $status
+  bench=(--sizes "$sizes" --repeats "$repeats" --warmup "$warmup" --peak-n "$peak")
+
+  stage "GPU tests" "${TESTS_LIMIT:-200}" "$out/gpu-tests.log" \
+    java -Drnn4j.requireGpu=$require -jar "$launcher" execute --class-path "$cp" \
+         --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.BackendChoiceTest \
+         --details=tree --disable-banner --disable-ansi-colors --reports-dir "$work/junit"
+  cp "$work"/junit/TEST-junit-jupiter.xml "$out/gpu-tests.xml" 2>/dev/null || echo "no JUnit XML report" | tee -a "$out/gpu-tests.log"
+
+  { echo "=== nvidia-smi before the benchmarks"; gpu_state; } | tee "$out/bench.log"
+  stage "rnn4j GpuBenchmark" "${BENCH_LIMIT:-120}" "$out/bench.log" \
+    java -cp "$cp" org.rnn4j.cuda.GpuBenchmark --backend "$device" "${bench[@]}" --json "$out/rnn4j.json"
+  stage "cuDNN (PyTorch)" "${CUDNN_LIMIT:-120}" "$out/bench.log" \
+    env PYTHONUNBUFFERED=1 "$py" bench/cudnn_lstm.py --device "$device" "${bench[@]}" --json "$out/cudnn.json"
+  { echo "=== nvidia-smi after the benchmarks"; gpu_state; } | tee -a "$out/bench.log"
+  if [ -f "$out/rnn4j.json" ] && [ -f "$out/cudnn.json" ]; then
+    stage "merge" 30 "$out/bench.log" "$py" bench/gpu_report.py "$out/rnn4j.json" "$out/cudnn.json" \
+      --out "$out/report.md" --command "bench/gpu-check.sh run (BENCH_DEVICE=$device BENCH_SIZES=$sizes BENCH_REPEATS=$repeats BENCH_WARMUP=$warmup BENCH_PEAK_N=$peak)"
+  else
+    echo "=== merge skipped: a benchmark wrote no JSON" | tee -a "$out/bench.log"
+    [ "$status" = 0 ] && status=1
+  fi
+  { echo "=== stage times (total $((SECONDS - t0)) s)"; printf '%s' "$stages"; } | tee -a "$out/bench.log"
+  rm -rf "$work"
+  return "$status"
 }
 
 case "${1:-all}" in

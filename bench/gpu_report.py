@@ -57,6 +57,10 @@ def banners(ours, theirs):
     if ours.get("backend") != "cuda" or theirs.get("backend") != "cuda":
         out.append(f"> **SMOKE RUN, NOT GPU RESULTS:** rnn4j ran on `{ours.get('backend')}`, PyTorch on "
                    f"`{theirs.get('backend')}`; the numbers only show that the pipeline works.")
+    for who, d in (("rnn4j", ours), ("cuDNN", theirs)):
+        if d.get("complete") is False:
+            out.append(f"> **Cut short:** the {who} run stopped before its last size (time limit?); "
+                       f"only the {len(d['results'])} rows it finished are here.")
     name = theirs.get("device") or ""
     if ours.get("backend") == "cuda" and theirs.get("backend") == "cuda" and name not in (ours.get("device") or ""):
         out.append(f"> **Warning:** the two runs name different devices: rnn4j `{ours.get('device')}`, "

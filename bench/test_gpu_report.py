@@ -75,6 +75,11 @@ class MergeFormatTest(unittest.TestCase):
         self.assertIn("SMOKE RUN, NOT GPU RESULTS", text)
         self.assertNotIn("FABRICATED", text)
 
+    def test_a_run_cut_short_says_so(self):
+        text = gpu_report.report(ours([row("lstm", 16, 1.0, 1.0)], complete=False), theirs([row("lstm", 16, 1.0, 1.0)]))
+        self.assertIn("the rnn4j run stopped before its last size", text)
+        self.assertNotIn("the cuDNN run stopped", text)
+
     def test_geometric_mean_per_cell(self):
         a = ours([row("lstm", 16, 4.0, 1.0), row("lstm", 64, 1.0, 1.0)])
         b = theirs([row("lstm", 16, 1.0, 1.0), row("lstm", 64, 4.0, 1.0)])

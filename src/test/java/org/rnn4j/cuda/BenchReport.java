@@ -14,8 +14,8 @@ final class BenchReport {
 
     private BenchReport() {}
 
-    static void markdown(PrintStream out, BenchOptions o, String device, String timing, Ceilings c, List<Row> rows,
-                         double seconds) {
+    /** The lines above the table: device, timing, the measured ceilings, the formulas. */
+    static void header(PrintStream out, BenchOptions o, String device, String timing, Ceilings c) {
         out.println("## rnn4j " + o.backend() + " benchmark (GpuBenchmark)");
         out.println();
         out.println("- device: " + device);
@@ -34,20 +34,25 @@ final class BenchReport {
         out.println("| cell | N | T | D | H | fwd ms | bwd ms | fwd GFLOP | bwd GFLOP | fwd GFLOP/s | bwd GFLOP/s "
                 + "| fwd % peak | bwd % peak | fwd MB | bwd MB | fwd floor ms | bwd floor ms |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (Row r : rows) {
-            double fm = r.fwd().median(), bm = r.bwd().median();
-            out.println(f("| %s | %d | %d | %d | %d | %s | %s | %.2f | %.2f | %.0f | %.0f | %s | %s | %.1f | %.1f | %s | %s |",
-                    r.cell(), r.n(), r.t(), r.d(), r.h(), ms(fm), ms(bm), r.cost().fwdFlop() / 1e9,
-                    r.cost().bwdFlop() / 1e9, gflops(r.cost().fwdFlop(), fm), gflops(r.cost().bwdFlop(), bm),
-                    pct(gflops(r.cost().fwdFlop(), fm) / c.peakGflops()), pct(gflops(r.cost().bwdFlop(), bm) / c.peakGflops()),
-                    r.cost().fwdBytes() / 1e6, r.cost().bwdBytes() / 1e6,
-                    ms(floor(c, r.cost().fwdFlop(), r.cost().fwdBytes())), ms(floor(c, r.cost().bwdFlop(), r.cost().bwdBytes()))));
-        }
-        out.println();
-        out.println(f("GpuBenchmark wall time: %.1f s", seconds));
+        out.flush();
     }
 
-    static String json(BenchOptions o, String device, String timing, Ceilings c, List<Row> rows, double seconds) {
+    /** One table row, printed as soon as it is measured (a run stopped at its time limit keeps what it had). */
+    static void row(PrintStream out, Ceilings c, Row r) {
+        double fm = r.fwd().median(), bm = r.bwd().median();
+        CellCost k = r.cost();
+        out.println(f("| %s | %d | %d | %d | %d | %s | %s | %s | %s | %.0f | %.0f | %s | %s | %.1f | %.1f | %s | %s |",
+                r.cell(), r.n(), r.t(), r.d(), r.h(), ms(fm), ms(bm), sig3(k.fwdFlop() / 1e9), sig3(k.bwdFlop() / 1e9),
+                gflops(k.fwdFlop(), fm), gflops(k.bwdFlop(), bm),
+                pct(gflops(k.fwdFlop(), fm) / c.peakGflops()), pct(gflops(k.bwdFlop(), bm) / c.peakGflops()),
+                k.fwdBytes() / 1e6, k.bwdBytes() / 1e6,
+                ms(floor(c, k.fwdFlop(), k.fwdBytes())), ms(floor(c, k.bwdFlop(), k.bwdBytes()))));
+        out.flush();
+    }
+
+    /** complete = false while rows are still being measured: gpu_report.py then says the run was cut short. */
+    static String json(BenchOptions o, String device, String timing, Ceilings c, List<Row> rows, double seconds,
+                       boolean complete) {
         StringJoiner results = new StringJoiner(",\n    ", "[\n    ", "\n  ]");
         for (Row r : rows) {
             CellCost k = r.cost();
@@ -77,7 +82,7 @@ final class BenchReport {
                         num("median_ms", c.copy().median()), arr("samples_ms", c.copy()),
                         str("what", "device-to-device copy, bytes read + written")) + "}",
                 str("flop_formula", CellCost.FLOP_FORMULA), str("bytes_formula", CellCost.BYTES_FORMULA),
-                num("wall_s", seconds), "\"results\": " + results) + "\n}\n";
+                num("wall_s", seconds), "\"complete\": " + complete, "\"results\": " + results) + "\n}\n";
     }
 
     /** What the peak measures: on a GPU cuBLAS itself, through the same handle and math mode the cells use. */
@@ -96,6 +101,13 @@ final class BenchReport {
     private static String ms(double v) {
         if (!Double.isFinite(v)) return "-";
         return v >= 100 ? f("%.1f", v) : v >= 1 ? f("%.2f", v) : f("%.3f", v);
+    }
+
+    /** Three significant digits without an exponent for the GFLOP counts of real sizes (1.68, 13.4, 215). */
+    private static String sig3(double v) {
+        if (v == 0 || !Double.isFinite(v)) return "0";
+        int digits = Math.max(0, 2 - (int) Math.floor(Math.log10(Math.abs(v))));
+        return f("%." + Math.min(digits, 9) + "f", v);
     }
 
     private static String pct(double frac) { return Double.isFinite(frac) ? f("%.1f", 100 * frac) : "-"; }

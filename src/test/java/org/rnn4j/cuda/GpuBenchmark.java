@@ -1,10 +1,13 @@
 package org.rnn4j.cuda;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
 import org.rnn4j.LstmOutput;
@@ -75,17 +78,30 @@ public final class GpuBenchmark {
             String device = be.compute() instanceof CudaCompute cc ? cc.describe()
                     : be.name() + " backend, " + Runtime.getRuntime().availableProcessors() + " cores";
             Ceilings ceil = ceilings(be, timing, o, r);
+            BenchReport.header(out, o, device, timing.name(), ceil);
             List<Row> rows = new ArrayList<>();
             for (int[] s : o.sizes())
-                for (String cell : o.cells()) rows.add(measure(be, timing, o, cell, s, r));
+                for (String cell : o.cells()) {
+                    rows.add(measure(be, timing, o, cell, s, r));
+                    BenchReport.row(out, ceil, rows.get(rows.size() - 1));
+                    json(o, device, timing, ceil, rows, start, false);
+                }
             double seconds = (System.nanoTime() - start) / 1e9;
-            BenchReport.markdown(out, o, device, timing.name(), ceil, rows, seconds);
-            if (o.json() != null) {
-                Path p = Path.of(o.json());
-                if (p.getParent() != null) Files.createDirectories(p.getParent());
-                Files.writeString(p, BenchReport.json(o, device, timing.name(), ceil, rows, seconds));
-            }
+            out.println();
+            out.println(String.format(Locale.ROOT, "GpuBenchmark wall time: %.1f s", seconds));
+            json(o, device, timing, ceil, rows, start, true);
         }
+    }
+
+    /** (Re)writes the JSON after every row, so a run stopped at its time limit keeps the rows it measured. */
+    private static void json(BenchOptions o, String device, BenchTiming timing, Ceilings ceil, List<Row> rows, long start,
+                             boolean complete) throws IOException {
+        if (o.json() == null) return;
+        Path p = Path.of(o.json());
+        if (p.getParent() != null) Files.createDirectories(p.getParent());
+        Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+        Files.writeString(tmp, BenchReport.json(o, device, timing.name(), ceil, rows, (System.nanoTime() - start) / 1e9, complete));
+        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** SGEMM n³ (A·A, one random matrix) and a copy of the same n² floats, median of repeats each. */

@@ -66,7 +66,7 @@ class GpuBenchmarkTest {
 
         String j = Files.readString(json);
         assertTrue(j.contains("\"schema\": \"rnn4j-bench/1\""), j);
-        assertTrue(j.contains("\"backend\": \"cpu\""), j);
+        assertTrue(j.contains("\"backend\": \"cpu\"") && j.contains("\"complete\": true"), j);
         // The counted FLOPs of the LSTM row: 2·T·N·4H·(D+H) = 2·4·3·24·11.
         assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula(true, 3, 4, 5, 6)), j);
         assertTrue(j.contains("\"bwd_bytes\": " + CellCost.bwdBytesFormula(false, 3, 4, 5, 6)), j);
