@@ -2,7 +2,10 @@
 PyTorch, schema cudnn-bench/1) from one run on one GPU into the Markdown section for docs/benchmarks.md:
 rnn4j vs cuDNN ms, their ratio, GFLOP/s and % of the FP32 SGEMM peak measured in the same run.
 
-  usage: gpu_report.py RNN4J.json CUDNN.json [--out FILE] [--command TEXT]
+  usage: gpu_report.py RNN4J.json CUDNN.json [--out FILE] [--command TEXT] [--update-doc docs/benchmarks.md]
+
+--update-doc puts the section into that file between the markers BEGIN and END below (replacing what was there,
+or appending it); bench/report.py, which rewrites docs/benchmarks.md from a CPU run, carries that block over.
 
 ratio = rnn4j ms / cuDNN ms: below 1 rnn4j is faster. Both sides get the same FLOP count (GEMMs only, from
 GpuBenchmark's JSON), and both % columns divide by the same peak: the cuBLAS SGEMM GpuBenchmark measured through
@@ -13,6 +16,19 @@ import argparse
 import json
 import math
 import sys
+
+
+BEGIN = "<!-- gpu-report:begin (written by bench/gpu_report.py; bench/report.py keeps it) -->"
+END = "<!-- gpu-report:end -->"
+
+
+def update_doc(doc_text, section):
+    """doc_text with the marked GPU block replaced by section (or appended when there is none)."""
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}\n"
+    i, j = doc_text.find(BEGIN), doc_text.find(END)
+    if i >= 0 and j > i:
+        return doc_text[:i] + block + doc_text[j + len(END):].lstrip("\n")
+    return doc_text.rstrip("\n") + "\n\n" + block
 
 
 def load(path, schema):
@@ -143,12 +159,18 @@ def main(argv=None):
     p.add_argument("cudnn_json")
     p.add_argument("--out")
     p.add_argument("--command")
+    p.add_argument("--update-doc")
     a = p.parse_args(argv)
     text = report(load(a.rnn4j_json, "rnn4j-bench/1"), load(a.cudnn_json, "cudnn-bench/1"), a.command)
     sys.stdout.write(text)
     if a.out:
         with open(a.out, "w") as f:
             f.write(text)
+    if a.update_doc:
+        with open(a.update_doc) as f:
+            doc = f.read()
+        with open(a.update_doc, "w") as f:
+            f.write(update_doc(doc, text))
 
 
 if __name__ == "__main__":

@@ -146,6 +146,15 @@ notes = """
   keeping Wh (and Whᵀ) packed across the T steps of one call (an API for pre-packed operands in Compute), and
   computing the cells on strided (N,T,·) views instead of transposing x, h and dx to time-major and back.
 """
+# Keep the GPU section that bench/gpu_report.py --update-doc wrote (a GPU run cannot be redone here).
+gpu_block = ""
+try:
+    prev = open(out_path).read()
+    i, j = prev.find("<!-- gpu-report:begin"), prev.find("<!-- gpu-report:end -->")
+    if i >= 0 and j > i:
+        gpu_block = "\n" + prev[i:j + len("<!-- gpu-report:end -->")] + "\n"
+except FileNotFoundError:
+    pass
 with open(out_path, "w") as f:
-    f.write(head + table + "\n" + notes)
+    f.write(head + table + "\n" + notes + gpu_block)
 print(f"\nwrote {out_path}")

@@ -114,6 +114,18 @@ class MergeFormatTest(unittest.TestCase):
                 gpu_report.main([p2, p1])  # swapped: each has the other's schema
 
 
+class UpdateDocTest(unittest.TestCase):
+    def test_appends_then_replaces_the_marked_block_only(self):
+        doc = "# Benchmarks\n\nCPU table\n"
+        once = gpu_report.update_doc(doc, "## GPU\nfirst\n")
+        self.assertTrue(once.startswith(doc.rstrip("\n")))
+        self.assertIn(gpu_report.BEGIN + "\n## GPU\nfirst\n" + gpu_report.END, once)
+        twice = gpu_report.update_doc(once + "after\n", "## GPU\nsecond\n")
+        self.assertNotIn("first", twice)
+        self.assertEqual(twice.count(gpu_report.BEGIN), 1)
+        self.assertTrue(twice.endswith(gpu_report.END + "\nafter\n"), twice)
+
+
 class CudnnHelpersTest(unittest.TestCase):
     """cudnn_lstm.py's sizes and FLOP count must be GpuBenchmark's (CellCost.FLOP_FORMULA, GpuBenchmark.DEEPBENCH)."""
 

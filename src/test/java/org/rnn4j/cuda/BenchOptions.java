@@ -6,10 +6,11 @@ import java.util.List;
 
 /** GpuBenchmark's command line; see GpuBenchmark's javadoc. Bad options raise an exception naming them. */
 record BenchOptions(String backend, String sizesName, int[][] sizes, List<String> cells, int warmup, int repeats,
-                    int peakN, int peakRepeats, String json) {
+                    int peakN, int peakRepeats, int jitWarmupS, String json) {
 
     static final String USAGE = "usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn]"
-            + " [--warmup 3] [--repeats 11] [--peak-n 8192 (0 = skip)] [--peak-repeats 7] [--backend cuda|cpu]"
+            + " [--warmup 3] [--repeats 11] [--peak-n 8192 (0 = skip)] [--peak-repeats 7] [--jit-warmup-s 3]"
+            + " [--backend cuda|cpu]"
             + " [--json FILE]   (a bare number is --repeats)";
 
     boolean cuda() { return backend.equals("cuda"); }
@@ -18,7 +19,7 @@ record BenchOptions(String backend, String sizesName, int[][] sizes, List<String
         String backend = "cuda", sizesName = "deepbench", json = null;
         int[][] sizes = GpuBenchmark.DEEPBENCH;
         List<String> cells = List.of("lstm", "rnn");
-        int warmup = 3, repeats = 11, peakN = 8192, peakRepeats = 7;
+        int warmup = 3, repeats = 11, peakN = 8192, peakRepeats = 7, jitWarmupS = 3;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.matches("\\d+")) {
@@ -48,11 +49,12 @@ record BenchOptions(String backend, String sizesName, int[][] sizes, List<String
                 case "--repeats" -> repeats = positive("repeats", v);
                 case "--peak-n" -> peakN = nonNegative("peak-n", v);
                 case "--peak-repeats" -> peakRepeats = positive("peak-repeats", v);
+                case "--jit-warmup-s" -> jitWarmupS = nonNegative("jit-warmup-s", v);
                 case "--json" -> json = v;
                 default -> throw new IllegalArgumentException("unknown option " + a + "; " + USAGE);
             }
         }
-        return new BenchOptions(backend, sizesName, sizes, cells, warmup, repeats, peakN, peakRepeats, json);
+        return new BenchOptions(backend, sizesName, sizes, cells, warmup, repeats, peakN, peakRepeats, jitWarmupS, json);
     }
 
     /** A named set, or explicit sizes "N,T,D,H;N,T,D,H". */

@@ -19,8 +19,9 @@ final class BenchReport {
         out.println("## rnn4j " + o.backend() + " benchmark (GpuBenchmark)");
         out.println();
         out.println("- device: " + device);
-        out.println("- timing: " + timing + "; " + o.warmup() + " warm-up calls, median of " + o.repeats()
-                + "; backward from one kept forward cache (forward not in backward time)");
+        out.println("- timing: " + timing + "; " + o.jitWarmupS() + " s of JIT warm-up first, then per size " + o.warmup()
+                + " warm-up calls, median of " + o.repeats() + "; backward from one kept forward cache (forward not in "
+                + "backward time)");
         if (c.peakN() > 0) {
             out.println(f("- FP32 SGEMM peak, measured: %.0f GFLOP/s (%s, n = %d; median %.3f ms of %d)", c.peakGflops(),
                     peakWhat(o), c.peakN(), c.sgemm().median(), c.sgemm().ms().length));
@@ -74,7 +75,7 @@ final class BenchReport {
         return "{\n  " + String.join(",\n  ",
                 str("schema", SCHEMA), str("tool", "org.rnn4j.cuda.GpuBenchmark"), str("backend", o.backend()),
                 str("device", device), str("timing", timing), str("sizes", o.sizesName()), "\"cells\": " + cells,
-                num("warmup", o.warmup()), num("repeats", o.repeats()),
+                num("warmup", o.warmup()), num("repeats", o.repeats()), num("jit_warmup_s", o.jitWarmupS()),
                 "\"peak\": {" + String.join(", ", num("n", c.peakN()), num("gflops", c.peakGflops()),
                         num("median_ms", c.sgemm().median()), arr("samples_ms", c.sgemm()),
                         str("what", peakWhat(o))) + "}",

@@ -35,7 +35,8 @@ import org.rnn4j.internal.Memory;
  * that runs here without a GPU (GpuBenchmarkTest).
  *
  * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn] [--warmup 3]
- * [--repeats 11] [--peak-n 8192] [--peak-repeats 7] [--backend cuda|cpu] [--json FILE]; a bare number = --repeats.
+ * [--repeats 11] [--peak-n 8192] [--peak-repeats 7] [--jit-warmup-s 3] [--backend cuda|cpu] [--json FILE]; a bare
+ * number = --repeats.
  */
 public final class GpuBenchmark {
     /** DeepBench's LSTM training sizes: H ∈ {512, 1024, 2048}, N ∈ {16, 64, 128}, T = 25, D = H. Rows are N,T,D,H. */
@@ -77,6 +78,7 @@ public final class GpuBenchmark {
             BenchTiming timing = o.cuda() ? BenchTiming.cudaEvents(be.compute()) : BenchTiming.wallClock();
             String device = be.compute() instanceof CudaCompute cc ? cc.describe()
                     : be.name() + " backend, " + Runtime.getRuntime().availableProcessors() + " cores";
+            jitWarmup(be, o.jitWarmupS(), r);
             Ceilings ceil = ceilings(be, timing, o, r);
             BenchReport.header(out, o, device, timing.name(), ceil);
             List<Row> rows = new ArrayList<>();
@@ -102,6 +104,36 @@ public final class GpuBenchmark {
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
         Files.writeString(tmp, BenchReport.json(o, device, timing.name(), ceil, rows, (System.nanoTime() - start) / 1e9, complete));
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * The per-call warm-up of each size (a few calls) leaves the JVM's host code (argument checks, the per-step
+     * launch and GEMM calls, JCuda marshalling) interpreted or C1-compiled, which would bill launch-bound sizes
+     * (N = 16) for the JIT; so first run small forward+backward passes of both cells for a few seconds, until
+     * that code is C2-compiled, as it is in any long training run.
+     */
+    static void jitWarmup(Backend be, int seconds, SplittableRandom r) throws Exception {
+        if (seconds == 0) return;
+        int n = 16, t = 25, h = 128;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        try (Tensor x = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
+             Tensor h0 = be.tensor(Numerics.uniform(r, n * h, 1), n, h);
+             Tensor wx4 = be.tensor(Numerics.uniform(r, h * 4 * h, 0.1), h, 4 * h);
+             Tensor wh4 = be.tensor(Numerics.uniform(r, h * 4 * h, 0.1), h, 4 * h);
+             Tensor b4 = be.tensor(Numerics.uniform(r, 4 * h, 0.1), 4 * h);
+             Tensor wx = be.tensor(Numerics.uniform(r, h * h, 0.1), h, h);
+             Tensor wh = be.tensor(Numerics.uniform(r, h * h, 0.1), h, h);
+             Tensor b = be.tensor(Numerics.uniform(r, h, 0.1), h);
+             Tensor dh = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h)) {
+            while (System.nanoTime() < end) {
+                try (LstmOutput out = be.lstmForward(x, h0, wx4, wh4, b4)) {
+                    be.lstmBackward(dh, out.cache()).close();
+                }
+                try (RnnOutput out = be.rnnForward(x, h0, wx, wh, b)) {
+                    be.rnnBackward(dh, out.cache()).close();
+                }
+            }
+        }
     }
 
     /** SGEMM n³ (A·A, one random matrix) and a copy of the same n² floats, median of repeats each. */

@@ -58,7 +58,7 @@ class GpuBenchmarkTest {
         Path json = dir.resolve("out/rnn4j.json");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         BenchOptions o = BenchOptions.parse("--backend", "cpu", "--sizes", "3,4,5,6", "--warmup", "1", "--repeats", "3",
-                "--peak-n", "48", "--peak-repeats", "3", "--json", json.toString());
+                "--peak-n", "48", "--peak-repeats", "3", "--jit-warmup-s", "1", "--json", json.toString());
         GpuBenchmark.run(o, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String md = buf.toString(StandardCharsets.UTF_8);
         assertTrue(md.contains("| lstm | 3 | 4 | 5 | 6 |") && md.contains("| rnn | 3 | 4 | 5 | 6 |"), md);
@@ -89,7 +89,7 @@ class GpuBenchmarkTest {
     void withoutPeakTheFractionsAreNullNotNaN(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
         GpuBenchmark.run(BenchOptions.parse("--backend", "cpu", "--sizes", "2,2,3,3", "--cells", "rnn", "--warmup", "0",
-                "--repeats", "1", "--peak-n", "0", "--json", json.toString()), new PrintStream(new ByteArrayOutputStream()));
+                "--repeats", "1", "--peak-n", "0", "--jit-warmup-s", "0", "--json", json.toString()), new PrintStream(new ByteArrayOutputStream()));
         String j = Files.readString(json);
         assertTrue(j.contains("\"fwd_peak_frac\": null") && j.contains("\"gflops\": null"), j);
         assertTrue(!j.contains("NaN") && !j.contains("Infinity"), j);
