@@ -18,6 +18,7 @@
 # BENCH_PEAK_N (8192), PYTHON (python3), RNN4J_DEVICE_TOOLS (../shared/device, holding prepare.sh).
 # BENCH_DEVICE=cpu is a smoke run of this whole script without a GPU (the GPU tests skip instead of failing,
 # both benchmarks run on the CPU, the merged report says SMOKE RUN): it proves the plumbing, never the numbers.
+# GPU_CHECK_STAGES (tests,rnn4j,cudnn,merge) picks stages, e.g. "rnn4j,cudnn,merge" to rerun only the benchmarks.
 # Each stage has its own time limit (TESTS_LIMIT 200 s, BENCH_LIMIT 120 s, CUDNN_LIMIT 120 s), so a hang in one
 # still leaves the others' results; the exit status is the first failing stage's.
 set -euo pipefail
@@ -56,6 +57,8 @@ stage() {
 }
 
 # Clocks, temperature and power before and after: a throttled or busy GPU shows here, beside the numbers.
+wants() { [[ ",${GPU_CHECK_STAGES:-tests,rnn4j,cudnn,merge}," == *",$1,"* ]]; }
+
 gpu_state() {
   if command -v nvidia-smi >/dev/null; then
     nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,temperature.gpu,power.draw,utilization.gpu \
@@ -81,19 +84,23 @@ run() {
   cp=$(ls "$dev"/app/*.jar | grep -v junit-platform-console-standalone | paste -sd: -)
   bench=(--sizes "$sizes" --repeats "$repeats" --warmup "$warmup" --peak-n "$peak")
 
-  stage "GPU tests" "${TESTS_LIMIT:-200}" "$out/gpu-tests.log" \
-    java -Drnn4j.requireGpu=$require -jar "$launcher" execute --class-path "$cp" \
-         --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.BackendChoiceTest \
-         --details=tree --disable-banner --disable-ansi-colors --reports-dir "$work/junit"
-  cp "$work"/junit/TEST-junit-jupiter.xml "$out/gpu-tests.xml" 2>/dev/null || echo "no JUnit XML report" | tee -a "$out/gpu-tests.log"
+  if wants tests; then
+    stage "GPU tests" "${TESTS_LIMIT:-200}" "$out/gpu-tests.log" \
+      java -Drnn4j.requireGpu=$require -jar "$launcher" execute --class-path "$cp" \
+           --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.BackendChoiceTest \
+           --details=tree --disable-banner --disable-ansi-colors --reports-dir "$work/junit"
+    cp "$work"/junit/TEST-junit-jupiter.xml "$out/gpu-tests.xml" 2>/dev/null || echo "no JUnit XML report" | tee -a "$out/gpu-tests.log"
+  fi
 
-  { echo "=== nvidia-smi before the benchmarks"; gpu_state; } | tee "$out/bench.log"
-  stage "rnn4j GpuBenchmark" "${BENCH_LIMIT:-120}" "$out/bench.log" \
+  { echo "=== nvidia-smi before the benchmarks"; gpu_state; } | tee -a "$out/bench.log"
+  wants rnn4j && stage "rnn4j GpuBenchmark" "${BENCH_LIMIT:-120}" "$out/bench.log" \
     java -cp "$cp" org.rnn4j.cuda.GpuBenchmark --backend "$device" "${bench[@]}" --json "$out/rnn4j.json"
-  stage "cuDNN (PyTorch)" "${CUDNN_LIMIT:-120}" "$out/bench.log" \
+  wants cudnn && stage "cuDNN (PyTorch)" "${CUDNN_LIMIT:-120}" "$out/bench.log" \
     env PYTHONUNBUFFERED=1 "$py" bench/cudnn_lstm.py --device "$device" "${bench[@]}" --json "$out/cudnn.json"
   { echo "=== nvidia-smi after the benchmarks"; gpu_state; } | tee -a "$out/bench.log"
-  if [ -f "$out/rnn4j.json" ] && [ -f "$out/cudnn.json" ]; then
+  if ! wants merge; then
+    :
+  elif [ -f "$out/rnn4j.json" ] && [ -f "$out/cudnn.json" ]; then
     stage "merge" 30 "$out/bench.log" "$py" bench/gpu_report.py "$out/rnn4j.json" "$out/cudnn.json" \
       --out "$out/report.md" --command "bench/gpu-check.sh run (BENCH_DEVICE=$device BENCH_SIZES=$sizes BENCH_REPEATS=$repeats BENCH_WARMUP=$warmup BENCH_PEAK_N=$peak)"
   else
