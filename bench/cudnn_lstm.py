@@ -1,4 +1,6 @@
-"""cuDNN's LSTM and RNN through PyTorch (torch.nn.LSTM / torch.nn.RNN(tanh)), float32 with TF32 OFF, at the sizes
+"""cuDNN's LSTM and RNN through PyTorch (torch.nn.LSTM / torch.nn.RNN(tanh)), float32 with TF32 OFF
+(torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False; on PyTorch >= 2.9, which has
+per-backend settings, fp32_precision = "ieee" for matmul, cuDNN and cuDNN's RNNs), at the sizes
 GpuBenchmark times rnn4j at: forward and backward separately, torch.cuda.Event timing, warm-up, median of repeats.
 Also measures PyTorch's own FP32 matmul peak (torch.mm n^3, TF32 off) and a device copy bandwidth as a cross-check
 of GpuBenchmark's cuBLAS peak. Prints a Markdown table; --json writes everything for bench/gpu_report.py
@@ -135,16 +137,42 @@ def bench(cell, size, device, timed, warmup, repeats):
             "bwd_gflops": b_fl / median(bwd) / 1e6, "fwd_samples_ms": fwd, "bwd_samples_ms": bwd}
 
 
+def strict_fp32():
+    """No TF32 in matmuls or in cuDNN (its RNNs included), so PyTorch does the float32 arithmetic rnn4j does.
+    PyTorch 2.9 and later have per-backend fp32_precision settings (cudnn.rnn among them) and warn about, or refuse,
+    mixing them with the legacy allow_tf32 flags; older versions have only the flags. Returns what was set, read
+    back."""
+    b = torch.backends
+    if hasattr(b, "fp32_precision") and hasattr(b.cudnn, "rnn"):
+        b.fp32_precision = "ieee"
+        b.cuda.matmul.fp32_precision = "ieee"
+        b.cudnn.fp32_precision = "ieee"
+        b.cudnn.rnn.fp32_precision = "ieee"
+        b.cudnn.conv.fp32_precision = "ieee"
+        got = {"matmul": b.cuda.matmul.fp32_precision, "cudnn_rnn": b.cudnn.rnn.fp32_precision}
+        return {"api": "torch.backends.*.fp32_precision = 'ieee'", **got,
+                "tf32_matmul": got["matmul"] != "ieee", "tf32_cudnn": got["cudnn_rnn"] != "ieee"}
+    b.cuda.matmul.allow_tf32 = False
+    b.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+    return {"api": "allow_tf32 = False (torch.backends.cuda.matmul, torch.backends.cudnn)",
+            "float32_matmul_precision": torch.get_float32_matmul_precision(),
+            "tf32_matmul": b.cuda.matmul.allow_tf32, "tf32_cudnn": b.cudnn.allow_tf32}
+
+
 def cudnn_op_seen(device):
     """Whether a CUDA nn.LSTM forward really goes through cuDNN (aten::_cudnn_rnn in the profiler), not a fallback."""
     if device != "cuda":
         return None
-    mod = torch.nn.LSTM(64, 64, batch_first=True).cuda()
-    x = torch.randn(2, 3, 64, device="cuda")
-    with torch.autograd.profiler.profile() as prof:
-        mod(x)
-        torch.cuda.synchronize()
-    return any("cudnn_rnn" in e.key for e in prof.key_averages())
+    try:
+        mod = torch.nn.LSTM(64, 64, batch_first=True).cuda()
+        x = torch.randn(2, 3, 64, device="cuda")
+        with torch.autograd.profiler.profile() as prof:
+            mod(x)
+            torch.cuda.synchronize()
+        return any("cudnn_rnn" in e.key for e in prof.key_averages())
+    except Exception as e:  # the check is a diagnostic: it must not cost the benchmark
+        return f"unknown ({type(e).__name__}: {e})"
 
 
 def main(argv=None):
@@ -164,10 +192,7 @@ def main(argv=None):
     if a.device == "cuda" and not torch.cuda.is_available():
         sys.exit("cudnn_lstm.py: --device cuda but torch.cuda.is_available() is False")
 
-    # FP32 for real: no TF32 in matmuls or in cuDNN, so both sides do the same float32 arithmetic as rnn4j.
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
-    torch.set_float32_matmul_precision("highest")
+    precision = strict_fp32()
     timed, timing = make_timer(a.device)
     started = time.perf_counter()
     peak, copy = ceilings(a.device, timed, a.peak_n, a.warmup, a.peak_repeats)
@@ -176,8 +201,7 @@ def main(argv=None):
         "device": torch.cuda.get_device_name() if a.device == "cuda" else f"cpu, {torch.get_num_threads()} threads",
         "torch": torch.__version__, "cuda": torch.version.cuda, "cudnn": torch.backends.cudnn.version(),
         "cudnn_enabled": torch.backends.cudnn.enabled, "cudnn_rnn_op_seen": cudnn_op_seen(a.device),
-        "tf32": {"matmul": torch.backends.cuda.matmul.allow_tf32, "cudnn": torch.backends.cudnn.allow_tf32},
-        "float32_matmul_precision": torch.get_float32_matmul_precision(),
+        "tf32": {"matmul": precision["tf32_matmul"], "cudnn": precision["tf32_cudnn"]}, "precision": precision,
         "timing": timing, "warmup": a.warmup, "repeats": a.repeats, "batch_first": True,
         "backward": "torch.autograd.grad(out, [x, h0, (c0), *weights], grad_outputs=dh); forward run untimed before "
                     "each timed backward",
@@ -214,8 +238,7 @@ def print_header(m):
     print(f"## cuDNN via PyTorch ({m['backend']})\n")
     print(f"- device: {m['device']}; torch {m['torch']}, CUDA {m['cuda']}, cuDNN {m['cudnn']}, "
           f"cuDNN RNN op seen: {m['cudnn_rnn_op_seen']}")
-    print(f"- TF32: matmul {m['tf32']['matmul']}, cudnn {m['tf32']['cudnn']}; float32 matmul precision "
-          f"{m['float32_matmul_precision']}")
+    print(f"- TF32: matmul {m['tf32']['matmul']}, cudnn {m['tf32']['cudnn']} (set through {m['precision']['api']})")
     print(f"- timing: {m['timing']}; {m['warmup']} warm-up calls, median of {m['repeats']}; backward: {m['backward']}")
     if pk["gflops"]:
         print(f"- FP32 matmul peak, measured: {pk['gflops']:.0f} GFLOP/s (torch.mm {pk['n']}^3, TF32 off); "

@@ -142,6 +142,23 @@ class CudnnHelpersTest(unittest.TestCase):
         self.assertEqual(self.m.DEEPBENCH[-1], (128, 25, 2048, 2048))
         self.assertEqual(self.m.parse_sizes("2,3,4,5;6,7,8,9"), [(2, 3, 4, 5), (6, 7, 8, 9)])
 
+    def test_strict_fp32_uses_the_new_per_backend_api_where_it_exists(self):
+        # A stand-in for torch.backends of PyTorch >= 2.9 (fp32_precision settings): every one must become "ieee"
+        # and the legacy allow_tf32 flags must not be touched (mixing the two APIs is refused there).
+        from types import SimpleNamespace as NS
+        fake = NS(fp32_precision="tf32", cuda=NS(matmul=NS(fp32_precision="tf32")),
+                  cudnn=NS(fp32_precision="tf32", rnn=NS(fp32_precision="tf32"), conv=NS(fp32_precision="tf32")))
+        real = self.m.torch.backends
+        self.m.torch.backends = fake
+        try:
+            got = self.m.strict_fp32()
+        finally:
+            self.m.torch.backends = real
+        self.assertEqual((fake.fp32_precision, fake.cuda.matmul.fp32_precision, fake.cudnn.fp32_precision,
+                          fake.cudnn.rnn.fp32_precision, fake.cudnn.conv.fp32_precision), ("ieee",) * 5)
+        self.assertFalse(hasattr(fake.cuda.matmul, "allow_tf32") or hasattr(fake.cudnn, "allow_tf32"))
+        self.assertEqual((got["tf32_matmul"], got["tf32_cudnn"]), (False, False))
+
     def test_flops_match_the_java_count(self):
         # CostCounterTest pins the same numbers on the Java side: 1677721600 and 214748364800.
         self.assertEqual(self.m.flops("lstm", 16, 25, 512, 512), (1677721600, 2 * 1677721600))
