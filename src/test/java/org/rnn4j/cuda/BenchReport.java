@@ -62,6 +62,7 @@ final class BenchReport {
                     str("cell", r.cell()), num("N", r.n()), num("T", r.t()), num("D", r.d()), num("H", r.h()),
                     num("fwd_ms", fm), num("bwd_ms", bm), num("fwd_flop", k.fwdFlop()), num("bwd_flop", k.bwdFlop()),
                     num("fwd_bytes", k.fwdBytes()), num("bwd_bytes", k.bwdBytes()),
+                    num("fwd_cell_kernel_bytes", k.fwdCellBytes()), num("bwd_cell_kernel_bytes", k.bwdCellBytes()),
                     num("fwd_allocs", k.fwdAllocs()), num("bwd_allocs", k.bwdAllocs()),
                     num("fwd_gflops", gflops(k.fwdFlop(), fm)), num("bwd_gflops", gflops(k.bwdFlop(), bm)),
                     num("fwd_peak_frac", gflops(k.fwdFlop(), fm) / c.peakGflops()),

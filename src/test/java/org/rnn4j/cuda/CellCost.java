@@ -11,7 +11,8 @@ import org.rnn4j.Tensor;
  * the counts come to for N > 1 and T > 1 (then x, dh, h and dx go through the layout transposes); CostCounterTest
  * holds the two equal, so the formulas printed with the benchmark are the ones the code performs.
  */
-record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long fwdAllocs, long bwdAllocs) {
+record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long fwdCellBytes, long bwdCellBytes,
+                long fwdAllocs, long bwdAllocs) {
 
     static final String FLOP_FORMULA = "GEMM FLOPs only, 2·m·n·k each, G = 4H (LSTM) or H (RNN): forward 2·T·N·G·(D+H) "
             + "(x·Wx over all T·N rows, then h·Wh per step); backward 4·T·N·G·(D+H), exactly twice the forward "
@@ -19,7 +20,8 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
     static final String BYTES_FORMULA = "device bytes read + written by everything but the GEMMs (fused cell kernels, "
             + "layout transposes, copies, fills, the bias column sum), 4 B a float, each element once: "
             + "LSTM forward 4·(2NTD + 2NTH + T·(11NH + 4H) + 7NH), backward 4·(2NTD + 20NTH + 2NH + 4H); "
-            + "RNN forward 4·(2NTD + 4NTH + TH + 2NH), backward 4·(2NTD + 7NTH + NH + H)";
+            + "RNN forward 4·(2NTD + 4NTH + TH + 2NH), backward 4·(2NTD + 7NTH + NH + H); of which the fused cell "
+            + "kernels alone: LSTM forward 4·T·(11NH + 4H), backward 4·14·NTH; RNN forward 4·T·(2NH + H), backward 4·4·NTH";
 
     /** Counts by running Backend.{lstm,rnn}{Forward,Backward} on the dry counter. */
     static CellCost count(boolean lstm, int n, int t, int d, int h) {
@@ -34,22 +36,22 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
                     long[] f = snapshot(c);
                     be.lstmBackward(dh, out.cache()).close();
                     long[] b2 = snapshot(c);
-                    return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2]);
+                    return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2], f[3], b2[3]);
                 }
             }
             try (RnnOutput out = be.rnnForward(x, h0, wx, wh, b)) {
                 long[] f = snapshot(c);
                 be.rnnBackward(dh, out.cache()).close();
                 long[] b2 = snapshot(c);
-                return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2]);
+                return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2], f[3], b2[3]);
             }
         }
     }
 
-    /** {flop, bytes, allocs} so far, then resets; a host transfer inside an operation is a defect. */
+    /** {flop, bytes, cell-kernel bytes, allocs} so far, then resets; a host transfer inside an operation is a defect. */
     private static long[] snapshot(CostCounter c) {
         if (c.hostTransfers != 0) throw new IllegalStateException("an operation made " + c.hostTransfers + " host transfers");
-        long[] f = {c.flop, c.bytes, c.allocs};
+        long[] f = {c.flop, c.bytes, c.cellBytes, c.allocs};
         c.reset();
         return f;
     }
@@ -66,6 +68,14 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
     static long fwdBytesFormula(boolean lstm, long n, long t, long d, long h) {
         return 4 * (lstm ? 2 * n * t * d + 2 * n * t * h + t * (11 * n * h + 4 * h) + 7 * n * h
                          : 2 * n * t * d + 4 * n * t * h + t * h + 2 * n * h);
+    }
+
+    static long fwdCellBytesFormula(boolean lstm, long n, long t, long h) {
+        return 4 * t * (lstm ? 11 * n * h + 4 * h : 2 * n * h + h);
+    }
+
+    static long bwdCellBytesFormula(boolean lstm, long n, long t, long h) {
+        return 4 * (lstm ? 14 : 4) * n * t * h;
     }
 
     static long bwdBytesFormula(boolean lstm, long n, long t, long d, long h) {

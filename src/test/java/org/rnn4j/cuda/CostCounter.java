@@ -16,9 +16,10 @@ import org.rnn4j.internal.Memory;
  * and write, each element once (4 bytes a float): the fused cell kernels, the layout transposes, copies,
  * fills and the column sum. A bias vector b is counted once per launch (every row reads the same H or 4H floats,
  * which stay in cache). GEMM traffic is not in {@link #bytes}: it belongs to cuBLAS and to the FLOP side.
+ * {@link #cellBytes} is the part of {@link #bytes} that the four fused cell kernels move.
  */
 final class CostCounter implements Compute {
-    long flop, bytes, gemms, launches, allocs, allocFloats, hostTransfers;
+    long flop, bytes, cellBytes, gemms, launches, allocs, allocFloats, hostTransfers;
 
     /** A buffer with a size and no storage. */
     private final class Dry extends Memory {
@@ -26,7 +27,7 @@ final class CostCounter implements Compute {
         @Override protected void release() {}
     }
 
-    void reset() { flop = bytes = gemms = launches = allocs = allocFloats = hostTransfers = 0; }
+    void reset() { flop = bytes = cellBytes = gemms = launches = allocs = allocFloats = hostTransfers = 0; }
 
     /** A buffer for inputs, not counted as an allocation of the operation. */
     Memory input(long floats) { return new Dry(floats); }
@@ -34,6 +35,12 @@ final class CostCounter implements Compute {
     private void moved(long floats) {
         bytes += 4 * floats;
         launches++;
+    }
+
+    /** The four fused cell kernels: also counted apart, as {@link #cellBytes}. */
+    private void cell(long floats) {
+        cellBytes += 4 * floats;
+        moved(floats);
     }
 
     @Override public String name() { return "cost-counter"; }
@@ -78,21 +85,21 @@ final class CostCounter implements Compute {
     /** Reads pre (N,H) and b (H), writes h (N,H). */
     @Override
     public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
-        moved(2L * n * h + h);
+        cell(2L * n * h + h);
     }
 
     /** Reads h, dh, dhRec, writes da: four (N,H). */
     @Override
     public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff,
                                      Memory dhRec, long dhRecOff, Memory da, long daOff) {
-        moved(4L * n * h);
+        cell(4L * n * h);
     }
 
     /** Reads gates (N,4H), b (4H), cPrev (N,H); writes gates (N,4H), c and h (N,H): 11·N·H + 4·H. */
     @Override
     public void lstmForwardPointwise(int n, int h, Memory gates, long gOff, Memory b,
                                      Memory cPrev, long cPrevOff, Memory c, long cOff, Memory hOut, long hOff) {
-        moved(11L * n * h + 4L * h);
+        cell(11L * n * h + 4L * h);
     }
 
     /** Reads gates (N,4H), cPrev, c, dh, dhRec, dc (N,H); writes da (N,4H) and dc (N,H): 14·N·H. */
@@ -100,7 +107,7 @@ final class CostCounter implements Compute {
     public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
-        moved(14L * n * h);
+        cell(14L * n * h);
     }
 
     // The training primitives are not part of the cells the benchmark times.

@@ -22,6 +22,8 @@ class CostCounterTest {
         assertEquals(CellCost.bwdFlopFormula(lstm, n, t, d, h), c.bwdFlop(), "backward FLOP");
         assertEquals(CellCost.fwdBytesFormula(lstm, n, t, d, h), c.fwdBytes(), "forward bytes");
         assertEquals(CellCost.bwdBytesFormula(lstm, n, t, d, h), c.bwdBytes(), "backward bytes");
+        assertEquals(CellCost.fwdCellBytesFormula(lstm, n, t, h), c.fwdCellBytes(), "forward cell-kernel bytes");
+        assertEquals(CellCost.bwdCellBytesFormula(lstm, n, t, h), c.bwdCellBytes(), "backward cell-kernel bytes");
         assertTrue(c.fwdAllocs() > 0 && c.bwdAllocs() > 0, "allocations counted");
     }
 
