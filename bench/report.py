@@ -135,16 +135,30 @@ notes = """
   (the JDK 17 Vector API keeps bounds checks, and C2 spills with larger register tiles). The plain-Java kernel
   (no module) reaches about 60 GFLOP/s: C2 vectorizes it only in the narrow loop shapes it recognises.
 - **Per-step products.** The recurrence is T small dependent GEMMs (N × G × H forward, N × H × G backward) at
-  N = 16–64; they run at 55–75% of the large-GEMM rate (the weights are packed again at every step, Whᵀ for the
-  backward one, and a step is only ~50–200 µs of work for two threads). Spinning worker threads (instead of a
-  ForkJoinPool, whose workers park) and contiguous packing made them 1.5–2× faster than the first version.
+  N = 16–64, each only ~15–450 µs of work for two threads. The recurrent weight is packed once per call
+  (`Compute.packB`: Wh forward, Whᵀ backward, dropped at the end of the call) instead of at every step, and the
+  per-step product is cut by columns so each core reads its own half of the packed weight. Measured side by
+  side (`BenchMain steps`, T = 50, packing included): 1.1–1.45× faster per step, 165–230 GFLOP/s against
+  130–190 before, i.e. 70–90% of the 1024³ rate; on whole cells 4–10% (interleaved runs). The forward step at
+  N ≤ 24 gains nothing: it already read Wh in place.
+- **Pointwise steps.** The LSTM forward step evaluates five exp-based activations per cell; it is 10–15% of
+  an LSTM's time. C2 compiles the JDK 17 Vector API well only when it inlines every call: each activation loop
+  is now its own compilation unit (too big to be inlined into a caller), which made the isolated LSTM steps
+  1.4–2× faster. Some JVM runs still leave Vector API calls in those loops un-intrinsified (JFR shows
+  `FloatVector.blendTemplate` allocations at steady state); the pointwise steps are then 4× slower and a whole
+  LSTM 1.4× slower in that JVM (up to 2.8× on a loaded machine). Seen in about 1 JVM of 5–7 here; the cause
+  inside C2 is not yet found, so a benchmark run can land in it.
+- **Busy machines.** Worker threads spin between steps; when another process takes a core, a worker may start
+  its share late. The caller now runs any share no worker has claimed yet instead of waiting for it (with one
+  core taken by a busy loop, the LSTM at 32,50,512,512 took 231–247 ms against 283–301 ms before).
 - **Where rnn4j wins.** The weight gradients are one GEMM over all T·N rows (the seed does T small ones), the
   input projection is one GEMM for all steps, the fused pointwise steps never allocate and run vectorized. The
   margin is largest where the seed's per-step weight-gradient products dominate (the LSTM backward) and smallest
   for the RNN forward, where numpy does the same per-step products as rnn4j with a faster GEMM.
-- **Reaching 0.5× everywhere** would need a GEMM at OpenBLAS speed, or fewer passes over the weights per step:
-  keeping Wh (and Whᵀ) packed across the T steps of one call (an API for pre-packed operands in Compute), and
-  computing the cells on strided (N,T,·) views instead of transposing x, h and dx to time-major and back.
+- **Reaching 0.5× everywhere** would need a GEMM at OpenBLAS speed (the per-step and weight-gradient GEMMs are
+  60–75% of the time), or less work around them: computing the cells on strided (N,T,·) views instead of
+  transposing x, h and dx to time-major and back, and fewer fresh zeroed buffers per call (allocation is ~5%
+  of a call at these sizes).
 """
 # Keep the GPU section that bench/gpu_report.py --update-doc wrote (a GPU run cannot be redone here).
 gpu_block = ""

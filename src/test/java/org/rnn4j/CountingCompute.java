@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
+import org.rnn4j.internal.PackedOperand;
 
 /**
  * A {@link Compute} that delegates everything and remembers every buffer it handed out, so tests can see
@@ -43,6 +44,17 @@ final class CountingCompute implements Compute {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
                      Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
         delegate.gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
+    @Override
+    public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
+        return delegate.packB(transB, k, n, b, offB, ldb);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     PackedOperand b, float beta, Memory c, long offC, int ldc) {
+        delegate.gemm(transA, m, n, k, alpha, a, offA, lda, b, beta, c, offC, ldc);
     }
 
     @Override

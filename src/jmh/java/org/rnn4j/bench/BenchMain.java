@@ -8,6 +8,7 @@ import org.rnn4j.LstmCache;
 import org.rnn4j.LstmOutput;
 import org.rnn4j.RnnCache;
 import org.rnn4j.RnnOutput;
+import org.rnn4j.cpu.PackedB;
 import org.rnn4j.cpu.Parallel;
 import org.rnn4j.cpu.Sgemm;
 
@@ -18,6 +19,8 @@ import org.rnn4j.cpu.Sgemm;
  *   cells SIZES...      fwd, bwd, fwdbwd, infer for rnn and lstm at each N,T,D,H
  *   gemm M N K          C = A·B, reports phase "gemm" and GFLOP/s in the last column
  *   memory SIZE         cache bytes per N·T·H: summed over the cache buffers and from the heap
+ *   steps               the cells' per-step products (N×G×H, N×H×G with Bᵀ) for T = 50 steps, B packed at
+ *                       every call against B packed once ({@link PackedB}), alternating; phase "step" / "step-packed"
  * </pre>
  * Threads: the CPU backend uses one worker per available processor (the script pins 2).
  */
@@ -30,6 +33,7 @@ public final class BenchMain {
             case "cells" -> cells(Arrays.copyOfRange(args, 1, args.length));
             case "gemm" -> gemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "memory" -> memory(args[1]);
+            case "steps" -> steps();
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -86,6 +90,38 @@ public final class BenchMain {
         double ms = time(() -> Sgemm.gemm(pool, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n));
         if (pool != null) pool.close();
         System.out.printf("rnn4j,gemm,%d,%d,%d,0,gemm,%.4f,%.1f%n", m, n, k, ms, 2.0 * m * n * k / ms / 1e6);
+    }
+
+    /** Per-step GEMM shapes of the benchmark sizes: (N, n, k, transB). Microseconds per step, median of rounds. */
+    static void steps() {
+        int[][] shapes = {{16, 512, 128, 0}, {16, 128, 512, 1}, {64, 1024, 256, 0}, {64, 256, 1024, 1},
+                {64, 256, 256, 0}, {64, 256, 256, 1}, {32, 2048, 512, 0}, {32, 512, 2048, 1}, {32, 512, 512, 0}, {32, 512, 512, 1}};
+        Parallel pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
+        SplittableRandom r = new SplittableRandom(5);
+        int T = 50, rounds = Math.max(repeats, 9);
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2], ldb = sh[3] == 1 ? k : n;
+            boolean tb = sh[3] == 1;
+            float[] a = GemmBenchmark.random(r, T * m * k), b = GemmBenchmark.random(r, k * n), c = new float[T * m * n];
+            double[] plain = new double[rounds], packed = new double[rounds];
+            long warmUntil = System.nanoTime() + 1_000_000_000L;
+            for (int i = 0, timed = -1; timed < rounds; i++) { // warm-up: at least 3 rounds and a second
+                long t0 = System.nanoTime();
+                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, tb, m, n, k, 1f, a, t * m * k, k, b, 0, ldb, 1f, c, t * m * n, n);
+                long t1 = System.nanoTime();
+                PackedB pb = PackedB.pack(pool, tb, k, n, b, 0, ldb); // packing counted: once per sequence call
+                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, m, n, k, 1f, a, t * m * k, k, pb, 1f, c, t * m * n, n);
+                long t2 = System.nanoTime();
+                if (timed < 0 && i >= 3 && t2 > warmUntil) timed = 0;
+                else if (timed >= 0) { plain[timed] = (t1 - t0) / 1e3 / T; packed[timed] = (t2 - t1) / 1e3 / T; timed++; }
+            }
+            Arrays.sort(plain);
+            Arrays.sort(packed);
+            String shape = String.format("%d,%d,%d,%s", m, n, k, tb ? "T" : "N");
+            System.out.printf("rnn4j,gemm,%s,step,%.2f,%.1f%n", shape, plain[rounds / 2], 2.0 * m * n * k / plain[rounds / 2] / 1e3);
+            System.out.printf("rnn4j,gemm,%s,step-packed,%.2f,%.1f%n", shape, packed[rounds / 2], 2.0 * m * n * k / packed[rounds / 2] / 1e3);
+        }
+        if (pool != null) pool.close();
     }
 
     /**

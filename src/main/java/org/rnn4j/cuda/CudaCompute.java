@@ -13,6 +13,7 @@ import org.rnn4j.CudaUnavailableException;
 import org.rnn4j.cpu.CpuKernels;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
+import org.rnn4j.internal.PackedOperand;
 
 /**
  * The CUDA backend's primitives over a {@link DeviceApi}: every matrix product is one cuBLAS SGEMM, every
@@ -227,6 +228,22 @@ public final class CudaCompute implements Compute {
             if (m == 0 || n == 0) return;
             api.sgemm(transB ? 'T' : 'N', transA ? 'T' : 'N', n, m, k, alpha, pb, ldb, pa, lda, beta, pc, ldc);
         });
+    }
+
+    /** cuBLAS reads B in place, so nothing is packed: the operand records B's place, checked now and at each use. */
+    @Override
+    public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
+        if (k < 0 || n < 0) throw new IllegalArgumentException("packB: k, n must be >= 0 but were " + k + ", " + n);
+        matrix("B", b, offB, transB ? n : k, transB ? k : n, ldb);
+        return new PackedOperand.InPlace(this, transB, k, n, b, offB, ldb);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     PackedOperand b, float beta, Memory c, long offC, int ldc) {
+        PackedOperand.check(this, b, k, n);
+        PackedOperand.InPlace p = (PackedOperand.InPlace) b;
+        gemm(transA, p.transB, m, n, k, alpha, a, offA, lda, p.b, p.offB, p.ldb, beta, c, offC, ldc);
     }
 
     /** The address of a row-major (rows, cols) matrix with row stride ld, after checking it lies in the buffer. */

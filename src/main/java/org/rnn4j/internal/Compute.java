@@ -38,6 +38,20 @@ public interface Compute {
               Memory b, long offB, int ldb,
               float beta, Memory c, long offC, int ldc);
 
+    /**
+     * op(B) (k,n) prepared once for many {@link #gemm(boolean, int, int, int, float, Memory, long, int,
+     * PackedOperand, float, Memory, long, int) gemm} calls (B stored (k,n) if !transB, (n,k) if transB, row
+     * stride ldb). B must not change until the operand is closed; close it within the operation that made it.
+     */
+    PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb);
+
+    /**
+     * As {@link #gemm(boolean, boolean, int, int, int, float, Memory, long, int, Memory, long, int, float, Memory,
+     * long, int)} with op(B) the packed operand b (which must be (k,n)), and bit for bit the same result.
+     */
+    void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+              PackedOperand b, float beta, Memory c, long offC, int ldc);
+
     /** dst (d1, d0, d2) = src (d0, d1, d2) with the first two axes swapped. src and dst do not overlap. */
     void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2);
 

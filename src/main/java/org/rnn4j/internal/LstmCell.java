@@ -28,9 +28,11 @@ public final class LstmCell {
         c.copy(h0, 0, hs, 0, step);
         c.copy(c0, 0, cs, 0, step);
         c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
-        for (int t = 0; t < T; t++) {
-            c.gemm(false, false, N, G, H, 1f, hs, t * step, H, wh, 0, G, 1f, gates, t * gstep, G);
-            c.lstmForwardPointwise(N, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step, hs, (t + 1) * step);
+        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
+            for (int t = 0; t < T; t++) {
+                c.gemm(false, N, G, H, 1f, hs, t * step, H, whp, 1f, gates, t * gstep, G);
+                c.lstmForwardPointwise(N, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step, hs, (t + 1) * step);
+            }
         }
     }
 
@@ -47,10 +49,12 @@ public final class LstmCell {
         int G = 4 * H;
         int rows = T * N;
         c.fill(dh0, 0, step, 0f);
-        for (int t = T - 1; t >= 0; t--) {
-            c.lstmBackwardPointwise(N, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
-                    dhTm, t * step, dh0, 0, dc, 0, da, t * gstep);
-            c.gemm(false, true, N, H, G, 1f, da, t * gstep, G, wh, 0, G, 0f, dh0, 0, H);
+        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
+            for (int t = T - 1; t >= 0; t--) {
+                c.lstmBackwardPointwise(N, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
+                        dhTm, t * step, dh0, 0, dc, 0, da, t * gstep);
+                c.gemm(false, N, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
+            }
         }
         c.gemm(true, false, D, G, rows, 1f, xTm, 0, D, da, 0, G, 0f, dwx, 0, G);
         c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);

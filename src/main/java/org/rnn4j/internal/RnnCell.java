@@ -9,7 +9,8 @@ package org.rnn4j.internal;
  *   backward: per step t (descending): da[t] = (1 - h[t]^2) * (dh[t] + dhRec);  dhRec = da[t]·Whᵀ
  *             after the loop: dWx = xᵀ·da, dWh = h[0..T-1]ᵀ·da, dx = da·Wxᵀ, db = Σ_rows da
  * </pre>
- * Step functions are the T = 1 case.
+ * Step functions are the T = 1 case. The recurrent weight enters the T per-step products as one
+ * {@link PackedOperand} (Wh forward, Whᵀ backward), prepared once per call and closed at its end.
  */
 public final class RnnCell {
     private RnnCell() {}
@@ -24,9 +25,11 @@ public final class RnnCell {
         long step = (long) N * H;
         c.copy(h0, 0, hs, 0, step);
         c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
-        for (int t = 0; t < T; t++) {
-            c.gemm(false, false, N, H, H, 1f, hs, t * step, H, wh, 0, H, 1f, pre, t * step, H);
-            c.rnnForwardPointwise(N, H, pre, t * step, b, hs, (t + 1) * step);
+        try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
+            for (int t = 0; t < T; t++) {
+                c.gemm(false, N, H, H, 1f, hs, t * step, H, whp, 1f, pre, t * step, H);
+                c.rnnForwardPointwise(N, H, pre, t * step, b, hs, (t + 1) * step);
+            }
         }
     }
 
@@ -40,9 +43,11 @@ public final class RnnCell {
         long step = (long) N * H;
         int rows = T * N;
         c.fill(dh0, 0, step, 0f);
-        for (int t = T - 1; t >= 0; t--) {
-            c.rnnBackwardPointwise(N, H, hs, (t + 1) * step, dhTm, t * step, dh0, 0, dhTm, t * step);
-            c.gemm(false, true, N, H, H, 1f, dhTm, t * step, H, wh, 0, H, 0f, dh0, 0, H);
+        try (PackedOperand whT = c.packB(true, H, H, wh, 0, H)) { // Whᵀ laid out once for all T steps
+            for (int t = T - 1; t >= 0; t--) {
+                c.rnnBackwardPointwise(N, H, hs, (t + 1) * step, dhTm, t * step, dh0, 0, dhTm, t * step);
+                c.gemm(false, N, H, H, 1f, dhTm, t * step, H, whT, 0f, dh0, 0, H);
+            }
         }
         Memory da = dhTm;
         c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);

@@ -37,6 +37,37 @@ class PointwiseTest {
         assertArrayEquals(out[0], out[1], "vector vs scalar (same operations, so the same bits)");
     }
 
+    /**
+     * Pre-activations far into the tails (exp overflow and underflow, subnormal results, ±0, huge values) go
+     * through the vector loops bit for bit as through the scalar kernels.
+     */
+    @ParameterizedTest(name = "h={0}")
+    @CsvSource({"64", "53"})
+    void vectorMatchesScalarInTheTails(int h) {
+        SplittableRandom r = Numerics.random();
+        float[] special = {0f, -0f, 1e-40f, -1e-40f, 1e-8f, -1e-8f, 0.4999f, -0.5f, 0.5f, 9f, -9f, 44.36f, -44.36f,
+                88.7f, 88.73f, -87.4f, -103.2f, -104f, 150f, -150f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE};
+        int n = 3;
+        float[] gates = new float[4 * n * h];
+        for (int i = 0; i < gates.length; i++)
+            gates[i] = i % 3 == 0 ? special[r.nextInt(special.length)] : (float) ((r.nextDouble() * 2 - 1) * 200);
+        float[] b = new float[4 * h], cPrev = Numerics.uniform(r, n * h, 50), dh = Numerics.uniform(r, n * h, 1);
+        float[] dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        Pointwise[] impls = {Pointwise.SCALAR, fast()};
+        float[][] out = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            Pointwise p = impls[k];
+            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(), da = new float[4 * n * h];
+            float[] rnnH = new float[n * h], rnnPre = java.util.Arrays.copyOf(gates, n * h);
+            p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
+            p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
+            p.rnnForward(n, h, rnnPre, 0, b, rnnH, 0);
+            out[k] = concat(g, c, hh, dcc, da, rnnH);
+            Numerics.assertAllFinite(p.name(), out[k]);
+        }
+        assertArrayEquals(out[0], out[1], "vector vs scalar in the tails");
+    }
+
     @ParameterizedTest(name = "n={0} h={1}")
     @CsvSource({"64,256", "33,511", "128,1000"})
     void rowSplitIsBitIdentical(int n, int h) {

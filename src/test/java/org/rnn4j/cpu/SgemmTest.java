@@ -2,6 +2,7 @@ package org.rnn4j.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -138,6 +139,39 @@ class SgemmTest {
                 assertArrayEquals(first, pr.run(Sgemm.defaultKernel(), P4), what + " second run");
                 assertArrayEquals(first, pr.run(new ScalarSgemmKernel(), P2), what + " scalar kernel");
             }
+    }
+
+    /**
+     * op(B) packed once ({@link PackedB}) gives the same bits as packing per call, for each kernel, thread count
+     * and transpose, including the shapes of the cells' per-step products, edge panels and k over one KC block.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"16,2048,512", "32,512,2048", "64,256,256", "7,1000,300", "33,17,9", "130,33,600", "1,1,1", "25,70,300"})
+    void prepackedBGivesTheSameBitsAsPackingPerCall(int m, int n, int k) {
+        SplittableRandom r = Numerics.random();
+        for (boolean ta : new boolean[]{false, true})
+            for (boolean tb : new boolean[]{false, true}) {
+                Problem pr = Problem.random(r, ta, tb, m, n, k, 0.75f, 1f, 3, 2);
+                for (SgemmKernel kernel : kernels()) {
+                    float[] want = pr.run(kernel, P1);
+                    Numerics.assertAllFinite("C", want);
+                    for (Parallel pool : new Parallel[]{P1, P2, P4}) {
+                        PackedB pb = PackedB.pack(kernel, pool, tb, k, n, pr.b, pr.offB, pr.ldb);
+                        float[] got = pr.c0.clone();
+                        Sgemm.gemm(pool, ta, m, n, k, pr.alpha, pr.a, pr.offA, pr.lda, pb, pr.beta, got, pr.offC, pr.ldc);
+                        assertArrayEquals(want, got, kernel.name() + " ta=" + ta + " tb=" + tb + " threads=" + Parallel.threads(pool));
+                    }
+                }
+            }
+    }
+
+    @Test
+    void prepackedBOfAnotherShapeIsRefused() {
+        float[] b = new float[12 * 5], a = new float[3 * 12], c = new float[3 * 4];
+        PackedB pb = PackedB.pack(P1, false, 12, 5, b, 0, 5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.gemm(P1, false, 3, 4, 12, 1f, a, 0, 12, pb, 0f, c, 0, 4));
+        assertTrue(e.getMessage().contains("(12, 4)") && e.getMessage().contains("(12, 5)"), e.getMessage());
     }
 
     @Test

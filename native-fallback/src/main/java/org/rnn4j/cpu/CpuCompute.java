@@ -2,6 +2,7 @@ package org.rnn4j.cpu;
 
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
+import org.rnn4j.internal.PackedOperand;
 
 /**
  * The pure-Java backend's primitives. Stateless apart from its worker threads, so any number of threads may call
@@ -55,6 +56,40 @@ public final class CpuCompute implements Compute {
                      Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
         Sgemm.gemm(pool, transA, transB, m, n, k, alpha, arr(a), (int) offA, lda, arr(b), (int) offB, ldb,
                 beta, arr(c), (int) offC, ldc);
+    }
+
+    @Override
+    public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
+        return new Packed(this, PackedB.pack(pool, transB, k, n, arr(b), (int) offB, ldb));
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     PackedOperand b, float beta, Memory c, long offC, int ldc) {
+        PackedOperand.check(this, b, k, n);
+        PackedB pb = ((Packed) b).packed; // read once: a concurrent close() cannot pull it away mid-product
+        if (pb == null) throw new IllegalStateException("gemm: packed B was used after close()");
+        Sgemm.gemm(pool, transA, m, n, k, alpha, arr(a), (int) offA, lda, pb, beta, arr(c), (int) offC, ldc);
+    }
+
+    /** The CPU's packed operand: a {@link PackedB} copy, dropped on close so the GC can take it at once. */
+    private static final class Packed implements PackedOperand {
+        private final CpuCompute owner;
+        private final int k, n;
+        private volatile PackedB packed;
+
+        Packed(CpuCompute owner, PackedB packed) {
+            this.owner = owner;
+            this.packed = packed;
+            this.k = packed.k();
+            this.n = packed.n();
+        }
+
+        @Override public Compute owner() { return owner; }
+        @Override public int k() { return k; }
+        @Override public int n() { return n; }
+        @Override public boolean isClosed() { return packed == null; }
+        @Override public void close() { packed = null; }
     }
 
     /** Below this many floats a transpose or column sum runs on one thread (memory-bound: ~1 ms per 4M floats). */

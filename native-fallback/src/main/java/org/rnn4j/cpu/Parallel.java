@@ -1,6 +1,7 @@
 package org.rnn4j.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -14,6 +15,11 @@ import java.util.function.IntConsumer;
  * product. These workers spin (Thread.onSpinWait) for {@link #SPIN_NANOS} after each job before they park,
  * as OpenMP runtimes do. One job at a time: a caller that finds the workers busy (another thread, or a nested
  * call from a part) runs all parts itself. Callers cut work so that results never depend on the cut.
+ *
+ * <p>Each part is claimed once (compare-and-set) by whoever runs it: worker w claims part w when it wakes, and
+ * the caller, after its own part, claims and runs the parts no worker has claimed yet. So a worker that is late
+ * (descheduled on a busy machine, or parked) delays nothing: the caller does its share instead of waiting for
+ * it. Which thread runs a part never changes its result.
  */
 public final class Parallel implements AutoCloseable {
     static final long SPIN_NANOS = 200_000;
@@ -22,9 +28,9 @@ public final class Parallel implements AutoCloseable {
     private final ReentrantLock busy = new ReentrantLock();
     private final AtomicInteger remaining = new AtomicInteger();
     /** One job, published whole through one volatile write so a worker never mixes two jobs' fields. */
-    private record Task(long generation, IntConsumer job, int parts) {}
+    private record Task(long generation, IntConsumer job, int parts, AtomicIntegerArray claimed) {}
 
-    private volatile Task task = new Task(0, null, 0);
+    private volatile Task task = new Task(0, null, 0, new AtomicIntegerArray(0));
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -61,7 +67,8 @@ public final class Parallel implements AutoCloseable {
         if (closed) throw new IllegalStateException("the CPU backend was closed");
         failure = null;
         remaining.set(n - 1);
-        task = new Task(task.generation() + 1, part, n);
+        Task t0 = new Task(task.generation() + 1, part, n, new AtomicIntegerArray(n));
+        task = t0;
         for (int w = 0; w < n - 1; w++) LockSupport.unpark(workers[w]);
         Throwable mine = null;
         try {
@@ -69,7 +76,21 @@ public final class Parallel implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             mine = e;
         }
-        while (remaining.get() > 0) Thread.onSpinWait();
+        for (int p = 1; p < n; p++) {
+            if (!t0.claimed().compareAndSet(p, 0, 1)) continue;
+            try {
+                part.accept(p);
+            } catch (RuntimeException | Error e) {
+                if (mine == null) mine = e;
+            } finally {
+                remaining.decrementAndGet();
+            }
+        }
+        // the parts left are running on workers; yield now and then in case one waits for this CPU
+        for (int spins = 0; remaining.get() > 0; spins++) {
+            if ((spins & 1023) == 1023) Thread.yield();
+            else Thread.onSpinWait();
+        }
         Throwable t = mine != null ? mine : failure;
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error er) throw er;
@@ -91,7 +112,7 @@ public final class Parallel implements AutoCloseable {
             }
             if (closed) return;
             seen = t.generation();
-            if (index < t.parts()) {
+            if (index < t.parts() && t.claimed().compareAndSet(index, 0, 1)) {
                 try {
                     t.job().accept(index);
                 } catch (RuntimeException | Error e) {

@@ -64,12 +64,39 @@ public final class Sgemm {
             int r0 = 0, r1 = m, c0 = 0, c1 = n;
             if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
             else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
-            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, null, beta, c, offC, ldc);
+        });
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C with op(B) packed beforehand ({@link PackedB#pack}): the same kernel calls
+     * on the same values as the unpacked gemm, so the same bits. Without B to pack per call, each task only
+     * packs its rows of A; C is cut by columns whenever there are enough, so each thread reads its own part
+     * of the packed B at every call (it stays in that core's cache across the steps of a recurrence).
+     */
+    public static void gemm(Parallel pool, boolean transA, int m, int n, int k, float alpha, float[] a, int offA, int lda,
+                            PackedB pb, float beta, float[] c, int offC, int ldc) {
+        SgemmKernel kernel = pb.kernel;
+        if (pb.k != k || pb.n != n)
+            throw new IllegalArgumentException("gemm: packed B must be (k, n) = (" + k + ", " + n + ") but is (" + pb.k + ", " + pb.n + ")");
+        if (m == 0 || n == 0) return;
+        int mr = SgemmKernel.MR, nr = kernel.nr();
+        int threads = Parallel.threads(pool);
+        long flops = 2L * m * n * Math.max(k, 1);
+        int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
+        int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
+        boolean byRows = colUnits < want && rowUnits > colUnits;
+        int parts = Math.min(want, byRows ? rowUnits : colUnits);
+        Parallel.run(pool, parts, t -> {
+            int r0 = 0, r1 = m, c0 = 0, c1 = n;
+            if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
+            else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
+            tile(kernel, transA, false, r0, r1, c0, c1, k, alpha, a, offA, lda, null, 0, 0, pb, beta, c, offC, ldc);
         });
     }
 
     /** Boundary {@code part} of {@code len} elements = {@code units} units of {@code unit}, cut into {@code parts}. */
-    private static int cut(int len, int units, int parts, int part, int unit) {
+    static int cut(int len, int units, int parts, int part, int unit) {
         return Math.min(len, (int) ((long) units * part / parts) * unit);
     }
 
@@ -80,18 +107,18 @@ public final class Sgemm {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** C[r0..r1, c0..c1] over all of k: one task's share. */
+    /** C[r0..r1, c0..c1] over all of k: one task's share. With pb (pre-packed op(B)), b/transB are unused. */
     static void tile(SgemmKernel kernel, boolean transA, boolean transB, int r0, int r1, int c0, int c1, int k,
-                     float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                     float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb, PackedB pb,
                      float beta, float[] c, int offC, int ldc) {
         scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
         if (k == 0 || alpha == 0f) return;
         final int mr = SgemmKernel.MR, nr = kernel.nr();
         Scratch s = SCRATCH.get();
         int ncMax = Math.min(NC, c1 - c0), kcMax = Math.min(KC, k), mcMax = Math.min(MC, r1 - r0);
-        boolean directB = !transB && r1 - r0 <= DIRECT_B_MAX_M;
+        boolean prepacked = pb != null, directB = !prepacked && !transB && r1 - r0 <= DIRECT_B_MAX_M;
         int apLen = ((mcMax + mr - 1) / mr) * mr * kcMax;
-        int bpLen = directB ? nr * kcMax : ((ncMax + nr - 1) / nr) * nr * kcMax;
+        int bpLen = prepacked ? 0 : directB ? nr * kcMax : ((ncMax + nr - 1) / nr) * nr * kcMax;
         if (s.ap.length < apLen) s.ap = new float[apLen];
         if (s.bp.length < bpLen) s.bp = new float[bpLen];
         if (s.edge.length < mr * nr) s.edge = new float[mr * nr];
@@ -100,9 +127,9 @@ public final class Sgemm {
             int nc = Math.min(NC, c1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                if (!directB) {
-                    if (transB) packBT(b, offB, ldb, pc, kc, jc, nc, nr, bp);
-                    else packB(b, offB, ldb, pc, kc, jc, nc, nr, bp);
+                if (!directB && !prepacked) {
+                    if (transB) packBT(b, offB, ldb, pc, kc, jc, nc, nr, bp, 0);
+                    else packB(b, offB, ldb, pc, kc, jc, nc, nr, bp, 0);
                 }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
@@ -112,9 +139,10 @@ public final class Sgemm {
                         int w = Math.min(nr, nc - jr);
                         float[] bsrc = bp;
                         int bo = (jr / nr) * nr * kc, bStride = nr;
-                        if (directB) {
+                        if (prepacked) { bsrc = pb.data; bo = pb.panel(jc + jr) + pc * nr; }
+                        else if (directB) {
                             if (w == nr) { bsrc = b; bo = offB + pc * ldb + jc + jr; bStride = ldb; }
-                            else { packB(b, offB, ldb, pc, kc, jc + jr, w, nr, bp); bo = 0; }
+                            else { packB(b, offB, ldb, pc, kc, jc + jr, w, nr, bp, 0); bo = 0; }
                         }
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir), ao = ir * kc;
@@ -143,9 +171,9 @@ public final class Sgemm {
     }
 
     /** Panels of nr columns of B[pc.., jc..] (B stored (k,n)): bp[panel·nr·kc + p·nr + j], zero-padded. */
-    private static void packB(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp) {
+    static void packB(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += nr) {
-            int w = Math.min(nr, nc - jr), dst = jr * kc;
+            int w = Math.min(nr, nc - jr), dst = bpOff + jr * kc;
             for (int p = 0; p < kc; p++) {
                 int d = dst + p * nr;
                 System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, bp, d, w);
@@ -158,9 +186,9 @@ public final class Sgemm {
      * As {@link #packB} for op(B) = Bᵀ, B stored (n,k). Eight rows of B at a time: for each p the eight values
      * land side by side in the panel, so writes stay within one cache line instead of one line per value.
      */
-    private static void packBT(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp) {
+    static void packBT(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += nr) {
-            int w = Math.min(nr, nc - jr), dst = jr * kc, j = 0;
+            int w = Math.min(nr, nc - jr), dst = bpOff + jr * kc, j = 0;
             for (; j + 8 <= w; j += 8) {
                 int s0 = offB + (jc + jr + j) * ldb + pc, d = dst + j;
                 int s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;

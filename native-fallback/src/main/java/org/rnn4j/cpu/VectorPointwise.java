@@ -20,55 +20,6 @@ final class VectorPointwise implements Pointwise {
     @Override
     public String name() { return "vector" + S.vectorBitSize(); }
 
-    /** {@link CpuKernels#sigmoid} lane by lane, the same operations in the same order: bit-identical to it. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg()), d = e.add(1f);
-        return FloatVector.broadcast(S, 1f).div(d).blend(e.div(d), x.lt(0f));
-    }
-
-    /** {@link CpuKernels#tanh} lane by lane (both branches computed, then blended): bit-identical to it. */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs(), x2 = x.mul(x);
-        FloatVector p = FloatVector.broadcast(S, 21844f / 6081075f);
-        p = p.mul(x2).sub(1382f / 155925f);
-        p = p.mul(x2).add(62f / 2835f);
-        p = p.mul(x2).sub(17f / 315f);
-        p = p.mul(x2).add(2f / 15f);
-        p = p.mul(x2).sub(1f / 3f);
-        FloatVector small = x.add(x.mul(x2).mul(p)).blend(x, x.eq(0f));
-        FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.mul(2f)).add(1f)));
-        FloatVector large = t.blend(t.neg(), x.lt(0f));
-        return large.blend(small, ax.lt(0.5f));
-    }
-
-    /**
-     * {@link CpuKernels#exp} lane by lane with the same operations (no fma, same rounding trick and scaling), so
-     * the result does not depend on whether the JIT has compiled this code (the JDK's own vector EXP/TANH are
-     * SVML when compiled but Math's in the interpreter: they would make results depend on warm-up).
-     */
-    static FloatVector exp(FloatVector x) {
-        FloatVector shifted = x.mul(LOG2E).add(12582912f);
-        FloatVector n = shifted.sub(12582912f);
-        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = FloatVector.broadcast(S, 1f / 720f);
-        p = p.mul(r).add(1f / 120f);
-        p = p.mul(r).add(1f / 24f);
-        p = p.mul(r).add(1f / 6f);
-        p = p.mul(r).add(0.5f);
-        p = p.mul(r).add(1f);
-        p = p.mul(r).add(1f);
-        // (int) n without a float-to-int conversion (not intrinsified in JDK 17, ~40× slower): the bits of
-        // shifted = 1.5·2^23 + n are 0x4B400000 + n.
-        IntVector e = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(0x4B400000);
-        IntVector e1 = e.lanewise(VectorOperators.ASHR, 1), e2 = e.sub(e1);
-        FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
-        FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
-        // receivers, not arguments: C2 then inlines on the exact vector class of the reinterpreted scale
-        FloatVector y = s2.mul(s1.mul(p));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72f));
-        return y.blend(0f, x.lt(-103f));
-    }
-
     private static final float LOG2E = 1.44269504f, LN2_HI = 0.693145752f, LN2_LO = 1.42860677e-6f;
 
     private static FloatVector v(float[] a, int off) { return FloatVector.fromArray(S, a, off); }
@@ -85,37 +36,106 @@ final class VectorPointwise implements Pointwise {
 
     /**
      * out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). The full vectors run in
-     * loops that each hold exactly one activation ({@link #sigmoidLoop}, {@link #tanhLoop}, {@link #tanhLoopNoBias}):
-     * C2 stops inlining past a size budget, and a Vector API call it does not inline runs the scalar fallback
-     * (~50× slower), so one compilation unit must never hold several inlined exp.
+     * {@link #sigmoidLoop} or {@link #tanhLoop}; the last partial vector goes through the same loop on
+     * zero-padded scratch.
      */
     private static void activate(int act, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len, float[] tail) {
         int full = len - len % L;
         if (act == SIGMOID) sigmoidLoop(a, ao, b, bo, out, oo, full);
-        else if (b != null) tanhLoop(a, ao, b, bo, out, oo, full);
-        else tanhLoopNoBias(a, ao, out, oo, full);
+        else tanhLoop(a, ao, b, bo, out, oo, full);
         if (full < len) {
             int w = len - full;
             java.util.Arrays.fill(tail, 0, 2 * L, 0f);
             System.arraycopy(a, ao + full, tail, 0, w);
             if (b != null) System.arraycopy(b, bo + full, tail, L, w);
-            if (act == SIGMOID) sigmoidLoop(tail, 0, tail, L, tail, 2 * L, L);
-            else if (b != null) tanhLoop(tail, 0, tail, L, tail, 2 * L, L);
-            else tanhLoopNoBias(tail, 0, tail, 2 * L, L);
+            if (act == SIGMOID) sigmoidLoop(tail, 0, b == null ? null : tail, L, tail, 2 * L, L);
+            else tanhLoop(tail, 0, b == null ? null : tail, L, tail, 2 * L, L);
             System.arraycopy(tail, 2 * L, out, oo + full, w);
         }
     }
 
+    /*
+     * Why the two loops below spell out exp instead of calling helpers: a Vector API call that C2 does not
+     * inline runs its Java fallback, ~50x slower, and C2 stops inlining once a compilation unit grows past its
+     * budget. With small loop methods C2 could inline them (and every exp) into a caller such as lstmForward,
+     * which then held three exps and, in some runs, fell back: the same benchmark took 140 or 380 ms depending on
+     * the order in which methods happened to get compiled. Each loop is bigger than C2's inlining limit for a
+     * hot call (FreqInlineSize, 325 bytes of bytecode), so it is never inlined into a caller: it is always
+     * compiled on its own, as a unit holding exactly one exp, whatever the JIT's order.
+     *
+     * The arithmetic is CpuKernels' sigmoid, tanh and exp lane by lane, operation for operation (no fma, the
+     * same rounding trick and scaling), so the bits equal the scalar kernels'. The JDK's own vector EXP/TANH
+     * are not used: they are SVML when compiled but Math's in the interpreter, so results would depend on
+     * warm-up.
+     */
+
+    /** out[oo + j] = sigmoid(a[ao + j] + b[bo + j]) (b == null: sigmoid(a[ao + j])) for j < full, full % L == 0. */
     private static void sigmoidLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
-        for (int j = 0; j < full; j += L) sigmoid(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
+        for (int j = 0; j < full; j += L) {
+            FloatVector x = b == null ? v(a, ao + j) : v(a, ao + j).add(v(b, bo + j));
+            // e = exp(-|x|)
+            FloatVector m = x.abs().neg();
+            FloatVector shifted = m.mul(LOG2E).add(12582912f);
+            FloatVector n = shifted.sub(12582912f);
+            FloatVector r = m.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+            FloatVector p = FloatVector.broadcast(S, 1f / 720f);
+            p = p.mul(r).add(1f / 120f);
+            p = p.mul(r).add(1f / 24f);
+            p = p.mul(r).add(1f / 6f);
+            p = p.mul(r).add(0.5f);
+            p = p.mul(r).add(1f);
+            p = p.mul(r).add(1f);
+            // (int) n without a float-to-int conversion (not intrinsified in JDK 17, ~40x slower): the bits of
+            // shifted = 1.5·2^23 + n are 0x4B400000 + n.
+            IntVector e = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(0x4B400000);
+            IntVector e1 = e.lanewise(VectorOperators.ASHR, 1), e2 = e.sub(e1);
+            FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+            FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+            // receivers, not arguments: C2 then inlines on the exact vector class of the reinterpreted scale
+            FloatVector y = s2.mul(s1.mul(p));
+            y = y.blend(Float.POSITIVE_INFINITY, m.compare(VectorOperators.GT, 88.72f));
+            y = y.blend(0f, m.lt(-103f));
+            // sigmoid: 1/(1+e) for x >= 0, e/(1+e) below
+            FloatVector d = y.add(1f);
+            FloatVector.broadcast(S, 1f).div(d).blend(y.div(d), x.lt(0f)).intoArray(out, oo + j);
+        }
     }
 
+    /** out[oo + j] = tanh(a[ao + j] + b[bo + j]) (b == null: tanh(a[ao + j])) for j < full, full % L == 0. */
     private static void tanhLoop(float[] a, int ao, float[] b, int bo, float[] out, int oo, int full) {
-        for (int j = 0; j < full; j += L) tanh(v(a, ao + j).add(v(b, bo + j))).intoArray(out, oo + j);
-    }
-
-    private static void tanhLoopNoBias(float[] a, int ao, float[] out, int oo, int full) {
-        for (int j = 0; j < full; j += L) tanh(v(a, ao + j)).intoArray(out, oo + j);
+        for (int j = 0; j < full; j += L) {
+            FloatVector x = b == null ? v(a, ao + j) : v(a, ao + j).add(v(b, bo + j));
+            FloatVector ax = x.abs(), x2 = x.mul(x);
+            // |x| < 0.5: odd polynomial
+            FloatVector q = FloatVector.broadcast(S, 21844f / 6081075f);
+            q = q.mul(x2).sub(1382f / 155925f);
+            q = q.mul(x2).add(62f / 2835f);
+            q = q.mul(x2).sub(17f / 315f);
+            q = q.mul(x2).add(2f / 15f);
+            q = q.mul(x2).sub(1f / 3f);
+            FloatVector small = x.add(x.mul(x2).mul(q)).blend(x, x.eq(0f));
+            // otherwise sign(x)·(1 - 2/(exp(2|x|) + 1)); exp as in sigmoidLoop
+            FloatVector m = ax.mul(2f);
+            FloatVector shifted = m.mul(LOG2E).add(12582912f);
+            FloatVector n = shifted.sub(12582912f);
+            FloatVector r = m.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+            FloatVector p = FloatVector.broadcast(S, 1f / 720f);
+            p = p.mul(r).add(1f / 120f);
+            p = p.mul(r).add(1f / 24f);
+            p = p.mul(r).add(1f / 6f);
+            p = p.mul(r).add(0.5f);
+            p = p.mul(r).add(1f);
+            p = p.mul(r).add(1f);
+            IntVector e = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(0x4B400000);
+            IntVector e1 = e.lanewise(VectorOperators.ASHR, 1), e2 = e.sub(e1);
+            FloatVector s1 = (FloatVector) e1.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+            FloatVector s2 = (FloatVector) e2.add(127).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
+            FloatVector y = s2.mul(s1.mul(p));
+            y = y.blend(Float.POSITIVE_INFINITY, m.compare(VectorOperators.GT, 88.72f));
+            y = y.blend(0f, m.lt(-103f));
+            FloatVector t = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(y.add(1f)));
+            t.blend(t.neg(), x.lt(0f)).blend(small, ax.lt(0.5f)).intoArray(out, oo + j);
+        }
     }
 
     @Override
@@ -134,9 +154,7 @@ final class VectorPointwise implements Pointwise {
     @Override
     public void lstmForward(int n, int h, float[] gates, int gOff, float[] b, float[] cPrev, int cPrevOff,
                             float[] c, int cOff, float[] hOut, int hOff) {
-        Scratch s = SCRATCH.get();
-        if (s.row.length < h) s.row = new float[h];
-        float[] tc = s.row, tail = s.tail;
+        float[] tail = SCRATCH.get().tail;
         for (int r = 0; r < n; r++) {
             int g0 = gOff + r * 4 * h, s0 = r * h;
             activate(SIGMOID, gates, g0, b, 0, gates, g0, 3 * h, tail);          // i, f, o are contiguous
@@ -147,10 +165,11 @@ final class VectorPointwise implements Pointwise {
                 v(gates, g0 + h + j).mul(v(cPrev, cp + j)).add(v(gates, g0 + j).mul(v(gates, g0 + 3 * h + j))).intoArray(c, co + j);
             for (; j < h; j++)
                 c[co + j] = gates[g0 + h + j] * cPrev[cp + j] + gates[g0 + j] * gates[g0 + 3 * h + j];
-            activate(TANH, c, co, null, 0, tc, 0, h, tail);
+            // tanh(c) goes straight into h, then h = o * h in place (the same product as o * tanh(c))
             int ho = hOff + s0, o0 = g0 + 2 * h;
-            for (j = 0; j < full; j += L) v(gates, o0 + j).mul(v(tc, j)).intoArray(hOut, ho + j);
-            for (; j < h; j++) hOut[ho + j] = gates[o0 + j] * tc[j];
+            activate(TANH, c, co, null, 0, hOut, ho, h, tail);
+            for (j = 0; j < full; j += L) v(gates, o0 + j).mul(v(hOut, ho + j)).intoArray(hOut, ho + j);
+            for (; j < h; j++) hOut[ho + j] = gates[o0 + j] * hOut[ho + j];
         }
     }
 
