@@ -3,6 +3,7 @@ package org.rnn4j.cuda;
 import java.util.function.Supplier;
 import org.rnn4j.internal.Compute;
 import org.rnn4j.internal.Memory;
+import org.rnn4j.internal.PackedOperand;
 
 /**
  * A dry {@link Compute} for the benchmark: it does no arithmetic and holds no data, it only adds up what each
@@ -68,6 +69,19 @@ final class CostCounter implements Compute {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
                      Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
+        flop += 2L * m * n * k;
+        gemms++;
+    }
+
+    /** As on the GPU: the packed operand only records where B is (cuBLAS reads it in place), no cost. */
+    @Override
+    public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
+        return new PackedOperand.InPlace(this, transB, k, n, b, offB, ldb);
+    }
+
+    @Override
+    public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
+                     PackedOperand b, float beta, Memory c, long offC, int ldc) {
         flop += 2L * m * n * k;
         gemms++;
     }
