@@ -9,7 +9,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** All eight operations of the CPU backend against the float64 {@link Reference}, on fresh random inputs. */
+/**
+ * All eight operations of the CPU backend against the float64 {@link Reference}, on fresh random inputs.
+ * Shapes keep every output at 8 elements or more: with fewer (N=T=D=H=1, or N·H = 2) a result can be a single
+ * sum of four terms that cancel, and a fresh draw then misses 1e-5 relative error by float32 rounding alone
+ * (measured: 6 in 1,500 draws at N=T=D=H=1). Those degenerate sizes are covered by the golden cases, whose draws
+ * are screened for that, on every backend.
+ */
 class BackendAgainstReferenceTest {
     static final Backend CPU = Backend.cpu();
 
@@ -17,7 +23,7 @@ class BackendAgainstReferenceTest {
     static void close() { CPU.close(); }
 
     @ParameterizedTest(name = "N={0} T={1} D={2} H={3}")
-    @CsvSource({"1,1,1,1", "3,5,4,6", "2,7,33,17", "4,64,8,5", "1,9,3,2", "5,1,6,3"})
+    @CsvSource({"1,1,8,8", "3,5,4,6", "2,7,33,17", "4,64,8,5", "1,9,3,8", "5,1,6,3"})
     void rnnSequence(int N, int T, int D, int H) {
         SplittableRandom r = Numerics.random();
         float[] x = uniform(r, N * T * D, 1), h0 = uniform(r, N * H, 1), wx = uniform(r, D * H, 0.5),
@@ -36,7 +42,7 @@ class BackendAgainstReferenceTest {
     }
 
     @ParameterizedTest(name = "N={0} T={1} D={2} H={3}")
-    @CsvSource({"1,1,1,1", "3,5,4,6", "2,7,33,17", "4,64,8,5", "1,9,3,2", "5,1,6,3"})
+    @CsvSource({"1,1,8,8", "3,5,4,6", "2,7,33,17", "4,64,8,5", "1,9,3,8", "5,1,6,3"})
     void lstmSequence(int N, int T, int D, int H) {
         SplittableRandom r = Numerics.random();
         int G = 4 * H;
