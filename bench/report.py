@@ -160,15 +160,17 @@ notes = """
   transposing x, h and dx to time-major and back, and fewer fresh zeroed buffers per call (allocation is ~5%
   of a call at these sizes).
 """
-# Keep the GPU section that bench/gpu_report.py --update-doc wrote (a GPU run cannot be redone here).
-gpu_block = ""
+# Keep the sections other runs wrote: the GPU one (bench/gpu_report.py --update-doc; a GPU run cannot be redone
+# here) and the main job's (rnn4j train figures, written by hand with their command).
+kept = ""
 try:
     prev = open(out_path).read()
-    i, j = prev.find("<!-- gpu-report:begin"), prev.find("<!-- gpu-report:end -->")
-    if i >= 0 and j > i:
-        gpu_block = "\n" + prev[i:j + len("<!-- gpu-report:end -->")] + "\n"
+    for name in ("gpu-report", "main-job"):
+        i, j = prev.find("<!-- " + name + ":begin"), prev.find("<!-- " + name + ":end -->")
+        if i >= 0 and j > i:
+            kept += "\n" + prev[i:j + len("<!-- " + name + ":end -->")] + "\n"
 except FileNotFoundError:
     pass
 with open(out_path, "w") as f:
-    f.write(head + table + "\n" + notes + gpu_block)
+    f.write(head + table + "\n" + notes + kept)
 print(f"\nwrote {out_path}")
