@@ -112,7 +112,21 @@ public final class Backend implements AutoCloseable {
 
     /** Runs the RNN over a sequence. x (N,T,D), h0 (N,H), Wx (D,H), Wh (H,H), b (H) → h (N,T,H). */
     public RnnOutput rnnForward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        String op = "rnnForward";
+        return rnnSequence("rnnForward", x, h0, wx, wh, b);
+    }
+
+    /**
+     * Inference (no gradient, as PyTorch's {@code no_grad}): the same computation as {@link #rnnForward}, bit for
+     * bit, but no cache is kept, so the scratch memory is released before this returns. x (N,T,D) → h (N,T,H).
+     */
+    public Tensor rnnInference(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
+        RnnOutput out = rnnSequence("rnnInference", x, h0, wx, wh, b);
+        out.cache().close();
+        return out.h();
+    }
+
+    /** The sequence forward behind {@link #rnnForward} and {@link #rnnInference}; {@code op} names the caller in errors. */
+    private RnnOutput rnnSequence(String op, Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
         int N = dim(op, "x", x, NTD, 0), T = x.dim(1), D = x.dim(2), H = dim(op, "h0", h0, NH, 1);
         checkRnnParams(op, x, NTD, new int[]{N, T, D}, h0, N, D, H, wx, wh, b);
         return run(() -> {
@@ -124,28 +138,6 @@ public final class Backend implements AutoCloseable {
                 fromTimeMajor(cache.hs, (long) N * H, h, T, N, H);
                 s.keep(h);
                 return new RnnOutput(new Tensor(this, h, new int[]{N, T, H}), cache);
-            }
-        });
-    }
-
-    /**
-     * Inference (no gradient, as PyTorch's {@code no_grad}): the same computation as {@link #rnnForward}, bit for
-     * bit, but no cache is kept, so the scratch memory is released before this returns. x (N,T,D) → h (N,T,H).
-     */
-    public Tensor rnnInference(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        String op = "rnnInference";
-        int N = dim(op, "x", x, NTD, 0), T = x.dim(1), D = x.dim(2), H = dim(op, "h0", h0, NH, 1);
-        checkRnnParams(op, x, NTD, new int[]{N, T, D}, h0, N, D, H, wx, wh, b);
-        return run(() -> {
-            try (Scope s = new Scope(compute)) {
-                long nh = (long) N * H;
-                Memory xTm = s.alloc((long) T * N * D), hs = s.alloc((T + 1) * nh), pre = s.alloc(T * nh);
-                toTimeMajor(x.memory(), xTm, N, T, D);
-                RnnCell.forward(compute, T, N, D, H, xTm, h0.memory(), wx.memory(), wh.memory(), b.memory(), hs, pre);
-                Memory h = s.alloc(T * nh);
-                fromTimeMajor(hs, nh, h, T, N, H);
-                s.keep(h);
-                return new Tensor(this, h, new int[]{N, T, H});
             }
         });
     }
@@ -250,7 +242,21 @@ public final class Backend implements AutoCloseable {
      * → h (N,T,H) and the final cell state cT (N,H).
      */
     public LstmOutput lstmForward(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        String op = "lstmForward";
+        return lstmSequence("lstmForward", x, h0, c0, wx, wh, b);
+    }
+
+    /**
+     * Inference (no gradient, as PyTorch's {@code no_grad}): the same computation as {@link #lstmForward}, bit for
+     * bit, but no cache is kept (the scratch is released before this returns). c0 may be null for zeros.
+     */
+    public LstmInferenceOutput lstmInference(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
+        LstmOutput out = lstmSequence("lstmInference", x, h0, c0, wx, wh, b);
+        out.cache().close();
+        return new LstmInferenceOutput(out.h(), out.cT());
+    }
+
+    /** The sequence forward behind {@link #lstmForward} and {@link #lstmInference}; {@code op} names the caller in errors. */
+    private LstmOutput lstmSequence(String op, Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
         int N = dim(op, "x", x, NTD, 0), T = x.dim(1), D = x.dim(2), H = dim(op, "h0", h0, NH, 1);
         checkLstmParams(op, x, NTD, new int[]{N, T, D}, h0, c0, N, D, H, wx, wh, b);
         return run(() -> {
@@ -266,32 +272,6 @@ public final class Backend implements AutoCloseable {
                 compute.copy(cache.cs, T * nh, cT, 0, nh);
                 s.keep(h, cT);
                 return new LstmOutput(new Tensor(this, h, new int[]{N, T, H}), new Tensor(this, cT, new int[]{N, H}), cache);
-            }
-        });
-    }
-
-    /**
-     * Inference (no gradient, as PyTorch's {@code no_grad}): the same computation as {@link #lstmForward}, bit for
-     * bit, but no cache is kept (the scratch is released before this returns). c0 may be null for zeros.
-     */
-    public LstmInferenceOutput lstmInference(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        String op = "lstmInference";
-        int N = dim(op, "x", x, NTD, 0), T = x.dim(1), D = x.dim(2), H = dim(op, "h0", h0, NH, 1);
-        checkLstmParams(op, x, NTD, new int[]{N, T, D}, h0, c0, N, D, H, wx, wh, b);
-        return run(() -> {
-            try (Scope s = new Scope(compute)) {
-                long nh = (long) N * H;
-                Memory xTm = s.alloc((long) T * N * D);
-                toTimeMajor(x.memory(), xTm, N, T, D);
-                Memory c0m = c0 != null ? c0.memory() : s.alloc(nh);
-                if (c0 == null) compute.fill(c0m, 0, nh, 0f);
-                Memory hs = s.alloc((T + 1) * nh), cs = s.alloc((T + 1) * nh), gates = s.alloc(4 * T * nh);
-                LstmCell.forward(compute, T, N, D, H, xTm, h0.memory(), c0m, wx.memory(), wh.memory(), b.memory(), hs, cs, gates);
-                Memory h = s.alloc(T * nh), cT = s.alloc(nh);
-                fromTimeMajor(hs, nh, h, T, N, H);
-                compute.copy(cs, T * nh, cT, 0, nh);
-                s.keep(h, cT);
-                return new LstmInferenceOutput(new Tensor(this, h, new int[]{N, T, H}), new Tensor(this, cT, new int[]{N, H}));
             }
         });
     }
