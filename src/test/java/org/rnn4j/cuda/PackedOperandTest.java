@@ -76,6 +76,7 @@ class PackedOperandTest {
         try (Memory b = cuda.alloc(K * N)) {
             int live = device.liveAllocations(), gemms = device.gemms().size();
             try (PackedOperand pb = cuda.packB(false, K, N, b, 0, N)) {
+                assertEquals(K, pb.k());
                 assertEquals(live, device.liveAllocations(), "no device memory for the operand");
                 assertEquals(gemms, device.gemms().size());
             }
