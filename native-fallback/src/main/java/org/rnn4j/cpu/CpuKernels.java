@@ -109,18 +109,26 @@ public final class CpuKernels {
                                              float[] dc, int dcOff, float[] da, int daOff) {
         for (int r = 0; r < n; r++) {
             int g0 = gOff + r * 4 * h, a0 = daOff + r * 4 * h, s0 = r * h;
-            for (int j = 0; j < h; j++) {
-                float i = gates[g0 + j], f = gates[g0 + h + j], o = gates[g0 + 2 * h + j], g = gates[g0 + 3 * h + j];
-                float tc = tanh(c[cOff + s0 + j]);
-                float dhTot = dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j];
-                float dcTot = dc[dcOff + s0 + j] + dhTot * o * (1f - tc * tc);
-                da[a0 + j] = dcTot * g * i * (1f - i);
-                da[a0 + h + j] = dcTot * cPrev[cPrevOff + s0 + j] * f * (1f - f);
-                da[a0 + 2 * h + j] = dhTot * tc * o * (1f - o);
-                da[a0 + 3 * h + j] = dcTot * i * (1f - g * g);
-                dc[dcOff + s0 + j] = dcTot * f;
-            }
+            for (int j = 0; j < h; j++)
+                lstmBackwardElement(gates, g0, h, j, tanh(c[cOff + s0 + j]), dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j],
+                        cPrev[cPrevOff + s0 + j], dc, dcOff + s0 + j, da, a0);
         }
+    }
+
+    /**
+     * Element j of one row of {@link #lstmBackwardPointwise}, given tc = tanh(c) and dhTot = dh + dhRec: writes the
+     * four gate gradients da[a0 + {0,1,2,3}·h + j] and dc[dcIdx] in place. VectorPointwise's scalar tail calls it too,
+     * so both paths do the same float operations (the same bits).
+     */
+    static void lstmBackwardElement(float[] gates, int g0, int h, int j, float tc, float dhTot, float cPrev,
+                                    float[] dc, int dcIdx, float[] da, int a0) {
+        float i = gates[g0 + j], f = gates[g0 + h + j], o = gates[g0 + 2 * h + j], g = gates[g0 + 3 * h + j];
+        float dcTot = dc[dcIdx] + dhTot * o * (1f - tc * tc);
+        da[a0 + j] = dcTot * g * i * (1f - i);
+        da[a0 + h + j] = dcTot * cPrev * f * (1f - f);
+        da[a0 + 2 * h + j] = dhTot * tc * o * (1f - o);
+        da[a0 + 3 * h + j] = dcTot * i * (1f - g * g);
+        dc[dcIdx] = dcTot * f;
     }
 
     /** dst (d1,d0,d2) = src (d0,d1,d2). */

@@ -186,17 +186,9 @@ final class VectorPointwise implements Pointwise {
             for (; j < full; j += L)
                 lstmBackwardArithmetic(gates, g0 + j, h, tcs, j, dh, dhOff + s0 + j, dhRec, dhRecOff + s0 + j,
                         dc, dcOff + s0 + j, cPrev, cPrevOff + s0 + j, da, a0 + j);
-            for (; j < h; j++) {
-                float i = gates[g0 + j], f = gates[g0 + h + j], o = gates[g0 + 2 * h + j], g = gates[g0 + 3 * h + j];
-                float tc = tcs[j];
-                float dhTot = dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j];
-                float dcTot = dc[dcOff + s0 + j] + dhTot * o * (1f - tc * tc);
-                da[a0 + j] = dcTot * g * i * (1f - i);
-                da[a0 + h + j] = dcTot * cPrev[cPrevOff + s0 + j] * f * (1f - f);
-                da[a0 + 2 * h + j] = dhTot * tc * o * (1f - o);
-                da[a0 + 3 * h + j] = dcTot * i * (1f - g * g);
-                dc[dcOff + s0 + j] = dcTot * f;
-            }
+            for (; j < h; j++)
+                CpuKernels.lstmBackwardElement(gates, g0, h, j, tcs[j], dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j],
+                        cPrev[cPrevOff + s0 + j], dc, dcOff + s0 + j, da, a0);
         }
     }
 
