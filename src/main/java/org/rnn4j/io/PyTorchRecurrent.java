@@ -1,0 +1,129 @@
+package org.rnn4j.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.rnn4j.Backend;
+import org.rnn4j.nn.Recurrent;
+import org.rnn4j.nn.Recurrent.Kind;
+
+/**
+ * Loads a PyTorch {@code nn.RNN} (tanh) or {@code nn.LSTM} state dict, saved with
+ * {@code safetensors.torch.save_file(model.state_dict(), path)}, into a {@link Recurrent}. The sizes, the number
+ * of layers and whether it is bidirectional are read from the tensors' names and shapes; every name and shape is
+ * then checked (missing key, unexpected key, wrong shape: one-line {@link IOException}s naming the file and key).
+ *
+ * <p>Per layer k and direction (suffix {@code _reverse} for the second), PyTorch holds weight_ih_lk (G,Din),
+ * weight_hh_lk (G,H), bias_ih_lk and bias_hh_lk (G), gates of the LSTM in the order i, f, g, o. rnn4j holds
+ * wx = weight_ihᵀ (Din,G), wh = weight_hhᵀ (H,G) and b = bias_ih + bias_hh, gates in the order i, f, o, g: the
+ * loader transposes, swaps the last two gate blocks of the LSTM and adds the biases (in double, rounded once). A
+ * model saved with {@code bias=False} has no bias keys and gets b = 0. F64 files are rounded to float32.
+ */
+public final class PyTorchRecurrent {
+    private PyTorchRecurrent() {}
+
+    /** The whole file is the recurrent module's state dict. */
+    public static Recurrent load(Backend backend, Path file, Kind kind) throws IOException {
+        return load(backend, SafeTensors.open(file), kind, "");
+    }
+
+    /**
+     * The keys starting with {@code prefix} (e.g. {@code "encoder.rnn."} for a submodule) are the recurrent
+     * module's; other keys are left alone.
+     */
+    public static Recurrent load(Backend backend, SafeTensors file, Kind kind, String prefix) throws IOException {
+        if (backend == null || file == null || kind == null || prefix == null)
+            throw new NullPointerException("PyTorchRecurrent.load: backend, file, kind and prefix must not be null");
+        Path path = file.path();
+        Set<String> keys = new TreeSet<>();
+        for (String n : file.names()) if (n.startsWith(prefix)) keys.add(n.substring(prefix.length()));
+        String ih0 = "weight_ih_l0", hh0 = "weight_hh_l0";
+        if (!keys.contains(ih0) || !keys.contains(hh0))
+            throw SafeTensors.fail(path, "missing key " + prefix + (keys.contains(ih0) ? hh0 : ih0)
+                    + " (not a PyTorch nn." + kind + " state dict" + (prefix.isEmpty() ? "" : " under " + prefix) + "?)");
+        int gates = kind == Kind.LSTM ? 4 : 1;
+        int[] hh = file.shape(prefix + hh0), ih = file.shape(prefix + ih0);
+        if (hh.length != 2 || hh[0] != gates * hh[1])
+            throw SafeTensors.fail(path, prefix + hh0 + " has shape " + Arrays.toString(hh) + " but nn." + kind
+                    + " needs (" + gates + "·H, H)");
+        int h = hh[1], g = gates * h;
+        if (ih.length != 2 || ih[0] != g)
+            throw SafeTensors.fail(path, prefix + ih0 + " has shape " + Arrays.toString(ih) + " but needs (" + g + ", D)");
+        int layers = 0;
+        while (keys.contains("weight_ih_l" + layers)) layers++;
+        boolean bi = keys.contains("weight_ih_l0_reverse");
+        boolean bias = keys.contains("bias_ih_l0");
+        Recurrent.Config config = new Recurrent.Config(kind, ih[1], h, layers, bi, 0);
+
+        Set<String> expected = new TreeSet<>();
+        List<Recurrent.Weights> weights = new ArrayList<>();
+        try {
+            for (int l = 0; l < layers; l++)
+                for (int d = 0; d < config.directions(); d++) {
+                    String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
+                    int din = config.layerInput(l);
+                    float[] wih = read(file, prefix, "weight_ih" + sfx, expected, g, din);
+                    float[] whh = read(file, prefix, "weight_hh" + sfx, expected, g, h);
+                    double[] b = new double[g];
+                    if (bias) {
+                        float[] bih = read(file, prefix, "bias_ih" + sfx, expected, g);
+                        float[] bhh = read(file, prefix, "bias_hh" + sfx, expected, g);
+                        for (int j = 0; j < g; j++) b[j] = (double) bih[j] + bhh[j];
+                    }
+                    weights.add(new Recurrent.Weights(backend.tensor(transpose(wih, g, din, h, gates), din, g),
+                            backend.tensor(transpose(whh, g, h, h, gates), h, g), backend.tensor(gateOrder(b, h, gates), g)));
+                }
+            Set<String> extra = new TreeSet<>(keys);
+            extra.removeAll(expected);
+            if (!extra.isEmpty()) {
+                String first = extra.iterator().next();
+                String why = first.startsWith("weight_hr") ? " (LSTM projections, proj_size > 0, are not supported)"
+                        : first.startsWith("bias") ? " (bias keys must be present for every layer or for none)" : "";
+                throw SafeTensors.fail(path, "unexpected key " + prefix + first + why
+                        + (extra.size() > 1 ? " and " + (extra.size() - 1) + " more" : ""));
+            }
+            return Recurrent.of(backend, config, weights);
+        } catch (IOException | RuntimeException e) {
+            weights.forEach(Recurrent.Weights::close);
+            throw e;
+        }
+    }
+
+    private static float[] read(SafeTensors file, String prefix, String key, Set<String> expected, int... shape)
+            throws IOException {
+        expected.add(key);
+        if (!file.contains(prefix + key)) throw SafeTensors.fail(file.path(), "missing key " + prefix + key);
+        int[] actual = file.shape(prefix + key);
+        if (!Arrays.equals(actual, shape))
+            throw SafeTensors.fail(file.path(), prefix + key + " has shape " + Arrays.toString(actual) + " but "
+                    + Arrays.toString(shape) + " is expected");
+        return file.floats(prefix + key);
+    }
+
+    /** PyTorch's gate block of rnn4j's block j: i, f, o, g ← i, f, g, o for the LSTM; unchanged otherwise. */
+    private static int torchBlock(int j, int gates) {
+        return gates == 4 && j >= 2 ? 5 - j : j;
+    }
+
+    /** w (G, cols) in PyTorch's gate order → (cols, G) in rnn4j's. */
+    private static float[] transpose(float[] w, int g, int cols, int h, int gates) {
+        float[] out = new float[g * cols];
+        for (int j = 0; j < gates; j++) {
+            int src = torchBlock(j, gates) * h;
+            for (int u = 0; u < h; u++)
+                for (int c = 0; c < cols; c++) out[c * g + j * h + u] = w[(src + u) * cols + c];
+        }
+        return out;
+    }
+
+    private static float[] gateOrder(double[] b, int h, int gates) {
+        float[] out = new float[b.length];
+        for (int j = 0; j < gates; j++)
+            for (int u = 0; u < h; u++) out[j * h + u] = (float) b[torchBlock(j, gates) * h + u];
+        return out;
+    }
+}
