@@ -12,16 +12,17 @@ import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.Recurrent.Kind;
 
 /**
- * Loads a PyTorch {@code nn.RNN} (tanh) or {@code nn.LSTM} state dict, saved with
+ * Loads a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} state dict, saved with
  * {@code safetensors.torch.save_file(model.state_dict(), path)}, into a {@link Recurrent}. The sizes, the number
  * of layers and whether it is bidirectional are read from the tensors' names and shapes; every name and shape is
  * then checked (missing key, unexpected key, wrong shape: one-line {@link IOException}s naming the file and key).
  *
  * <p>Per layer k and direction (suffix {@code _reverse} for the second), PyTorch holds weight_ih_lk (G,Din),
- * weight_hh_lk (G,H), bias_ih_lk and bias_hh_lk (G), gates of the LSTM in the order i, f, g, o. rnn4j holds
- * wx = weight_ihᵀ (Din,G), wh = weight_hhᵀ (H,G) and b = bias_ih + bias_hh, gates in the order i, f, o, g: the
- * loader transposes, swaps the last two gate blocks of the LSTM and adds the biases (in double, rounded once). A
- * model saved with {@code bias=False} has no bias keys and gets b = 0. F64 files are rounded to float32.
+ * weight_hh_lk (G,H), bias_ih_lk and bias_hh_lk (G), gates of the LSTM in the order i, f, g, o, of the GRU r, z, n.
+ * rnn4j holds wx = weight_ihᵀ (Din,G), wh = weight_hhᵀ (H,G) and b = bias_ih + bias_hh, LSTM gates in the order
+ * i, f, o, g: the loader transposes, swaps the last two gate blocks of the LSTM and adds the biases (in double,
+ * rounded once). The GRU keeps r, z, n and its two biases apart (b = bias_ih, bh = bias_hh). A model saved with
+ * {@code bias=False} has no bias keys and gets zero biases. F64 files are rounded to float32.
  */
 public final class PyTorchRecurrent {
     private PyTorchRecurrent() {}
@@ -45,7 +46,8 @@ public final class PyTorchRecurrent {
         if (!keys.contains(ih0) || !keys.contains(hh0))
             throw SafeTensors.fail(path, "missing key " + prefix + (keys.contains(ih0) ? hh0 : ih0)
                     + " (not a PyTorch nn." + kind + " state dict" + (prefix.isEmpty() ? "" : " under " + prefix) + "?)");
-        int gates = kind == Kind.LSTM ? 4 : 1;
+        int gates = kind == Kind.LSTM ? 4 : kind == Kind.GRU ? 3 : 1;
+        boolean gru = kind == Kind.GRU;
         int[] hh = file.shape(prefix + hh0), ih = file.shape(prefix + ih0);
         if (hh.length != 2 || hh[0] != gates * hh[1])
             throw SafeTensors.fail(path, prefix + hh0 + " has shape " + Arrays.toString(hh) + " but nn." + kind
@@ -68,14 +70,18 @@ public final class PyTorchRecurrent {
                     int din = config.layerInput(l);
                     float[] wih = read(file, prefix, "weight_ih" + sfx, expected, g, din);
                     float[] whh = read(file, prefix, "weight_hh" + sfx, expected, g, h);
-                    double[] b = new double[g];
+                    double[] b = new double[g], bh = new double[g];
                     if (bias) {
                         float[] bih = read(file, prefix, "bias_ih" + sfx, expected, g);
                         float[] bhh = read(file, prefix, "bias_hh" + sfx, expected, g);
-                        for (int j = 0; j < g; j++) b[j] = (double) bih[j] + bhh[j];
+                        for (int j = 0; j < g; j++) {
+                            b[j] = gru ? bih[j] : (double) bih[j] + bhh[j];
+                            bh[j] = bhh[j];
+                        }
                     }
                     weights.add(new Recurrent.Weights(backend.tensor(transpose(wih, g, din, h, gates), din, g),
-                            backend.tensor(transpose(whh, g, h, h, gates), h, g), backend.tensor(gateOrder(b, h, gates), g)));
+                            backend.tensor(transpose(whh, g, h, h, gates), h, g), backend.tensor(gateOrder(b, h, gates), g),
+                            gru ? backend.tensor(gateOrder(bh, h, gates), g) : null));
                 }
             Set<String> extra = new TreeSet<>(keys);
             extra.removeAll(expected);

@@ -11,16 +11,16 @@ import org.rnn4j.Tensor;
 import org.rnn4j.compute.Closeables;
 
 /**
- * A stack of recurrent layers (tanh RNN or LSTM), optionally bidirectional, over batch-first sequences with
- * optional per-example lengths: what PyTorch's {@code nn.RNN} / {@code nn.LSTM} with {@code batch_first=True}
+ * A stack of recurrent layers (tanh RNN, LSTM or GRU), optionally bidirectional, over batch-first sequences with
+ * optional per-example lengths: what PyTorch's {@code nn.RNN} / {@code nn.LSTM} / {@code nn.GRU} with {@code batch_first=True}
  * compute, on any {@link Backend}. Shapes, weights and the variable-length semantics: the package javadoc.
  * Holds its weights (one {@link Weights} per layer and direction); {@link #close()} frees them.
  * Safe to call from several threads (calls share only the weights, which they read).
  */
 public final class Recurrent implements AutoCloseable {
-    /** The cell of every layer; {@code gates} is G/H (the width of the pre-activations in units of H). */
+    /** The cell of every layer; {@code gates} is G/H: 1 for the RNN, 4 for the LSTM, 3 for the GRU. */
     public enum Kind {
-        RNN(1), LSTM(4);
+        RNN(1), LSTM(4), GRU(3);
 
         final int gates;
 
@@ -48,7 +48,7 @@ public final class Recurrent implements AutoCloseable {
 
         public int directions() { return bidirectional ? 2 : 1; }
 
-        /** G: H for the RNN, 4H for the LSTM. */
+        /** G: H for the RNN, 4H for the LSTM, 3H for the GRU. */
         public int gateWidth() { return kind.gates * hiddenSize; }
 
         /** The input size of a layer: D for layer 0, directions·H above. */
@@ -59,11 +59,16 @@ public final class Recurrent implements AutoCloseable {
     }
 
     /**
-     * One layer and direction, in rnn4j's layout: wx (Din,G), wh (H,G), b (G), gates of the LSTM in the order
-     * i, f, o, g (package {@code org.rnn4j}). PyTorch's weight_ih is wxᵀ and b = bias_ih + bias_hh.
+     * One layer and direction, in rnn4j's layout: wx (Din,G), wh (H,G), b (G), and for the GRU only bh (G), null
+     * otherwise. Gates of the LSTM in the order i, f, o, g, of the GRU r, z, n (package {@code org.rnn4j}).
+     * PyTorch's weight_ih is wxᵀ, weight_hh is whᵀ; for the RNN and LSTM b = bias_ih + bias_hh, for the GRU
+     * b = bias_ih and bh = bias_hh (kept apart: r scales the hidden part of n together with its bias).
      */
-    public record Weights(Tensor wx, Tensor wh, Tensor b) implements AutoCloseable {
-        @Override public void close() { Closeables.closeAll(wx, wh, b); }
+    public record Weights(Tensor wx, Tensor wh, Tensor b, Tensor bh) implements AutoCloseable {
+        /** RNN or LSTM weights (one bias). */
+        public Weights(Tensor wx, Tensor wh, Tensor b) { this(wx, wh, b, null); }
+
+        @Override public void close() { Closeables.closeAll(wx, wh, b, bh); }
     }
 
     /** Of {@link #forward}: out (N,T,dirs·H), hN and for the LSTM cN (layers·dirs,N,H), the cache for backward. */
@@ -95,8 +100,8 @@ public final class Recurrent implements AutoCloseable {
     }
 
     /**
-     * Fresh weights from {@code seed}, as PyTorch initialises them: every entry uniform in ±1/√H (b as the sum of
-     * two such biases).
+     * Fresh weights from {@code seed}, as PyTorch initialises them: every entry uniform in ±1/√H (for the RNN
+     * and LSTM b as the sum of two such biases).
      */
     public static Recurrent create(Backend backend, Config config, long seed) {
         if (backend == null) throw new NullPointerException("Recurrent.create: backend must not be null");
@@ -110,9 +115,11 @@ public final class Recurrent implements AutoCloseable {
                 for (int d = 0; d < config.directions(); d++) {
                     int in = config.layerInput(l);
                     float[] b = uniform(r, g, k), b2 = uniform(r, g, k);
-                    for (int j = 0; j < g; j++) b[j] += b2[j];
-                    w.add(new Weights(backend.tensor(uniform(r, in * g, k), in, g),
-                            backend.tensor(uniform(r, h * g, k), h, g), backend.tensor(b, g)));
+                    boolean gru = config.kind() == Kind.GRU;
+                    if (!gru) for (int j = 0; j < g; j++) b[j] += b2[j];
+                    Tensor wx = backend.tensor(uniform(r, in * g, k), in, g);
+                    w.add(new Weights(wx, backend.tensor(uniform(r, h * g, k), h, g), backend.tensor(b, g),
+                            gru ? backend.tensor(b2, g) : null));
                 }
         } catch (RuntimeException e) {
             w.forEach(Weights::close);
@@ -147,6 +154,9 @@ public final class Recurrent implements AutoCloseable {
             check(op, at + "wx", w.wx(), backend, new String[]{"Din", "G"}, in, g);
             check(op, at + "wh", w.wh(), backend, new String[]{"H", "G"}, h, g);
             check(op, at + "b", w.b(), backend, new String[]{"G"}, g);
+            if (config.kind() == Kind.GRU) check(op, at + "bh", w.bh(), backend, new String[]{"G"}, g);
+            else if (w.bh() != null)
+                throw new IllegalArgumentException(op + ": " + at + "bh is for the GRU only; must be null for " + config.kind());
         }
         return new Recurrent(backend, config, weights);
     }
@@ -213,7 +223,7 @@ public final class Recurrent implements AutoCloseable {
             check(op, "c0", c0, backend, state, s, n, h);
         }
         for (Weights w : weights)
-            if (w.wx().isClosed() || w.wh().isClosed() || w.b().isClosed())
+            if (w.wx().isClosed() || w.wh().isClosed() || w.b().isClosed() || (w.bh() != null && w.bh().isClosed()))
                 throw new IllegalStateException(op + ": the layer's weights were used after close()");
         return new Input(n, t, new Packing(op, lengths, n, t));
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
 import org.rnn4j.Tensor;
+import org.rnn4j.cell.GruCell;
 import org.rnn4j.cell.LstmCell;
 import org.rnn4j.cell.RnnCell;
 import org.rnn4j.cell.SavedState;
@@ -64,7 +65,13 @@ final class RecurrentPass {
                     }
                     Memory h0k = initial(c, s, pk, idx, h0, k, nh, H), c0k = lstm ? initial(c, s, pk, idx, c0, k, nh, H) : null;
                     Memory fh, fc = null;
-                    if (lstm) {
+                    if (cfg.kind() == Kind.GRU) {
+                        GruCell.Forward f = GruCell.forward(c, T, N, din, H, pk.batch, xin, h0k,
+                                mem(w.wx()), mem(w.wh()), mem(w.b()), mem(w.bh()));
+                        saved[k] = f.saved();
+                        h[d] = f.h();
+                        fh = GruCell.finalH(c, f.saved());
+                    } else if (lstm) {
                         LstmCell.Forward f = LstmCell.forward(c, T, N, din, H, pk.batch, xin, h0k, c0k,
                                 mem(w.wx()), mem(w.wh()), mem(w.b()));
                         saved[k] = f.saved();
@@ -174,8 +181,13 @@ final class RecurrentPass {
                     Recurrent.Weights w = layer.weights().get(k);
                     Memory dhT = dhN == null ? null : initial(c, s, pk, idx, dhN, k, nh, H);
                     Memory dcT = dcN == null ? null : initial(c, s, pk, idx, dcN, k, nh, H);
-                    Memory dwx, dwh, db, dhStart, dcStart = null;
-                    if (lstm) {
+                    Memory dwx, dwh, db, dbh = null, dhStart, dcStart = null;
+                    if (cfg.kind() == Kind.GRU) {
+                        GruCell.Gradients g = GruCell.backward(c, (GruCell.Saved) cache.saved[k], dh[dir], dhT,
+                                mem(w.wx()), mem(w.wh()));
+                        dx[dir] = g.dx(); dhStart = g.dh0();
+                        dwx = g.dwx(); dwh = g.dwh(); db = g.dbx(); dbh = g.dbh();
+                    } else if (lstm) {
                         LstmCell.Gradients g = LstmCell.backward(c, (LstmCell.Saved) cache.saved[k], dh[dir], dhT, dcT,
                                 mem(w.wx()), mem(w.wh()));
                         dx[dir] = g.dx(); dhStart = g.dh0(); dcStart = g.dc0();
@@ -186,8 +198,9 @@ final class RecurrentPass {
                         dx[dir] = g.dx(); dhStart = g.dh0();
                         dwx = g.dwx(); dwh = g.dwh(); db = g.db();
                     }
-                    wgrads[k] = new Memory[]{dwx, dwh, db};
+                    wgrads[k] = new Memory[]{dwx, dwh, db, dbh};
                     dw.add(dwx); dw.add(dwh); dw.add(db);
+                    if (dbh != null) dw.add(dbh);
                     unsort(c, pk, idx, dhStart, dh0, k * nh, N, H);
                     if (dcStart != null) unsort(c, pk, idx, dcStart, dc0, k * nh, N, H);
                     close(dhStart, dcStart, dhT, dcT, dh[dir]);
@@ -213,7 +226,8 @@ final class RecurrentPass {
             for (int k = 0; k < cfg.states(); k++) {
                 int din = cfg.layerInput(k / dirs);
                 grads.add(new Recurrent.Weights(Extension.tensor(b, wgrads[k][0], din, G),
-                        Extension.tensor(b, wgrads[k][1], H, G), Extension.tensor(b, wgrads[k][2], G)));
+                        Extension.tensor(b, wgrads[k][1], H, G), Extension.tensor(b, wgrads[k][2], G),
+                        wgrads[k][3] == null ? null : Extension.tensor(b, wgrads[k][3], G)));
             }
             return new Recurrent.Gradients(Extension.tensor(b, dx, N, T, cfg.inputSize()), Extension.tensor(b, dh0, state),
                     lstm ? Extension.tensor(b, dc0, state) : null, List.copyOf(grads));

@@ -20,7 +20,7 @@ import org.rnn4j.io.SafeTensors;
 import org.rnn4j.nn.Recurrent.Kind;
 
 /**
- * The PyTorch-made recurrent cases (tools/golden/make_recurrent_golden.py: nn.RNN / nn.LSTM in float64 over
+ * The PyTorch-made recurrent cases (tools/golden/make_recurrent_golden.py: nn.RNN / nn.LSTM / nn.GRU in float64 over
  * pack_padded_sequence batches) through the loader and {@link Recurrent} on one backend: out, final states,
  * dx, initial-state gradients and every weight gradient (mapped back to PyTorch's names and layout) within
  * {@link org.rnn4j.Numerics#FP32_TOL}; inference gives the training forward's bits.
@@ -40,7 +40,7 @@ public abstract class RecurrentGoldenContract {
 
     public static List<String> cases() {
         return List.of("rnn_2layer_bi_varlen", "rnn_1layer_full", "lstm_2layer_bi_varlen", "lstm_2layer_varlen_f64",
-                "lstm_1layer_bi_full");
+                "lstm_1layer_bi_full", "gru_2layer_bi_varlen", "gru_1layer_full");
     }
 
     static Path resource(String name) {
@@ -51,7 +51,9 @@ public abstract class RecurrentGoldenContract {
         }
     }
 
-    static Kind kind(String name) { return name.startsWith("lstm") ? Kind.LSTM : Kind.RNN; }
+    static Kind kind(String name) {
+        return name.startsWith("lstm") ? Kind.LSTM : name.startsWith("gru") ? Kind.GRU : Kind.RNN;
+    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -83,9 +85,10 @@ public abstract class RecurrentGoldenContract {
                                 data.doubles("grad.weight_ih" + sfx), FP32_TOL);
                         assertClose(name + " weight_hh" + sfx, TorchLayout.weight(w.wh().toArray(), gates, h),
                                 data.doubles("grad.weight_hh" + sfx), FP32_TOL);
-                        float[] db = TorchLayout.bias(w.b().toArray(), gates, h);
+                        float[] db = TorchLayout.bias(w.b().toArray(), gates, h);   // b = bias_ih (+ bias_hh)
+                        float[] dbh = w.bh() == null ? db : TorchLayout.bias(w.bh().toArray(), gates, h);
                         assertClose(name + " bias_ih" + sfx, db, data.doubles("grad.bias_ih" + sfx), FP32_TOL);
-                        assertClose(name + " bias_hh" + sfx, db, data.doubles("grad.bias_hh" + sfx), FP32_TOL);
+                        assertClose(name + " bias_hh" + sfx, dbh, data.doubles("grad.bias_hh" + sfx), FP32_TOL);
                     }
                 assertArrayEquals(o.out().toArray(), inf.out().toArray(), name + ": inference gives forward's bits");
                 assertArrayEquals(o.hN().toArray(), inf.hN().toArray(), name + ": inference hN");
