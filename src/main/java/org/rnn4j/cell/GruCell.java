@@ -110,8 +110,8 @@ public final class GruCell {
         long step = (long) N * H;
         long gstep = 3 * step;
         int G = 3 * H;
-        for (int t = 0; batch != null && t < T; t++) Ragged.zeroTail(c, xTm, (long) t * N * D, batch[t], N, D);
-        c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
@@ -151,9 +151,15 @@ public final class GruCell {
                 c.gemm(false, n, H, G, 1f, dah, t * gstep, G, whT, 1f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
-        c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
-        c.gemm(false, true, rows, D, G, 1f, dax, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        if (batch == null) {
+            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
+            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
+            c.gemm(false, true, rows, D, G, 1f, dax, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, dax, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, dah, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, G, dax, wx, G, dxTm);
+        }
         c.columnSum(dax, 0, rows, G, dbx, 0);
         c.columnSum(dah, 0, rows, G, dbh, 0);
     }

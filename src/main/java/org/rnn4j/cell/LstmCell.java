@@ -121,8 +121,8 @@ public final class LstmCell {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
-        for (int t = 0; batch != null && t < T; t++) Ragged.zeroTail(c, xTm, (long) t * N * D, batch[t], N, D);
-        c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
@@ -162,9 +162,15 @@ public final class LstmCell {
                 c.gemm(false, n, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
-        c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
-        c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
-        c.columnSum(da, 0, rows, G, db, 0);
+        if (batch == null) {
+            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
+            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
+            c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
+        }
+        c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
     }
 }

@@ -8,9 +8,11 @@ import org.rnn4j.compute.Memory;
  * by length, longest first, and {@code batch[t]} (non-increasing, {@code batch[0] = N}) says how many of them
  * are still running at step t. Step t then works on the first batch[t] rows of each time-major (N,·) block,
  * so finished rows cost nothing in the per-step GEMM and pointwise and are never written by them. What the
- * cells add for this: padded rows of the hidden states and of the input copy are zeroed (outputs past an
- * example's end are zero and the all-rows weight-gradient GEMMs see zeros there), padded rows of the
- * pre-activation gradients are zeroed (no gradient from padding), and an example's final state is read at its
+ * cells add for this: the all-steps products (x·Wx, the weight gradients, dx) run step by step on the
+ * running rows too ({@link #rowsTimes}, {@link #transposeTimes}), so a call costs Σ lengths rows, not N·T, and
+ * padded input rows are never read; padded rows of the hidden states are zeroed (outputs past an example's end
+ * are zero), padded rows of the pre-activation gradients are zeroed (no gradient from padding, bias gradients
+ * still one column sum over all rows), and an example's final state is read at its
  * own last step. A null {@code batch} is the fixed-length case (every step runs all N rows).
  */
 final class Ragged {
@@ -30,6 +32,36 @@ final class Ragged {
             if (batch[i] < 0 || batch[i] > batch[i - 1])
                 throw new IllegalArgumentException("batch sizes must be non-increasing and >= 0 but batch[" + i
                         + "] = " + batch[i] + " after " + batch[i - 1]);
+    }
+
+    /**
+     * out (T,N,cols) = a (T,N,k) · op(b) (k,cols), step by step on the running rows only: the all-steps products
+     * (x·Wx, da·Wxᵀ) of a variable-length batch, padded rows of out zeroed.
+     */
+    static void rowsTimes(Compute c, int t, int n, int[] batch, boolean transB, int cols, int k,
+                          Memory a, Memory b, int ldb, Memory out) {
+        for (int s = 0; s < t; s++) {
+            int rows = batch[s];
+            if (rows > 0) c.gemm(false, transB, rows, cols, k, 1f, a, (long) s * n * k, k, b, 0, ldb, 0f, out, (long) s * n * cols, cols);
+            zeroTail(c, out, (long) s * n * cols, rows, n, cols);
+        }
+    }
+
+    /**
+     * out (m,cols) = Σ over steps of a[s]ᵀ · g[s] over the running rows only, a (T,N,m) and g (T,N,cols) with their
+     * step blocks {@code aStep} and N·cols floats apart: a weight gradient of a variable-length batch, summed in
+     * step order.
+     */
+    static void transposeTimes(Compute c, int t, int n, int[] batch, int m, int cols, Memory a, long aStep,
+                               Memory g, Memory out) {
+        boolean first = true;
+        for (int s = 0; s < t; s++) {
+            int rows = batch[s];
+            if (rows == 0) continue;
+            c.gemm(true, false, m, cols, rows, 1f, a, s * aStep, m, g, (long) s * n * cols, cols, first ? 0f : 1f, out, 0, cols);
+            first = false;
+        }
+        if (first) c.fill(out, 0, (long) m * cols, 0f);
     }
 
     /** Zeroes rows [rows, n) of the (n, width) block at {@code off}; nothing when every row runs. */

@@ -101,8 +101,8 @@ public final class RnnCell {
                                     Memory wx, Memory wh, Memory b, Memory hs, Memory pre) {
         long step = (long) N * H;
         c.copy(h0, 0, hs, 0, step);
-        for (int t = 0; batch != null && t < T; t++) Ragged.zeroTail(c, xTm, (long) t * N * D, batch[t], N, D);
-        c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
+        if (batch == null) c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
+        else Ragged.rowsTimes(c, T, N, batch, false, H, D, xTm, wx, H, pre);
         try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
@@ -136,9 +136,15 @@ public final class RnnCell {
                 c.gemm(false, n, H, H, 1f, da, t * step, H, whT, 0f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
-        c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
-        c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
-        c.columnSum(da, 0, rows, H, db, 0);
+        if (batch == null) {
+            c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
+            c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
+            c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, H, xTm, (long) N * D, da, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, H, hs, step, da, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, H, da, wx, H, dxTm);
+        }
+        c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
     }
 }
