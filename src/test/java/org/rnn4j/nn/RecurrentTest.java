@@ -174,6 +174,12 @@ class RecurrentTest {
             assertFalse(Arrays.equals(a.out().toArray(), c.out().toArray()), "another seed, another mask");
             assertFalse(Arrays.equals(a.out().toArray(), inf.out().toArray()), "training drops, inference does not");
             assertArrayEquals(plain.out().toArray(), inf.out().toArray(), "no dropout: training forward = inference");
+            try (Tensor d = random(r, N, T, 2 * H);
+                 Recurrent.Gradients ga = drop.backward(d, null, null, a.cache());
+                 Recurrent.Gradients gb = drop.backward(d, null, null, b.cache())) {
+                assertArrayEquals(ga.dx().toArray(), gb.dx().toArray(), "same seed, same gradient bits");
+                assertArrayEquals(ga.weights().get(0).wx().toArray(), gb.weights().get(0).wx().toArray());
+            }
         }
     }
 
