@@ -85,6 +85,7 @@ final class RecurrentPass {
                         h[d] = f.h();
                         fh = RnnCell.finalH(c, f.saved());
                     }
+                    s.adopt(h[d], fh, fc);
                     if (!training) saved[k].close();
                     unsort(c, pk, idx, fh, hN, k * nh, N, H);
                     fh.close();
@@ -110,11 +111,13 @@ final class RecurrentPass {
                     long len = rows * dirs * H;
                     masks[l] = Dropout.mask(c, len, cfg.dropout(), random);
                     Memory dropped = Dropout.apply(c, cur, masks[l], len, cfg.dropout());
+                    s.adopt(dropped);
                     cur.close();
                     cur = dropped;
                 }
             }
             Memory out = unsortRows(c, pk, idx, cur, N, T * dirs * H);
+            s.adopt(out);
             if (out != cur) cur.close();
             s.keep(hN, cN, out);
             Cache cache = null;
@@ -146,7 +149,6 @@ final class RecurrentPass {
         boolean lstm = cfg.kind() == Kind.LSTM;
         long nh = (long) N * H, rows = (long) N * T;
         Backend b = layer.backend;
-        List<Memory> dw = new ArrayList<>();
         Memory[][] wgrads = new Memory[cfg.states()][];
         try (Scope s = new Scope(c)) {
             Memory dh0 = s.alloc(cfg.states() * nh), dc0 = lstm ? s.alloc(cfg.states() * nh) : null;
@@ -159,6 +161,7 @@ final class RecurrentPass {
                 int din = cfg.layerInput(l);
                 if (l < L - 1 && cache.masks[l] != null) {
                     Memory undropped = Dropout.apply(c, d, cache.masks[l], rows * dirs * H, cfg.dropout());
+                    s.adopt(undropped);
                     d.close();
                     d = undropped;
                 }
@@ -199,8 +202,7 @@ final class RecurrentPass {
                         dwx = g.dwx(); dwh = g.dwh(); db = g.db();
                     }
                     wgrads[k] = new Memory[]{dwx, dwh, db, dbh};
-                    dw.add(dwx); dw.add(dwh); dw.add(db);
-                    if (dbh != null) dw.add(dbh);
+                    s.adopt(dx[dir], dhStart, dcStart, dwx, dwh, db, dbh);
                     unsort(c, pk, idx, dhStart, dh0, k * nh, N, H);
                     if (dcStart != null) unsort(c, pk, idx, dcStart, dc0, k * nh, N, H);
                     close(dhStart, dcStart, dhT, dcT, dh[dir]);
@@ -219,8 +221,10 @@ final class RecurrentPass {
                 }
             }
             Memory dx = unsortRows(c, pk, idx, d, N, T * cfg.inputSize());
+            s.adopt(dx);
             if (dx != d) d.close();
             s.keep(dx, dh0, dc0);
+            for (Memory[] w : wgrads) s.keep(w);
             int[] state = {cfg.states(), N, H};
             List<Recurrent.Weights> grads = new ArrayList<>();
             for (int k = 0; k < cfg.states(); k++) {
@@ -231,9 +235,6 @@ final class RecurrentPass {
             }
             return new Recurrent.Gradients(Extension.tensor(b, dx, N, T, cfg.inputSize()), Extension.tensor(b, dh0, state),
                     lstm ? Extension.tensor(b, dc0, state) : null, List.copyOf(grads));
-        } catch (RuntimeException e) {
-            close(dw.toArray(new Memory[0]));
-            throw e;
         }
     }
 
