@@ -142,6 +142,12 @@ class SafeTensorsTest {
             assertArrayEquals(new float[]{0.1f, 0.3f, 0.5f, 0.2f, 0.4f, 0.6f}, r.weights(0, 0).wx().toArray());
             assertArrayEquals(new float[]{0.2f, 0.4f, 0.6f}, r.weights(0, 0).b().toArray(), 1e-7f);
         }
+        Map<String, float[]> noBias = rnnDict(shapes);
+        noBias.remove("bias_ih_l0");
+        noBias.remove("bias_hh_l0");
+        try (Recurrent r = PyTorchRecurrent.load(CPU, f32(noBias, shapes), Kind.RNN)) {   // saved with bias=False
+            assertArrayEquals(new float[3], r.weights(0, 0).b().toArray());
+        }
         Map<String, float[]> missing = rnnDict(shapes);
         missing.remove("bias_hh_l0");
         expect(f32(missing, shapes), Kind.RNN, "missing key bias_hh_l0");
