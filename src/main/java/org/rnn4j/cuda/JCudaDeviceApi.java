@@ -2,18 +2,18 @@ package org.rnn4j.cuda;
 
 import static jcuda.driver.JCudaDriver.*;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.JITOptions;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
@@ -29,8 +29,6 @@ import org.rnn4j.CudaUnavailableException;
  * Exceptions of JCuda itself stay disabled: each return code is checked here and named in a {@link CudaException}.
  */
 final class JCudaDeviceApi implements DeviceApi {
-    /** The kernels of kernels/*.cu as PTX, generated at build time (see kernels/README) and shipped in the jar. */
-    static final String PTX_RESOURCE = "/org/rnn4j/cuda/rnn4j.ptx";
     /** Debugging aid: synchronize after every launch so a faulting kernel is named by its own launch. */
     private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("rnn4j.cuda.syncEachLaunch");
 
@@ -52,10 +50,14 @@ final class JCudaDeviceApi implements DeviceApi {
         this.description = description;
     }
 
-    /** Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the PTX. Each failure says the fix. */
+    /** Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the kernels (KernelModule). Each failure says the fix. */
     static JCudaDeviceApi open() {
         CudaProbe.requireDriverNatives();
         int rc = cuInit(0);
+        if (rc == CUresult.CUDA_ERROR_STUB_LIBRARY)
+            throw unavailable("libcuda.so.1 is the CUDA toolkit's stub library, not a driver: cuInit returned "
+                    + "CUDA_ERROR_STUB_LIBRARY. Fix: remove the toolkit's lib64/stubs folder from LD_LIBRARY_PATH and "
+                    + CudaProbe.FIX_DRIVER);
         if (rc == CUresult.CUDA_ERROR_NO_DEVICE)
             throw unavailable("no CUDA device: cuInit returned CUDA_ERROR_NO_DEVICE. Fix: check nvidia-smi lists a GPU, "
                     + "that CUDA_VISIBLE_DEVICES does not hide it, and (in a container) that it was started with --gpus");
@@ -77,6 +79,11 @@ final class JCudaDeviceApi implements DeviceApi {
         byte[] name = new byte[256];
         checkOpen("cuDeviceGetName", cuDeviceGetName(name, name.length, device));
         String deviceName = new String(name, 0, indexOfZero(name), java.nio.charset.StandardCharsets.US_ASCII);
+        int[] cc = {0, 0};
+        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(cc, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+        int[] minor = {0};
+        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+        cc[1] = minor[0];
         CUcontext context = new CUcontext();
         checkOpen("cuDevicePrimaryCtxRetain", cuDevicePrimaryCtxRetain(context, device));
         CUmodule module = null;
@@ -84,12 +91,14 @@ final class JCudaDeviceApi implements DeviceApi {
         try {
             check("cuCtxSetCurrent", cuCtxSetCurrent(context));
             module = new CUmodule();
-            rc = cuModuleLoadData(module, ptx());
-            if (rc != CUresult.CUDA_SUCCESS) {
+            CUmodule target = module;
+            String loaded;
+            try {
+                loaded = KernelModule.load(new KernelModule.Target(deviceName, cc[0], cc[1], driver[0]),
+                        (image, bytes) -> loadWithLog(target, bytes));
+            } catch (RuntimeException e) {
                 module = null;
-                throw unavailable("the driver refused rnn4j's PTX: cuModuleLoadData returned " + CUresult.stringFor(rc)
-                        + " with driver " + driverVersion + " on " + deviceName + ". The PTX targets CUDA 12.0 (ISA 8.0); "
-                        + "a driver older than CUDA 12.0 cannot load it. Fix: " + CudaProbe.FIX_DRIVER);
+                throw e;
             }
             Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
             for (Kernel k : Kernel.values()) {
@@ -108,7 +117,8 @@ final class JCudaDeviceApi implements DeviceApi {
             // Plain FP32 (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
             checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle, cublasMath.CUBLAS_DEFAULT_MATH));
             return new JCudaDeviceApi(device, context, module, functions, handle,
-                    deviceName + " (device 0 of " + count[0] + "), driver " + driverVersion);
+                    deviceName + " (device 0 of " + count[0] + ", sm_" + cc[0] + cc[1] + "), driver " + driverVersion
+                            + ", " + loaded);
         } catch (RuntimeException e) {
             // Best-effort cleanup: the failure being reported is the one that matters.
             if (handle != null) JCublas2.cublasDestroy(handle);
@@ -271,20 +281,22 @@ final class JCudaDeviceApi implements DeviceApi {
         long address() { return getNativePointer() + getByteOffset(); }
     }
 
-    private static byte[] ptx;
+    /** Bytes each JIT log buffer holds: enough for a screenful of ptxas messages. */
+    private static final int JIT_LOG_BYTES = 16 * 1024;
 
-    /** The PTX resource, read once per JVM, NUL-terminated as cuModuleLoadData requires for PTX text. */
-    static synchronized byte[] ptx() {
-        if (ptx != null) return ptx;
-        try (InputStream in = JCudaDeviceApi.class.getResourceAsStream(PTX_RESOURCE)) {
-            if (in == null)
-                throw new CudaUnavailableException("this rnn4j build lacks its PTX resource " + PTX_RESOURCE
-                        + " (a packaging defect: rebuild the jar with src/main/resources)." + CudaProbe.OR_CPU);
-            byte[] text = in.readAllBytes();
-            ptx = Arrays.copyOf(text, text.length + 1);
-            return ptx;
-        } catch (IOException e) {
-            throw new CudaUnavailableException("reading the PTX resource " + PTX_RESOURCE + " failed: " + e, e);
-        }
+    /** cuModuleLoadDataEx (through JCuda's cuModuleLoadDataJIT) with error and info log buffers. */
+    private static KernelModule.Attempt loadWithLog(CUmodule module, byte[] image) {
+        JITOptions options = new JITOptions();
+        options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        options.putBytes(CUjit_option.CU_JIT_INFO_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        options.putInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        int rc = cuModuleLoadDataJIT(module, Pointer.to(image), options);
+        return new KernelModule.Attempt(rc, text(options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER)),
+                text(options.getString(CUjit_option.CU_JIT_INFO_LOG_BUFFER)));
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s.replace("\0", "").strip();
     }
 }
