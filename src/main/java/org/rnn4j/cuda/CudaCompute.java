@@ -261,9 +261,36 @@ public final class CudaCompute implements Compute {
         locked(() -> launch(Kernel.SWAP_AXES01, len, d0, d1, d2, ptr(src, srcOff, len), ptr(dst, dstOff, len)));
     }
 
+    /**
+     * CpuKernels.columnSum's fixed tree: chunks of COLUMN_SUM_CHUNK rows into partial sums (one launch per level,
+     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU.
+     */
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
-        locked(() -> launch(Kernel.COLUMN_SUM, cols, rows, cols, ptr(a, offA, (long) rows * cols), ptr(out, offOut, cols)));
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("columnSum: rows, cols must be >= 0 but were " + rows + ", " + cols);
+        locked(() -> {
+            long src = ptr(a, offA, (long) rows * cols), dst = ptr(out, offOut, cols);
+            if (cols == 0) return;
+            if (rows == 0) {
+                api.memsetD32(dst, 0, cols);
+                return;
+            }
+            int first = CpuKernels.columnSumPartials(rows);
+            long scratchFloats = rows > CpuKernels.COLUMN_SUM_CHUNK
+                    ? (long) (first + CpuKernels.columnSumPartials(first)) * cols : 0;
+            try (Memory scratch = scratchFloats > 0 ? alloc(scratchFloats) : null) {
+                // Levels alternate between two halves of the scratch: [0, first*cols) and [first*cols, ...).
+                long[] half = scratch == null ? null : new long[]{ptr(scratch, 0, 0), ptr(scratch, (long) first * cols, 0)};
+                int n = rows, level = 0;
+                while (n > CpuKernels.COLUMN_SUM_CHUNK) {
+                    long into = half[level++ & 1];
+                    launch(Kernel.COLUMN_SUM, (long) CpuKernels.columnSumPartials(n) * cols, n, cols, CpuKernels.COLUMN_SUM_CHUNK, src, into);
+                    src = into;
+                    n = CpuKernels.columnSumPartials(n);
+                }
+                launch(Kernel.COLUMN_SUM, cols, n, cols, n, src, dst);
+            }
+        });
     }
 
     @Override

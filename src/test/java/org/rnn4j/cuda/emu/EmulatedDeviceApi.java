@@ -40,6 +40,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<Gemm> gemms = Collections.synchronizedList(new ArrayList<>());
     private final Map<Kernel, Integer> launches = Collections.synchronizedMap(new EnumMap<>(Kernel.class));
+    private final java.util.concurrent.atomic.AtomicInteger hostReads = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long limitBytes = Long.MAX_VALUE;
     private long next = BASE, liveBytes, peakBytes;
     private volatile boolean closed;
@@ -64,6 +65,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public List<String> violations() { return List.copyOf(violations); }
 
     public List<Gemm> gemms() { return List.copyOf(gemms); }
+
+    /** Copies to the host so far (each one waits for the device on a GPU). */
+    public int hostReads() { return hostReads.get(); }
 
     /** Launches so far per kernel. */
     public Map<Kernel, Integer> launches() { return Map.copyOf(launches); }
@@ -134,6 +138,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemcpyDtoH");
         try {
             DevicePtr s = resolve("cuMemcpyDtoH", "src", src, floats);
+            hostReads.incrementAndGet();
             System.arraycopy(s.array(), s.offset(), dst, dstOff, floats);
         } finally {
             exit();

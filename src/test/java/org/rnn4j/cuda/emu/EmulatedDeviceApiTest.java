@@ -142,7 +142,7 @@ class EmulatedDeviceApiTest {
         long p = slow.malloc(4 * 4), q = slow.malloc(4 * 4);
         Thread t = new Thread(() -> {
             slow.makeCurrent();
-            slow.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, p, q);
+            slow.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, 2, p, q);
         });
         t.start();
         assertTrue(entered.await(10, TimeUnit.SECONDS));
