@@ -2,7 +2,8 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import org.rnn4j.Tensor;
-import org.rnn4j.internal.Compute;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.extension.Extension;
 
 /**
  * Global gradient-norm clipping: if ‖(g1, g2, ...)‖₂ exceeds maxNorm, every gradient is scaled in place by
@@ -16,15 +17,15 @@ public final class GradientClipping {
     /** ‖g‖₂ over all tensors (which must share one backend). */
     public static double globalNorm(List<Tensor> grads) {
         if (grads.isEmpty()) return 0;
-        Compute c = grads.get(0).backend().compute();
+        Compute c = Extension.compute(grads.get(0).backend());
         for (Tensor g : grads) {
-            if (g.backend().compute() != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
-            g.memory().ensureOpen("gradient " + g);
+            if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
+            Extension.memory(g).ensureOpen("gradient " + g);
         }
         return c.exclusive(() -> {
             float[] host = new float[grads.size()];
             try (var out = c.alloc(grads.size())) {
-                for (int i = 0; i < grads.size(); i++) c.sum(grads.get(i).memory(), 0, grads.get(i).size(), true, out, i);
+                for (int i = 0; i < grads.size(); i++) c.sum(Extension.memory(grads.get(i)), 0, grads.get(i).size(), true, out, i);
                 c.download(out, 0, host, 0, host.length);
             }
             double total = 0;
@@ -39,9 +40,9 @@ public final class GradientClipping {
         double norm = globalNorm(grads);
         if (norm > maxNorm && Double.isFinite(norm)) {
             float s = (float) (maxNorm / norm);
-            Compute c = grads.get(0).backend().compute();
+            Compute c = Extension.compute(grads.get(0).backend());
             c.exclusive(() -> {
-                for (Tensor g : grads) c.scale(g.memory(), 0, g.size(), s);
+                for (Tensor g : grads) c.scale(Extension.memory(g), 0, g.size(), s);
                 return null;
             });
         }

@@ -12,7 +12,7 @@ import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cpu.CpuKernels;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Memory;
 
 /**
  * The bias-gradient reduction through CudaCompute (one launch per level of the chunk tree) equals the CPU
