@@ -1,10 +1,6 @@
 package org.rnn4j.cuda;
 
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -21,10 +17,14 @@ import org.rnn4j.compute.PackedOperand;
  *
  * <p>Threads: a CUDA context is current per thread and a cuBLAS handle must not be used by two threads at
  * once, so every entry (a whole operation through {@link #exclusive}, and also a lone {@code close()} or the
- * Cleaner freeing a forgotten buffer) takes one lock and makes the context current on the calling thread.
+ * Cleaner freeing a forgotten buffer) takes one lock and makes the context current on the calling thread, once:
+ * the primitives inside an operation find the lock held and the context current, and go straight to the device.
  *
- * <p>Memory: {@link #shutdown()} frees every buffer still allocated; a buffer that is garbage-collected
- * without {@code close()} is freed by a {@link Cleaner} with a one-line warning.
+ * <p>Ordering: the device queues everything on one stream; only {@link #download} waits for it.
+ *
+ * <p>Memory: buffers come from a {@link BlockCache} (closing one returns its block for reuse, no device-wide
+ * sync); {@link #shutdown()} frees every block, live or cached; a buffer that is garbage-collected without
+ * {@code close()} is freed by a {@link Cleaner} with a one-line warning.
  */
 public final class CudaCompute implements Compute {
     /** Set to true to fill every new allocation with NaN (tests: proves each output element was written). */
@@ -41,13 +41,16 @@ public final class CudaCompute implements Compute {
     private final DeviceApi api;
     private final boolean poison;
     private final ReentrantLock lock = new ReentrantLock();
-    /** address → bytes of every live allocation, so shutdown() can free what callers forgot. */
-    private final Map<Long, Long> live = new HashMap<>();
+    /** Every block this backend holds, live or cached, so shutdown() can free what callers forgot. */
+    private final BlockCache blocks;
     private boolean closed;
+    /** The backend whose context this thread made current inside its lock (nested operations skip makeCurrent). */
+    private static final ThreadLocal<CudaCompute> ENTERED = new ThreadLocal<>();
 
     /** A backend over {@code api}, which it owns from now on (closed by {@link #shutdown()}). */
     public CudaCompute(DeviceApi api) {
         this.api = api;
+        this.blocks = new BlockCache(api);
         this.poison = Boolean.getBoolean(POISON_PROPERTY);
     }
 
@@ -72,22 +75,37 @@ public final class CudaCompute implements Compute {
 
     @Override
     public <R> R exclusive(Supplier<R> body) {
+        if (inside()) return body.get();
         lock.lock();
+        CudaCompute outer = ENTERED.get();
         try {
             enter();
             return body.get();
         } finally {
+            ENTERED.set(outer);
+            // An operation of another backend nested in one of this thread's: give it its context back.
+            if (outer != null && outer != this) outer.api.makeCurrent();
             lock.unlock();
         }
+    }
+
+    /** True inside an operation of this backend on this thread: the lock is held and its context is current. */
+    private boolean inside() {
+        return lock.isHeldByCurrentThread() && ENTERED.get() == this;
     }
 
     /** Inside the lock: refuse work after shutdown and make the context current on this thread. */
     private void enter() {
         if (closed) throw new IllegalStateException("the CUDA backend was closed");
         api.makeCurrent();
+        ENTERED.set(this);
     }
 
     private void locked(Runnable r) {
+        if (inside()) {
+            r.run();
+            return;
+        }
         exclusive(() -> {
             r.run();
             return null;
@@ -102,8 +120,7 @@ public final class CudaCompute implements Compute {
         return exclusive(() -> {
             long address = 0;
             if (floats > 0) {
-                address = api.malloc(floats * Float.BYTES);
-                live.put(address, floats * Float.BYTES);
+                address = blocks.allocate(floats * Float.BYTES);
                 if (poison) {
                     try {
                         api.memsetD32(address, NAN_BITS, floats);
@@ -156,36 +173,57 @@ public final class CudaCompute implements Compute {
         });
     }
 
-    /** Frees one allocation (close() or the Cleaner); a no-op after shutdown, which freed everything. */
+    /** Returns one allocation to the cache (close() or the Cleaner); a no-op after shutdown, which freed everything. */
     private void free(long address, boolean forgotten) {
         lock.lock();
         try {
             if (closed || address == 0) return;
-            Long bytes = live.remove(address);
-            if (bytes == null) return;
+            if (!blocks.isLive(address)) return;
             if (forgotten)
-                LOG.warning("rnn4j: a CUDA buffer of " + bytes + " bytes was garbage-collected without close(); "
-                        + "freed it now. Close tensors, outputs, gradients and caches (try-with-resources).");
-            api.makeCurrent();
-            api.free(address);
+                LOG.warning("rnn4j: a CUDA buffer was garbage-collected without close(); freed it now. "
+                        + "Close tensors, outputs, gradients and caches (try-with-resources).");
+            // Only a poisoning device touches the device here; the context must be current for it.
+            if (api.poisonFreedBlocks() && !inside()) api.makeCurrent();
+            blocks.release(address);
         } finally {
             lock.unlock();
         }
     }
 
-    /** {free, total} bytes of device memory (cuMemGetInfo), for leak checks and diagnostics. */
+    /**
+     * {free, total} bytes of device memory for this backend: the driver's free bytes plus the blocks this backend
+     * keeps cached for reuse (cuMemGetInfo; for leak checks and diagnostics).
+     */
     public long[] memoryInfo() {
-        return exclusive(api::memoryInfo);
+        return exclusive(() -> {
+            long[] info = api.memoryInfo();
+            return new long[]{info[0] + blocks.cachedBytes(), info[1]};
+        });
     }
 
-    /** Live allocations of this backend (for tests and leak checks). */
+    /** Live buffers of this backend (for tests and leak checks); cached blocks do not count. */
     public int liveBuffers() {
         lock.lock();
         try {
-            return live.size();
+            return blocks.liveBlocks();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Bytes in blocks kept for reuse, and the number of those blocks. */
+    public long cachedBytes() {
+        lock.lock();
+        try {
+            return blocks.cachedBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the blocks kept for reuse back to the driver (waits for queued work first). */
+    public void releaseCache() {
+        locked(blocks::releaseCache);
     }
 
     @Override
@@ -193,18 +231,13 @@ public final class CudaCompute implements Compute {
         lock.lock();
         try {
             if (closed) return;
-            List<RuntimeException> failures = new ArrayList<>();
             try {
                 api.makeCurrent();
-                for (long address : live.keySet()) {
-                    try { api.free(address); } catch (RuntimeException e) { failures.add(e); }
-                }
+                blocks.freeAll();
             } finally {
-                live.clear();
                 closed = true;
                 api.close();
             }
-            if (!failures.isEmpty()) throw failures.get(0);
         } finally {
             lock.unlock();
         }

@@ -13,6 +13,8 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JITOptions;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -20,33 +22,40 @@ import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcublas.cublasStatus;
+import jcuda.runtime.cudaStream_t;
 import org.rnn4j.CudaUnavailableException;
 
 /**
  * {@link DeviceApi} on a real GPU: the JCuda driver API for the context, the PTX module, launches and memory;
  * JCublas2 for SGEMM. Uses the device's primary context (the one cuBLAS, built on the runtime API, also uses),
- * makes it current on every entry because calls may come from any Java thread, and checks every status.
+ * which CudaCompute makes current once per operation (calls may come from any Java thread), and checks every
+ * status. All work goes to one non-blocking stream, cuBLAS's included.
  * Exceptions of JCuda itself stay disabled: each return code is checked here and named in a {@link CudaException}.
  */
 final class JCudaDeviceApi implements DeviceApi {
     /** Debugging aid: synchronize after every launch so a faulting kernel is named by its own launch. */
     private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("rnn4j.cuda.syncEachLaunch");
+    /** Opt-in: let cuBLAS use TF32 tensor cores (10-bit mantissa products: faster, no longer FP32-accurate). */
+    static final String TF32_PROPERTY = "rnn4j.cuda.tf32";
 
     private final CUdevice device;
     private final CUcontext context;
     private final CUmodule module;
     private final Map<Kernel, CUfunction> functions;
     private final cublasHandle cublas;
+    /** The one stream all of this device object's work goes to, non-blocking (no implicit legacy-stream syncs). */
+    private final CUstream stream;
     private final String description;
     private boolean closed;
 
     private JCudaDeviceApi(CUdevice device, CUcontext context, CUmodule module, Map<Kernel, CUfunction> functions,
-                           cublasHandle cublas, String description) {
+                           cublasHandle cublas, CUstream stream, String description) {
         this.device = device;
         this.context = context;
         this.module = module;
         this.functions = functions;
         this.cublas = cublas;
+        this.stream = stream;
         this.description = description;
     }
 
@@ -88,6 +97,7 @@ final class JCudaDeviceApi implements DeviceApi {
         checkOpen("cuDevicePrimaryCtxRetain", cuDevicePrimaryCtxRetain(context, device));
         CUmodule module = null;
         cublasHandle handle = null;
+        CUstream stream = null;
         try {
             check("cuCtxSetCurrent", cuCtxSetCurrent(context));
             module = new CUmodule();
@@ -106,6 +116,12 @@ final class JCudaDeviceApi implements DeviceApi {
                 check("cuModuleGetFunction(" + k.entry + ")", cuModuleGetFunction(f, module, k.entry));
                 functions.put(k, f);
             }
+            stream = new CUstream();
+            rc = cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+            if (rc != CUresult.CUDA_SUCCESS) {
+                stream = null;
+                check("cuStreamCreate", rc);
+            }
             handle = new cublasHandle();
             int st = JCublas2.cublasCreate(handle);
             if (st != cublasStatus.CUBLAS_STATUS_SUCCESS) {
@@ -114,14 +130,18 @@ final class JCudaDeviceApi implements DeviceApi {
                         + CudaProbe.FIX_CUBLAS);
             }
             checkBlas("cublasSetPointerMode", JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
-            // Plain FP32 (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
-            checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle, cublasMath.CUBLAS_DEFAULT_MATH));
-            return new JCudaDeviceApi(device, context, module, functions, handle,
+            checkBlas("cublasSetStream", JCublas2.cublasSetStream(handle, new cudaStream_t(stream)));
+            // Plain FP32 by default (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
+            boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
+            checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle,
+                    tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH));
+            return new JCudaDeviceApi(device, context, module, functions, handle, stream,
                     deviceName + " (device 0 of " + count[0] + ", sm_" + cc[0] + cc[1] + "), driver " + driverVersion
-                            + ", " + loaded);
+                            + ", " + loaded + (tf32 ? ", TF32 GEMMs (-D" + TF32_PROPERTY + "=true)" : ""));
         } catch (RuntimeException e) {
             // Best-effort cleanup: the failure being reported is the one that matters.
             if (handle != null) JCublas2.cublasDestroy(handle);
+            if (stream != null) cuStreamDestroy(stream);
             if (module != null) cuModuleUnload(module);
             cuDevicePrimaryCtxRelease(device);
             if (e instanceof CudaException)
@@ -152,8 +172,7 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized long malloc(long bytes) {
-        makeCurrent();
+    public long malloc(long bytes) {
         Address p = new Address();
         int rc = cuMemAlloc(p, bytes);
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
@@ -165,39 +184,37 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized void free(long address) {
-        makeCurrent();
+    public void free(long address) {
         check("cuMemFree", cuMemFree(at(address)));
     }
 
     @Override
-    public synchronized void copyToDevice(float[] src, int srcOff, long dst, int floats) {
-        makeCurrent();
-        check("cuMemcpyHtoD", cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES), (long) floats * Float.BYTES));
+    public void copyToDevice(float[] src, int srcOff, long dst, int floats) {
+        // From pageable memory the driver stages src before returning, so the array may change afterwards.
+        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(at(dst), Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES),
+                (long) floats * Float.BYTES, stream));
     }
 
     @Override
-    public synchronized void copyToHost(long src, float[] dst, int dstOff, int floats) {
-        makeCurrent();
-        check("cuMemcpyDtoH", cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), at(src), (long) floats * Float.BYTES));
+    public void copyToHost(long src, float[] dst, int dstOff, int floats) {
+        // On the stream, so ordered after its work; to pageable memory it returns only when the copy is done.
+        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), at(src),
+                (long) floats * Float.BYTES, stream));
     }
 
     @Override
-    public synchronized void copyDeviceToDevice(long src, long dst, long bytes) {
-        makeCurrent();
-        check("cuMemcpyDtoD", cuMemcpyDtoD(at(dst), at(src), bytes));
+    public void copyDeviceToDevice(long src, long dst, long bytes) {
+        check("cuMemcpyDtoDAsync", cuMemcpyDtoDAsync(at(dst), at(src), bytes, stream));
     }
 
     @Override
-    public synchronized void memsetD32(long dst, int value, long words) {
-        makeCurrent();
-        check("cuMemsetD32", cuMemsetD32(at(dst), value, words));
+    public void memsetD32(long dst, int value, long words) {
+        check("cuMemsetD32Async", cuMemsetD32Async(at(dst), value, words, stream));
     }
 
     @Override
-    public synchronized void sgemm(char transa, char transb, int m, int n, int k, float alpha, long a, int lda,
-                                   long b, int ldb, float beta, long c, int ldc) {
-        makeCurrent();
+    public void sgemm(char transa, char transb, int m, int n, int k, float alpha, long a, int lda,
+                      long b, int ldb, float beta, long c, int ldc) {
         checkBlas("cublasSgemm", JCublas2.cublasSgemm(cublas, op(transa), op(transb), m, n, k,
                 Pointer.to(new float[]{alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[]{beta}), at(c), ldc));
     }
@@ -211,8 +228,7 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized void launch(Kernel kernel, int gridX, int blockX, Object... args) {
-        makeCurrent();
+    public void launch(Kernel kernel, int gridX, int blockX, Object... args) {
         if (args.length != kernel.params.size())
             throw new IllegalArgumentException(kernel.entry + " takes " + kernel.params.size() + " parameters but got " + args.length);
         Pointer[] params = new Pointer[args.length];
@@ -226,19 +242,17 @@ final class JCudaDeviceApi implements DeviceApi {
                         + (v == null ? "null" : v.getClass().getSimpleName()));
         }
         String call = "cuLaunchKernel(" + kernel.entry + ", grid " + gridX + ", block " + blockX + ")";
-        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, null, Pointer.to(params), null));
-        if (SYNC_EACH_LAUNCH) check("cuCtxSynchronize after " + call, cuCtxSynchronize());
+        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, stream, Pointer.to(params), null));
+        if (SYNC_EACH_LAUNCH) check("cuStreamSynchronize after " + call, cuStreamSynchronize(stream));
     }
 
     @Override
-    public synchronized void synchronize() {
-        makeCurrent();
-        check("cuCtxSynchronize", cuCtxSynchronize());
+    public void synchronize() {
+        check("cuStreamSynchronize", cuStreamSynchronize(stream));
     }
 
     @Override
-    public synchronized long[] memoryInfo() {
-        makeCurrent();
+    public long[] memoryInfo() {
         long[] free = {0}, total = {0};
         check("cuMemGetInfo", cuMemGetInfo(free, total));
         return new long[]{free[0], total[0]};
@@ -249,11 +263,15 @@ final class JCudaDeviceApi implements DeviceApi {
         if (closed) return;
         closed = true;
         int current = cuCtxSetCurrent(context); // release everything even if this fails, then report
+        int sync = cuStreamSynchronize(stream);
         int blas = JCublas2.cublasDestroy(cublas);
+        int str = cuStreamDestroy(stream);
         int mod = cuModuleUnload(module);
         int ctx = cuDevicePrimaryCtxRelease(device);
         check("cuCtxSetCurrent", current);
+        check("cuStreamSynchronize", sync);
         checkBlas("cublasDestroy", blas);
+        check("cuStreamDestroy", str);
         check("cuModuleUnload", mod);
         check("cuDevicePrimaryCtxRelease", ctx);
     }

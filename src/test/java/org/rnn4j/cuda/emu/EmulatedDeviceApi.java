@@ -78,6 +78,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public String backendName() { return "cuda-emulated"; }
 
     @Override
+    public boolean poisonFreedBlocks() { return true; }
+
+    @Override
     public String describe() { return "emulated CUDA device (kernels by " + executor.getClass().getSimpleName() + ")"; }
 
     @Override
