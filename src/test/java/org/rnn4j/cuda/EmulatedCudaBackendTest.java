@@ -141,6 +141,22 @@ class EmulatedCudaBackendTest {
     }
 
     @Test
+    void oneOperationTakesTheContextOnceAndQueuesItsWorkOnTheStream() {
+        Inputs in = Inputs.random(Numerics.random(), new Shape(3, 6, 5, 8));
+        try (var x = cuda.tensor(in.x(), 3, 6, 5); var h0 = cuda.tensor(in.h0(), 3, 8); var wx = cuda.tensor(in.lWx(), 5, 32);
+             var wh = cuda.tensor(in.lWh(), 8, 32); var bias = cuda.tensor(in.lB(), 32)) {
+            int calls = device.makeCurrentCalls(), reads = device.hostReads();
+            try (var out = cuda.lstmForward(x, h0, wx, wh, bias)) {
+                assertEquals(1, device.makeCurrentCalls() - calls, "makeCurrent once for the whole forward, not per primitive");
+                assertEquals(0, device.hostReads() - reads, "the forward never waits for the device");
+                assertTrue(device.queued() > 6, "its work is still queued: " + device.queued());
+                assertTrue(Float.isFinite(out.h().toArray()[0]));
+                assertEquals(0, device.queued(), "reading h waited for it");
+            }
+        }
+    }
+
+    @Test
     void outOfMemoryInTheMiddleOfAnOperationIsClearAndLeaksNothing() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 8, 5, 6));
         try (var x = cuda.tensor(in.x(), 3, 8, 5); var h0 = cuda.tensor(in.h0(), 3, 6); var wx = cuda.tensor(in.lWx(), 5, 24);

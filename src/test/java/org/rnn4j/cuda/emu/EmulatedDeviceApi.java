@@ -25,6 +25,10 @@ import org.rnn4j.cuda.Kernel;
  *       every pointer against its allocation, then run by a {@link KernelExecutor};</li>
  *   <li>context: like CUDA, "current" is per thread; every call must come from a thread on which this device was
  *       made current since another device took over, and two threads inside the device at once is an error;</li>
+ *   <li>one stream, deferred: copies to the device, memsets, SGEMMs and launches are checked when queued but run
+ *       only at {@link #synchronize()}, in order. A copy to the host or a free while work is queued is a violation
+ *       (on a GPU it would read stale data or release memory a kernel still uses), so a missing synchronisation
+ *       fails a test here instead of passing because everything ran at once;</li>
  *   <li>an optional byte limit to provoke out-of-memory; counts of live allocations and bytes.</li>
  * </ul>
  * Every contract violation throws a {@link CudaException} with status {@code EMULATOR_*} and is also recorded
@@ -41,9 +45,14 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private final List<Gemm> gemms = Collections.synchronizedList(new ArrayList<>());
     private final Map<Kernel, Integer> launches = Collections.synchronizedMap(new EnumMap<>(Kernel.class));
     private final java.util.concurrent.atomic.AtomicInteger hostReads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger makeCurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
+    /** The stream: work checked and accepted, not yet run; with the allocations each item reads or writes. */
+    private final java.util.ArrayDeque<Queued> queue = new java.util.ArrayDeque<>();
     private volatile long limitBytes = Long.MAX_VALUE;
     private long next = BASE, liveBytes, peakBytes;
     private volatile boolean closed;
+
+    private record Queued(String call, List<float[]> touches, Runnable work) {}
 
     /** One SGEMM as cuBLAS received it (column-major parameters). */
     public record Gemm(char transa, char transb, int m, int n, int k, int lda, int ldb, int ldc, float beta) {}
@@ -66,6 +75,12 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     public List<Gemm> gemms() { return List.copyOf(gemms); }
 
+    /** Calls of {@link #makeCurrent()} so far (CudaCompute makes it once per operation). */
+    public int makeCurrentCalls() { return makeCurrentCalls.get(); }
+
+    /** Operations queued on the stream and not yet run. */
+    public synchronized int queued() { return queue.size(); }
+
     /** Copies to the host so far (each one waits for the device on a GPU). */
     public int hostReads() { return hostReads.get(); }
 
@@ -86,6 +101,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
     @Override
     public void makeCurrent() {
         if (closed) throw violation("makeCurrent", "the device was closed");
+        makeCurrentCalls.incrementAndGet();
         CURRENT.set(this);
     }
 
@@ -116,8 +132,14 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemFree");
         try {
             synchronized (this) {
-                float[] a = allocations.remove(address);
+                float[] a = allocations.get(address);
                 if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is not the start of a live allocation");
+                for (Queued q : queue)
+                    for (float[] t : q.touches)
+                        if (t == a)
+                            throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is still used by queued "
+                                    + q.call + ": synchronize before freeing");
+                allocations.remove(address);
                 liveBytes -= (long) a.length * Float.BYTES;
             }
         } finally {
@@ -130,7 +152,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemcpyHtoD");
         try {
             DevicePtr d = resolve("cuMemcpyHtoD", "dst", dst, floats);
-            System.arraycopy(src, srcOff, d.array(), d.offset(), floats);
+            float[] staged = java.util.Arrays.copyOfRange(src, srcOff, srcOff + floats); // the caller may reuse src
+            enqueue("cuMemcpyHtoDAsync", () -> System.arraycopy(staged, 0, d.array(), d.offset(), floats), d);
         } finally {
             exit();
         }
@@ -141,6 +164,11 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemcpyDtoH");
         try {
             DevicePtr s = resolve("cuMemcpyDtoH", "src", src, floats);
+            synchronized (this) {
+                if (!queue.isEmpty())
+                    throw violation("cuMemcpyDtoH", queue.size() + " operations (first " + queue.peek().call
+                            + ") are still queued: synchronize before reading on the host");
+            }
             hostReads.incrementAndGet();
             System.arraycopy(s.array(), s.offset(), dst, dstOff, floats);
         } finally {
@@ -157,7 +185,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
             DevicePtr s = resolve("cuMemcpyDtoD", "src", src, n), d = resolve("cuMemcpyDtoD", "dst", dst, n);
             if (s.array() == d.array() && s.offset() < d.offset() + n && d.offset() < s.offset() + n)
                 throw violation("cuMemcpyDtoD", "source and destination overlap");
-            System.arraycopy(s.array(), s.offset(), d.array(), d.offset(), n);
+            enqueue("cuMemcpyDtoDAsync", () -> System.arraycopy(s.array(), s.offset(), d.array(), d.offset(), n), s, d);
         } finally {
             exit();
         }
@@ -168,7 +196,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemsetD32");
         try {
             DevicePtr d = resolve("cuMemsetD32", "dst", dst, words);
-            Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value));
+            enqueue("cuMemsetD32Async", () -> Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value)), d);
         } finally {
             exit();
         }
@@ -192,7 +220,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
                         || overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pb, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb)))
                     throw violation("cublasSgemm", "C overlaps A or B (cuBLAS does not allow it)");
             }
-            ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            DevicePtr fa = pa, fb = pb;
+            enqueue("cublasSgemm", () -> ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, fa, lda, fb, ldb, beta, pc, ldc),
+                    k > 0 ? new DevicePtr[]{pc, pa, pb} : new DevicePtr[]{pc});
         } finally {
             exit();
         }
@@ -227,7 +257,11 @@ public final class EmulatedDeviceApi implements DeviceApi {
                 if (kernel.params.get(i) == Kernel.Param.PTR)
                     resolved[i] = resolve(call, "pointer parameter " + i, (Long) args[i], extents[p++]);
             launches.merge(kernel, 1, Integer::sum);
-            executor.launch(kernel, gridX, blockX, resolved);
+            List<float[]> touched = new ArrayList<>();
+            for (Object r : resolved) if (r instanceof DevicePtr d) touched.add(d.array());
+            synchronized (this) {
+                queue.add(new Queued(call, touched, () -> executor.launch(kernel, gridX, blockX, resolved)));
+            }
         } finally {
             exit();
         }
@@ -235,8 +269,39 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     @Override
     public void synchronize() {
-        enter("cuCtxSynchronize");
-        exit();
+        enter("cuStreamSynchronize");
+        try {
+            drain();
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs the queued work in order; the first failure empties the queue and surfaces here, like an async error. */
+    private void drain() {
+        while (true) {
+            Queued q;
+            synchronized (this) {
+                q = queue.poll();
+            }
+            if (q == null) return;
+            try {
+                q.work.run();
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    queue.clear();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void enqueue(String call, Runnable work, DevicePtr... touches) {
+        List<float[]> arrays = new ArrayList<>(touches.length);
+        for (DevicePtr d : touches) arrays.add(d.array());
+        synchronized (this) {
+            queue.add(new Queued(call, arrays, work));
+        }
     }
 
     @Override
@@ -247,6 +312,14 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     @Override
     public void close() {
+        if (!closed && CURRENT.get() == this && inside.get() == null) {
+            enter("cuStreamDestroy"); // like cuStreamSynchronize then destroy: queued work still runs
+            try {
+                drain();
+            } finally {
+                exit();
+            }
+        }
         closed = true;
         if (CURRENT.get() == this) CURRENT.remove();
     }
