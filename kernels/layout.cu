@@ -19,7 +19,7 @@ extern "C" __global__ void swap_axes01(int d0, int d1, int d2, const float* src,
 // out[c, j] = sum of a[r, j] over the rows r of chunk c, added in ascending order from 0.0f. out is
 // (ceil(rows/chunk), cols). One thread per (chunk, column), so a (3200, 2048) gradient keeps 100k threads busy
 // with 64 loads each instead of 2048 threads with 3200; consecutive threads read consecutive columns of a row,
-// so loads coalesce. Compute.columnSum applies it level by level (chunk CpuKernels.COLUMN_SUM_CHUNK, then one
+// so loads coalesce. Compute.columnSum applies it level by level (chunk Compute.COLUMN_SUM_CHUNK, then one
 // chunk over the partial sums): a fixed tree whose shape depends only on rows, so reruns are bit-identical and
 // equal to the CPU twin, which adds the same floats in the same order. CPU twin: CpuKernels.columnSumChunks.
 extern "C" __global__ void column_sum(int rows, int cols, int chunk, const float* a, float* out) {

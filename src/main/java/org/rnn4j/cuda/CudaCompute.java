@@ -5,8 +5,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.rnn4j.CudaUnavailableException;
-import org.rnn4j.cpu.CpuKernels;
+import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.compute.PackedOperand;
@@ -295,8 +294,8 @@ public final class CudaCompute implements Compute {
     }
 
     /**
-     * CpuKernels.columnSum's fixed tree: chunks of COLUMN_SUM_CHUNK rows into partial sums (one launch per level,
-     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU.
+     * Compute.columnSum's fixed tree: chunks of COLUMN_SUM_CHUNK rows into partial sums (one launch per level,
+     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU twin.
      */
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
@@ -308,18 +307,18 @@ public final class CudaCompute implements Compute {
                 api.memsetD32(dst, 0, cols);
                 return;
             }
-            int first = CpuKernels.columnSumPartials(rows);
-            long scratchFloats = rows > CpuKernels.COLUMN_SUM_CHUNK
-                    ? (long) (first + CpuKernels.columnSumPartials(first)) * cols : 0;
+            int first = Compute.columnSumPartials(rows);
+            long scratchFloats = rows > COLUMN_SUM_CHUNK
+                    ? (long) (first + Compute.columnSumPartials(first)) * cols : 0;
             try (Memory scratch = scratchFloats > 0 ? alloc(scratchFloats) : null) {
                 // Levels alternate between two halves of the scratch: [0, first*cols) and [first*cols, ...).
                 long[] half = scratch == null ? null : new long[]{ptr(scratch, 0, 0), ptr(scratch, (long) first * cols, 0)};
                 int n = rows, level = 0;
-                while (n > CpuKernels.COLUMN_SUM_CHUNK) {
+                while (n > COLUMN_SUM_CHUNK) {
                     long into = half[level++ & 1];
-                    launch(Kernel.COLUMN_SUM, (long) CpuKernels.columnSumPartials(n) * cols, n, cols, CpuKernels.COLUMN_SUM_CHUNK, src, into);
+                    launch(Kernel.COLUMN_SUM, (long) Compute.columnSumPartials(n) * cols, n, cols, COLUMN_SUM_CHUNK, src, into);
                     src = into;
-                    n = CpuKernels.columnSumPartials(n);
+                    n = Compute.columnSumPartials(n);
                 }
                 launch(Kernel.COLUMN_SUM, cols, n, cols, n, src, dst);
             }
@@ -384,7 +383,7 @@ public final class CudaCompute implements Compute {
     @Override
     public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
         if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("sum: " + len + " floats exceed int indexing");
-        int lanes1 = CpuKernels.SUM_LANES_1, lanes2 = CpuKernels.SUM_LANES_2;
+        int lanes1 = SUM_LANES_1, lanes2 = SUM_LANES_2;
         locked(() -> {
             try (Memory scratch = alloc(lanes1 + lanes2)) {
                 long s1 = ptr(scratch, 0, lanes1), s2 = ptr(scratch, lanes1, lanes2);

@@ -23,7 +23,6 @@ import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcublas.cublasStatus;
 import jcuda.runtime.cudaStream_t;
-import org.rnn4j.CudaUnavailableException;
 
 /**
  * {@link DeviceApi} on a real GPU: the JCuda driver API for the context, the PTX module, launches and memory;

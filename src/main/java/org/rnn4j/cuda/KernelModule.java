@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import jcuda.driver.CUresult;
-import org.rnn4j.CudaUnavailableException;
 
 /**
  * Which kernel image rnn4j hands the driver, and what a refusal means. The jar ships two images built by

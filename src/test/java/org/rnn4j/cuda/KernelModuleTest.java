@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import jcuda.driver.CUresult;
 import org.junit.jupiter.api.Test;
-import org.rnn4j.CudaUnavailableException;
 
 /** Which image the backend loads for which driver and GPU, and the cause, fix and JIT log of each refusal. */
 class KernelModuleTest {

@@ -1,5 +1,7 @@
 package org.rnn4j.cpu;
 
+import org.rnn4j.compute.Compute;
+
 /**
  * The pointwise steps of the cells in plain Java. Each method is the CPU twin of the CUDA kernel of the same
  * name in kernels/ (snake_case there); see {@link org.rnn4j.compute.Compute} for their contracts.
@@ -138,18 +140,13 @@ public final class CpuKernels {
                 System.arraycopy(src, srcOff + (a * d1 + b) * d2, dst, dstOff + (b * d0 + a) * d2, d2);
     }
 
-    /**
-     * Rows per chunk of each level of {@link #columnSum}: level one adds chunks of this many rows, each later level
-     * adds chunks of the previous level's partial sums, until at most this many are left, which the last level adds
-     * into out. The tree depends on rows only, so the CUDA backend (kernel column_sum) adds the same floats in the
-     * same order.
-     */
-    public static final int COLUMN_SUM_CHUNK = 64;
+    /** Rows per chunk of each level of {@link #columnSum}; the contract is Compute.columnSum's. */
+    public static final int COLUMN_SUM_CHUNK = Compute.COLUMN_SUM_CHUNK;
 
-    /** Partial sums the next level of {@link #columnSum} has per column: ceil(rows / COLUMN_SUM_CHUNK). */
-    public static int columnSumPartials(int rows) { return (rows + COLUMN_SUM_CHUNK - 1) / COLUMN_SUM_CHUNK; }
+    /** Partial sums the next level of {@link #columnSum} has per column. */
+    public static int columnSumPartials(int rows) { return Compute.columnSumPartials(rows); }
 
-    /** out[j] = sum over r of a[r,j] in the fixed tree order of COLUMN_SUM_CHUNK (see there). */
+    /** out[j] = sum over r of a[r,j] in Compute.columnSum's fixed tree order. */
     public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff) {
         columnSum(a, off, rows, cols, out, outOff, 0, cols);
     }
@@ -193,7 +190,7 @@ public final class CpuKernels {
     // Twins of kernels/train.cu; contracts in org.rnn4j.compute.Compute.
 
     /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
-    public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
+    public static final int SUM_LANES_1 = Compute.SUM_LANES_1, SUM_LANES_2 = Compute.SUM_LANES_2;
 
     /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
     public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
@@ -228,7 +225,7 @@ public final class CpuKernels {
     }
 
     /**
-     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l < lanes, with
+     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l &lt; lanes, with
      * f the square when asked. Each lane's order is fixed by its index alone, so the GPU twin (one thread per
      * lane, any grid) performs exactly these float additions and gives the same bits. Twin of sum_lanes.
      */
