@@ -69,6 +69,9 @@ public final class CudaCompute implements Compute {
     @Override
     public String name() { return api.backendName(); }
 
+    /** The device this backend drives (package-private: for timing on its stream). */
+    DeviceApi device() { return api; }
+
     /** Device name, ordinal, driver version. */
     public String describe() { return api.describe(); }
 

@@ -161,6 +161,9 @@ final class JCudaDeviceApi implements DeviceApi {
     @Override
     public String backendName() { return "cuda"; }
 
+    /** The stream all work goes to (for CUDA-event timing around it). */
+    CUstream stream() { return stream; }
+
     @Override
     public String describe() { return description; }
 
