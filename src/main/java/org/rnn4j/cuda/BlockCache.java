@@ -1,11 +1,11 @@
 package org.rnn4j.cuda;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A stream-ordered caching allocator over {@link DeviceApi}: a freed block goes into a cache keyed by its size and
@@ -26,8 +26,12 @@ final class BlockCache {
     private final DeviceApi api;
     /** address → block bytes of every block handed out. */
     private final Map<Long, Long> live = new HashMap<>();
-    /** block bytes → free blocks of that size, most recently freed first (still warm in L2). */
-    private final TreeMap<Long, ArrayDeque<Long>> cached = new TreeMap<>();
+    /**
+     * block bytes → free blocks of that size. The lowest address is handed out first, whatever order the blocks
+     * were freed in: the same sequence of requests then gets the same addresses every time, which is what lets a
+     * time loop's CUDA graph (keyed by its buffers) replay in a steady training loop.
+     */
+    private final TreeMap<Long, TreeSet<Long>> cached = new TreeMap<>();
     private long liveBytes, cachedBytes;
     private int hits, misses;
 
@@ -42,10 +46,10 @@ final class BlockCache {
     /** A block of at least {@code bytes > 0} bytes; on out-of-memory, releases the cache and retries once. */
     long allocate(long bytes) {
         long size = blockBytes(bytes);
-        ArrayDeque<Long> same = cached.get(size);
+        TreeSet<Long> same = cached.get(size);
         long address;
         if (same != null && !same.isEmpty()) {
-            address = same.pop();
+            address = same.pollFirst();
             cachedBytes -= size;
             hits++;
         } else {
@@ -69,7 +73,7 @@ final class BlockCache {
         if (size == null) return false;
         liveBytes -= size;
         if (api.poisonFreedBlocks()) api.memsetD32(address, Float.floatToRawIntBits(Float.NaN), size / Float.BYTES);
-        cached.computeIfAbsent(size, s -> new ArrayDeque<>()).push(address);
+        cached.computeIfAbsent(size, s -> new TreeSet<>()).add(address);
         cachedBytes += size;
         return true;
     }
@@ -101,7 +105,7 @@ final class BlockCache {
     }
 
     private void freeCached(List<RuntimeException> failures) {
-        for (ArrayDeque<Long> blocks : cached.values())
+        for (TreeSet<Long> blocks : cached.values())
             for (long address : blocks) {
                 try { api.free(address); } catch (RuntimeException e) { failures.add(e); }
             }
@@ -119,7 +123,7 @@ final class BlockCache {
 
     int cachedBlocks() {
         int n = 0;
-        for (ArrayDeque<Long> blocks : cached.values()) n += blocks.size();
+        for (TreeSet<Long> blocks : cached.values()) n += blocks.size();
         return n;
     }
 

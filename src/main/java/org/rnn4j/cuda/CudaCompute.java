@@ -37,6 +37,9 @@ public final class CudaCompute implements Compute {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
 
+    /** The device behind {@link #graphs}, which records time loops and passes everything else through. */
+    private final DeviceApi device;
+    private final TimeLoopGraphs graphs;
     private final DeviceApi api;
     private final boolean poison;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,8 +51,15 @@ public final class CudaCompute implements Compute {
 
     /** A backend over {@code api}, which it owns from now on (closed by {@link #shutdown()}). */
     public CudaCompute(DeviceApi api) {
-        this.api = api;
-        this.blocks = new BlockCache(api);
+        this(api, TimeLoopGraphs.enabledByDefault());
+    }
+
+    /** As {@link #CudaCompute(DeviceApi)}, with CUDA graphs for the time loops on or off. */
+    CudaCompute(DeviceApi api, boolean useGraphs) {
+        this.device = api;
+        this.graphs = new TimeLoopGraphs(api, useGraphs);
+        this.api = graphs;
+        this.blocks = new BlockCache(this.api);
         this.poison = Boolean.getBoolean(POISON_PROPERTY);
     }
 
@@ -70,7 +80,17 @@ public final class CudaCompute implements Compute {
     public String name() { return api.backendName(); }
 
     /** The device this backend drives (package-private: for timing on its stream). */
-    DeviceApi device() { return api; }
+    DeviceApi device() { return device; }
+
+    /** {graphs captured, graph replays} so far (for tests and diagnostics). */
+    int[] graphStats() {
+        lock.lock();
+        try {
+            return graphs.stats();
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Device name, ordinal, driver version. */
     public String describe() { return api.describe(); }
@@ -270,14 +290,62 @@ public final class CudaCompute implements Compute {
     public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
         if (k < 0 || n < 0) throw new IllegalArgumentException("packB: k, n must be >= 0 but were " + k + ", " + n);
         matrix("B", b, offB, transB ? n : k, transB ? k : n, ldb);
-        return new PackedOperand.InPlace(this, transB, k, n, b, offB, ldb);
+        PackedB packed = new PackedB(this, transB, k, n, b, offB, ldb);
+        locked(graphs::beginLoop); // the cells' time loops run between packB and the operand's close
+        return packed;
+    }
+
+    /** The end of a time loop: its graph runs (or its calls are issued); nothing to do after shutdown. */
+    private void endLoop() {
+        lock.lock();
+        try {
+            if (closed) return;
+            locked(graphs::endLoop);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * cuBLAS reads B in place, so the operand only records where B is. Its lifetime brackets a cell's time loop,
+     * which {@link TimeLoopGraphs} turns into a CUDA graph when the operand is closed.
+     */
+    private static final class PackedB implements PackedOperand {
+        final CudaCompute owner;
+        final boolean transB;
+        final Memory b;
+        final long offB;
+        final int k, n, ldb;
+        private boolean closed;
+
+        PackedB(CudaCompute owner, boolean transB, int k, int n, Memory b, long offB, int ldb) {
+            this.owner = owner;
+            this.transB = transB;
+            this.k = k;
+            this.n = n;
+            this.b = b;
+            this.offB = offB;
+            this.ldb = ldb;
+        }
+
+        @Override public Compute owner() { return owner; }
+        @Override public int k() { return k; }
+        @Override public int n() { return n; }
+        @Override public boolean isClosed() { return closed; }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            owner.endLoop();
+        }
     }
 
     @Override
     public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
                      PackedOperand b, float beta, Memory c, long offC, int ldc) {
         PackedOperand.check(this, b, k, n);
-        PackedOperand.InPlace p = (PackedOperand.InPlace) b;
+        PackedB p = (PackedB) b;
         gemm(transA, p.transB, m, n, k, alpha, a, offA, lda, p.b, p.offB, p.ldb, beta, c, offC, ldc);
     }
 

@@ -65,6 +65,20 @@ public interface DeviceApi extends AutoCloseable {
      */
     default boolean poisonFreedBlocks() { return false; }
 
+    /**
+     * Starts capturing: until {@link #endCapture()}, queued work is recorded into a graph instead of run. Throws
+     * {@link CudaException} where the device cannot capture.
+     */
+    default void beginCapture() { throw new CudaException("cuStreamBeginCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    /** Ends the capture and returns a handle to the instantiated graph. */
+    default long endCapture() { throw new CudaException("cuStreamEndCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    /** Queues the work of a graph, as it was captured (same arguments, same buffers). */
+    default void launchGraph(long graph) { throw new CudaException("cuGraphLaunch", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    default void destroyGraph(long graph) { throw new CudaException("cuGraphExecDestroy", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
     /** {free, total} device memory in bytes. */
     long[] memoryInfo();
 

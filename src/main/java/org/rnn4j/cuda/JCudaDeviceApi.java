@@ -11,9 +11,12 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JITOptions;
 import jcuda.jcublas.JCublas2;
@@ -44,11 +47,14 @@ final class JCudaDeviceApi implements DeviceApi {
     private final cublasHandle cublas;
     /** The one stream all of this device object's work goes to, non-blocking (no implicit legacy-stream syncs). */
     private final CUstream stream;
+    /** cuBLAS's workspace, given to it up front so that it never allocates while a CUDA graph is captured; or null. */
+    private final CUdeviceptr workspace;
     private final String description;
     private boolean closed;
 
     private JCudaDeviceApi(CUdevice device, CUcontext context, CUmodule module, Map<Kernel, CUfunction> functions,
-                           cublasHandle cublas, CUstream stream, String description) {
+                           cublasHandle cublas, CUstream stream, CUdeviceptr workspace, String description) {
+        this.workspace = workspace;
         this.device = device;
         this.context = context;
         this.module = module;
@@ -97,6 +103,7 @@ final class JCudaDeviceApi implements DeviceApi {
         CUmodule module = null;
         cublasHandle handle = null;
         CUstream stream = null;
+        CUdeviceptr workspace = null;
         try {
             check("cuCtxSetCurrent", cuCtxSetCurrent(context));
             module = new CUmodule();
@@ -130,23 +137,42 @@ final class JCudaDeviceApi implements DeviceApi {
             }
             checkBlas("cublasSetPointerMode", JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
             checkBlas("cublasSetStream", JCublas2.cublasSetStream(handle, new cudaStream_t(stream)));
+            workspace = cublasWorkspace(handle);
             // Plain FP32 by default (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
             boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
             checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle,
                     tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH));
-            return new JCudaDeviceApi(device, context, module, functions, handle, stream,
+            return new JCudaDeviceApi(device, context, module, functions, handle, stream, workspace,
                     deviceName + " (device 0 of " + count[0] + ", sm_" + cc[0] + cc[1] + "), driver " + driverVersion
                             + ", " + loaded + (tf32 ? ", TF32 GEMMs (-D" + TF32_PROPERTY + "=true)" : ""));
         } catch (RuntimeException e) {
             // Best-effort cleanup: the failure being reported is the one that matters.
             if (handle != null) JCublas2.cublasDestroy(handle);
             if (stream != null) cuStreamDestroy(stream);
+            if (workspace != null) cuMemFree(workspace);
             if (module != null) cuModuleUnload(module);
             cuDevicePrimaryCtxRelease(device);
             if (e instanceof CudaException)
                 throw unavailable("initialising CUDA on " + deviceName + " failed: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** cuBLAS workspace size: what cuBLAS itself uses by default on Hopper, the largest of current GPUs. */
+    static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
+
+    /**
+     * Gives cuBLAS a workspace of its own, so that it never allocates inside a CUDA graph capture (where allocating
+     * is not allowed). Best effort: without it cuBLAS uses its internal one and a failed capture falls back to eager.
+     */
+    private static CUdeviceptr cublasWorkspace(cublasHandle handle) {
+        CUdeviceptr ws = new CUdeviceptr();
+        if (cuMemAlloc(ws, CUBLAS_WORKSPACE_BYTES) != CUresult.CUDA_SUCCESS) return null;
+        if (JCublas2.cublasSetWorkspace(handle, ws, CUBLAS_WORKSPACE_BYTES) != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            cuMemFree(ws);
+            return null;
+        }
+        return ws;
     }
 
     /** During open() a failing call means CUDA is unusable here: say so with the call and status. */
@@ -253,6 +279,40 @@ final class JCudaDeviceApi implements DeviceApi {
         check("cuStreamSynchronize", cuStreamSynchronize(stream));
     }
 
+    /** Instantiated graphs by handle (handles are never reused). */
+    private final Map<Long, CUgraphExec> graphs = new java.util.HashMap<>();
+    private long nextGraph = 1;
+
+    @Override
+    public void beginCapture() {
+        // Thread-local mode: other threads' unrelated CUDA calls do not invalidate this capture.
+        check("cuStreamBeginCapture", cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+    }
+
+    @Override
+    public long endCapture() {
+        CUgraph graph = new CUgraph();
+        check("cuStreamEndCapture", cuStreamEndCapture(stream, graph));
+        CUgraphExec exec = new CUgraphExec();
+        int rc = cuGraphInstantiate(exec, graph, 0);
+        int destroyed = cuGraphDestroy(graph); // the executable graph keeps what it needs
+        check("cuGraphInstantiate", rc);
+        check("cuGraphDestroy", destroyed);
+        graphs.put(nextGraph, exec);
+        return nextGraph++;
+    }
+
+    @Override
+    public void launchGraph(long graph) {
+        check("cuGraphLaunch", cuGraphLaunch(graphs.get(graph), stream));
+    }
+
+    @Override
+    public void destroyGraph(long graph) {
+        CUgraphExec exec = graphs.remove(graph);
+        if (exec != null) check("cuGraphExecDestroy", cuGraphExecDestroy(exec));
+    }
+
     @Override
     public long[] memoryInfo() {
         long[] free = {0}, total = {0};
@@ -267,12 +327,14 @@ final class JCudaDeviceApi implements DeviceApi {
         int current = cuCtxSetCurrent(context); // release everything even if this fails, then report
         int sync = cuStreamSynchronize(stream);
         int blas = JCublas2.cublasDestroy(cublas);
+        int ws = workspace == null ? CUresult.CUDA_SUCCESS : cuMemFree(workspace);
         int str = cuStreamDestroy(stream);
         int mod = cuModuleUnload(module);
         int ctx = cuDevicePrimaryCtxRelease(device);
         check("cuCtxSetCurrent", current);
         check("cuStreamSynchronize", sync);
         checkBlas("cublasDestroy", blas);
+        check("cuMemFree(cuBLAS workspace)", ws);
         check("cuStreamDestroy", str);
         check("cuModuleUnload", mod);
         check("cuDevicePrimaryCtxRelease", ctx);

@@ -48,6 +48,11 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private final java.util.concurrent.atomic.AtomicInteger makeCurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** The stream: work checked and accepted, not yet run; with the allocations each item reads or writes. */
     private final java.util.ArrayDeque<Queued> queue = new java.util.ArrayDeque<>();
+    /** While capturing: the work recorded for the graph instead of queued. */
+    private List<Queued> capturing;
+    private final Map<Long, List<Queued>> graphs = new java.util.HashMap<>();
+    private long nextGraph = 1;
+    private int captures, graphLaunches;
     private volatile long limitBytes = Long.MAX_VALUE;
     private long next = BASE, liveBytes, peakBytes;
     private volatile boolean closed;
@@ -77,6 +82,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     /** Calls of {@link #makeCurrent()} so far (CudaCompute makes it once per operation). */
     public int makeCurrentCalls() { return makeCurrentCalls.get(); }
+
+    /** Graphs captured and graph launches so far. */
+    public synchronized int[] graphCounts() { return new int[]{captures, graphLaunches}; }
 
     /** Operations queued on the stream and not yet run. */
     public synchronized int queued() { return queue.size(); }
@@ -134,6 +142,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
             synchronized (this) {
                 float[] a = allocations.get(address);
                 if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is not the start of a live allocation");
+                if (capturing != null) throw violation("cuMemFree", "freeing while the stream is capturing");
                 for (Queued q : queue)
                     for (float[] t : q.touches)
                         if (t == a)
@@ -165,6 +174,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
         try {
             DevicePtr s = resolve("cuMemcpyDtoH", "src", src, floats);
             synchronized (this) {
+                if (capturing != null) throw violation("cuMemcpyDtoH", "a host read while the stream is capturing");
                 if (!queue.isEmpty())
                     throw violation("cuMemcpyDtoH", queue.size() + " operations (first " + queue.peek().call
                             + ") are still queued: synchronize before reading on the host");
@@ -259,9 +269,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
             launches.merge(kernel, 1, Integer::sum);
             List<float[]> touched = new ArrayList<>();
             for (Object r : resolved) if (r instanceof DevicePtr d) touched.add(d.array());
-            synchronized (this) {
-                queue.add(new Queued(call, touched, () -> executor.launch(kernel, gridX, blockX, resolved)));
-            }
+            add(new Queued(call, touched, () -> executor.launch(kernel, gridX, blockX, resolved)));
         } finally {
             exit();
         }
@@ -271,6 +279,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public void synchronize() {
         enter("cuStreamSynchronize");
         try {
+            synchronized (this) {
+                if (capturing != null) throw violation("cuStreamSynchronize", "synchronising a capturing stream invalidates the capture");
+            }
             drain();
         } finally {
             exit();
@@ -299,8 +310,75 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private void enqueue(String call, Runnable work, DevicePtr... touches) {
         List<float[]> arrays = new ArrayList<>(touches.length);
         for (DevicePtr d : touches) arrays.add(d.array());
-        synchronized (this) {
-            queue.add(new Queued(call, arrays, work));
+        add(new Queued(call, arrays, work));
+    }
+
+    /** Onto the stream, or into the graph being captured. */
+    private synchronized void add(Queued q) {
+        if (capturing != null) capturing.add(q);
+        else queue.add(q);
+    }
+
+    @Override
+    public void beginCapture() {
+        enter("cuStreamBeginCapture");
+        try {
+            synchronized (this) {
+                if (capturing != null) throw violation("cuStreamBeginCapture", "the stream is already capturing");
+                capturing = new ArrayList<>();
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public long endCapture() {
+        enter("cuStreamEndCapture");
+        try {
+            synchronized (this) {
+                if (capturing == null) throw violation("cuStreamEndCapture", "the stream is not capturing");
+                graphs.put(nextGraph, List.copyOf(capturing));
+                capturing = null;
+                captures++;
+                return nextGraph++;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** Queues the captured work again; every allocation it touches must still be live (a graph holds raw addresses). */
+    @Override
+    public void launchGraph(long graph) {
+        enter("cuGraphLaunch");
+        try {
+            synchronized (this) {
+                List<Queued> work = graphs.get(graph);
+                if (work == null) throw violation("cuGraphLaunch", "graph " + graph + " does not exist");
+                if (capturing != null) throw violation("cuGraphLaunch", "launching a graph while capturing");
+                java.util.Set<float[]> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                live.addAll(allocations.values());
+                for (Queued q : work)
+                    for (float[] t : q.touches)
+                        if (!live.contains(t)) throw violation("cuGraphLaunch", q.call + " in the graph uses freed memory");
+                queue.addAll(work);
+                graphLaunches++;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void destroyGraph(long graph) {
+        enter("cuGraphExecDestroy");
+        try {
+            synchronized (this) {
+                if (graphs.remove(graph) == null) throw violation("cuGraphExecDestroy", "graph " + graph + " does not exist");
+            }
+        } finally {
+            exit();
         }
     }
 
