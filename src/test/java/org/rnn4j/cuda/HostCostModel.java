@@ -29,8 +29,8 @@ import org.rnn4j.extension.Extension;
  * device before the host goes on). The floor is the device time of the FLOPs and bytes alone with no per-launch
  * minimum: what a fused persistent implementation such as cuDNN's can approach, not a cuDNN measurement.
  *
- * <p>Usage: HostCostModel [--label after] [--tsv FILE] [--before FILE] [--add-current-per-call] [--no-graphs];
- * prints Markdown.
+ * <p>Usage: HostCostModel [--label after] [--tsv FILE] [--compare LABEL=FILE]... [--add-current-per-call] [--no-graphs];
+ * prints Markdown; each --compare adds a column of predicted µs from another run's --tsv.
  */
 public final class HostCostModel {
     static final double LAUNCH_US = 4, SGEMM_US = 6, OTHER_US = 4, GRAPH_US = 8, MALLOC_US = 20, FREE_US = 20, CURRENT_US = 0.5,
@@ -91,28 +91,32 @@ public final class HostCostModel {
     static double floorUs(long flop, long bytes) { return flop / (SGEMM_TFLOPS * 1e6) + bytes / (HBM_TBS * 1e6); }
 
     public static void main(String[] args) throws IOException {
-        String label = "after", tsv = null, before = null;
+        String label = "after", tsv = null;
+        Map<String, Map<String, Double>> compare = new java.util.LinkedHashMap<>();
         boolean currentPerCall = false, graphs = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--label" -> label = args[++i];
                 case "--tsv" -> tsv = args[++i];
-                case "--before" -> before = args[++i];
+                case "--compare" -> {
+                    String[] lf = args[++i].split("=", 2);
+                    Map<String, Double> m = new HashMap<>();
+                    for (String line : Files.readAllLines(Path.of(lf[1]))) {
+                        String[] f = line.split("\t");
+                        m.put(f[0], Double.parseDouble(f[1]));
+                    }
+                    compare.put(lf[0], m);
+                }
                 case "--add-current-per-call" -> currentPerCall = true;
                 case "--no-graphs" -> graphs = false;
                 default -> throw new IllegalArgumentException("HostCostModel: unknown argument " + args[i]);
             }
         }
-        Map<String, Double> previous = new HashMap<>();
-        if (before != null)
-            for (String line : Files.readAllLines(Path.of(before))) {
-                String[] f = line.split("\t");
-                previous.put(f[0], Double.parseDouble(f[1]));
-            }
         StringBuilder rows = new StringBuilder(), out = new StringBuilder();
         out.append("| LSTM N,T,H (D=H) | op | launches | cuBLAS | graph launches | cuMemAlloc | cuMemFree | ctx current | syncs | host µs | device µs | predicted µs |")
-                .append(before != null ? " before µs |" : "").append(" floor µs | predicted / floor |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(before != null ? "---:|" : "").append("---:|---:|\n");
+                .append(compare.keySet().stream().map(k -> " " + k + " µs |").collect(java.util.stream.Collectors.joining()))
+                .append(" floor µs | predicted / floor |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(compare.size())).append("---:|---:|\n");
         for (int[] s : GpuBenchmark.DEEPBENCH) {
             int n = s[0], t = s[1], d = s[2], h = s[3];
             OpCost cost = count(n, t, d, h, currentPerCall, graphs);
@@ -126,7 +130,8 @@ public final class HostCostModel {
                 out.append(String.format(Locale.ROOT, "| %d,%d,%d | %s | %d | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.0f |",
                         n, t, h, forward ? "forward" : "backward", c.launches(), c.sgemms(), c.graphLaunches(), c.malloc(), c.free(), c.makeCurrent(),
                         c.syncs(), hostUs(c), deviceUs(c, bytes), predicted));
-                if (before != null) out.append(String.format(Locale.ROOT, " %.0f |", previous.getOrDefault(key, Double.NaN)));
+                for (Map<String, Double> other : compare.values())
+                    out.append(String.format(Locale.ROOT, " %.0f |", other.getOrDefault(key, Double.NaN)));
                 out.append(String.format(Locale.ROOT, " %.0f | %.2f |%n", floor, predicted / floor));
             }
         }
