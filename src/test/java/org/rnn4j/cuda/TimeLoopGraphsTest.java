@@ -103,4 +103,27 @@ class TimeLoopGraphsTest {
         assertTrue(e.getMessage().contains("uses freed memory"), e.getMessage());
         assertFalse(dev.violations().isEmpty());
     }
+
+    @Test
+    void aCallOutsideTheLoopIssuesTheRecordedStepsFirstSoTheOrderHolds() {
+        EmulatedDeviceApi dev = new EmulatedDeviceApi(Executors.best());
+        TimeLoopGraphs graphs = new TimeLoopGraphs(dev, true);
+        graphs.makeCurrent();
+        long x = graphs.malloc(4 * 8);
+        graphs.copyToDevice(new float[]{1, 1, 1, 1, 1, 1, 1, 1}, 0, x, 8);
+        graphs.beginLoop();
+        for (int i = 0; i < TimeLoopGraphs.MIN_CALLS; i++) graphs.launch(Kernel.SCALE_INPLACE, 1, 32, 8, 2f, x);
+        assertEquals(1, dev.queued(), "the loop's launches are recorded, not queued");
+        graphs.memsetD32(x, Float.floatToRawIntBits(7f), 1); // not part of a graph: the recorded launches go first
+        graphs.endLoop();
+        float[] host = new float[8];
+        graphs.synchronize();
+        graphs.copyToHost(x, host, 0, 8);
+        assertEquals(7f, host[0], "the memset came after the scaling");
+        assertEquals(16f, host[1], "all four scalings ran, once each");
+        assertEquals(0, dev.graphCounts()[0], "a loop cut short by another call is not captured");
+        graphs.free(x);
+        graphs.close();
+        assertEquals(java.util.List.of(), dev.violations());
+    }
 }
