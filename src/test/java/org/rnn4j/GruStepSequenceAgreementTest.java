@@ -3,13 +3,13 @@ package org.rnn4j;
 import static org.rnn4j.Numerics.assertClose;
 import static org.rnn4j.Numerics.toDouble;
 import static org.rnn4j.Numerics.uniform;
-import static org.rnn4j.StepSequenceAgreementTest.CPU;
 import static org.rnn4j.StepSequenceAgreementTest.add;
 import static org.rnn4j.StepSequenceAgreementTest.plus;
 import static org.rnn4j.StepSequenceAgreementTest.put;
 import static org.rnn4j.StepSequenceAgreementTest.step;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.compute.Closeables;
@@ -19,6 +19,11 @@ import org.rnn4j.compute.Closeables;
  * carried forward, dPrevH carried back into the next step's dNextH, weight and bias gradients summed over steps.
  */
 class GruStepSequenceAgreementTest {
+    static final Backend CPU = Backend.cpu();
+
+    @AfterAll
+    static void close() { CPU.close(); }
+
     @ParameterizedTest(name = "N={0} T={1} D={2} H={3}")
     @CsvSource({"3,6,5,4", "1,9,2,3", "4,1,3,5", "2,12,7,9"})
     void gruSequenceIsItsStepsChained(int N, int T, int D, int H) {
