@@ -1,13 +1,12 @@
 package org.rnn4j;
 
-import static org.rnn4j.GradientCheckTest.CPU;
 import static org.rnn4j.GradientCheckTest.arrays;
 import static org.rnn4j.GradientCheckTest.checkFloat32;
 import static org.rnn4j.GradientCheckTest.checkFloat64;
 import static org.rnn4j.GradientCheckTest.dot;
-import static org.rnn4j.GradientCheckTest.tensors;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.GradientCheckTest.Problem;
 import org.rnn4j.compute.Closeables;
@@ -18,7 +17,17 @@ import org.rnn4j.compute.Closeables;
  * is what backward returns. On the CPU backend in float32 and on {@link GruReference} in float64.
  */
 class GruGradientCheckTest {
+    static final Backend CPU = Backend.cpu();
     static final int N = 3, T = 5, D = 4, H = 3, G = 3 * H;
+
+    @AfterAll
+    static void close() { CPU.close(); }
+
+    static Tensor[] tensors(int[][] shapes, float[][] in) {
+        Tensor[] t = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) t[i] = CPU.tensor(in[i], shapes[i]);
+        return t;
+    }
 
     /** States and inputs uniform in ±1; weights and biases in ±0.5. */
     static float[][] values(SplittableRandom r, int[][] shapes) {

@@ -164,7 +164,7 @@ public final class CpuCompute implements Compute {
                                     Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
         float[] gt = arr(gates), q = arr(gh), bxx = arr(bx), bhh = arr(bh), hp = arr(hPrev), hid = arr(hn), out = arr(hOut);
         int go = (int) gOff, qo = (int) ghOff, hpo = (int) hPrevOff, hno = (int) hnOff, ho = (int) hOff;
-        rows(n, h, 3, (r0, r1) -> CpuKernels.gruForwardPointwise(r1 - r0, h, gt, go + r0 * 3 * h, q, qo + r0 * 3 * h,
+        rows(n, h, 3, (r0, r1) -> pointwise.gruForward(r1 - r0, h, gt, go + r0 * 3 * h, q, qo + r0 * 3 * h,
                 bxx, bhh, hp, hpo + r0 * h, hid, hno + r0 * h, out, ho + r0 * h));
     }
 
