@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.rnn4j.Backend;
@@ -12,7 +14,7 @@ import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.Recurrent.Kind;
 
 /**
- * Loads a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} state dict, saved with
+ * Loads (and {@link #save saves}) a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} state dict, saved with
  * {@code safetensors.torch.save_file(model.state_dict(), path)}, into a {@link Recurrent}. The sizes, the number
  * of layers and whether it is bidirectional are read from the tensors' names and shapes; every name and shape is
  * then checked (missing key, unexpected key, wrong shape: one-line {@link IOException}s naming the file and key).
@@ -97,6 +99,54 @@ public final class PyTorchRecurrent {
             weights.forEach(Recurrent.Weights::close);
             throw e;
         }
+    }
+
+    /**
+     * Writes the layer as the state dict of the matching PyTorch module ({@code nn.RNN(D, H, num_layers=L,
+     * bidirectional=..., batch_first=True)}, likewise nn.LSTM and nn.GRU), readable with
+     * {@code module.load_state_dict(safetensors.torch.load_file(path))}: the inverse of {@link #load}. rnn4j's
+     * RNN and LSTM keep one bias, so it is written as bias_ih with bias_hh zero (PyTorch adds them).
+     */
+    public static void save(Recurrent layer, Path file) throws IOException {
+        if (layer == null || file == null) throw new NullPointerException("PyTorchRecurrent.save: layer and file must not be null");
+        Recurrent.Config cfg = layer.config();
+        int h = cfg.hiddenSize(), g = cfg.gateWidth(), gates = g / h;
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (int l = 0; l < cfg.layers(); l++)
+            for (int d = 0; d < cfg.directions(); d++) {
+                String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
+                Recurrent.Weights w = layer.weights(l, d);
+                int din = cfg.layerInput(l);
+                put(values, shapes, "weight_ih" + sfx, toTorch(w.wx().toArray(), g, din, h, gates), g, din);
+                put(values, shapes, "weight_hh" + sfx, toTorch(w.wh().toArray(), g, h, h, gates), g, h);
+                put(values, shapes, "bias_ih" + sfx, biasToTorch(w.b().toArray(), h, gates), g);
+                put(values, shapes, "bias_hh" + sfx, w.bh() == null ? new float[g] : biasToTorch(w.bh().toArray(), h, gates), g);
+            }
+        SafeTensors.write(file, values, shapes);
+    }
+
+    private static void put(Map<String, float[]> values, Map<String, int[]> shapes, String key, float[] v, int... shape) {
+        values.put(key, v);
+        shapes.put(key, shape);
+    }
+
+    /** (cols, G) in rnn4j's gate order → PyTorch's (G, cols). */
+    private static float[] toTorch(float[] w, int g, int cols, int h, int gates) {
+        float[] out = new float[g * cols];
+        for (int j = 0; j < gates; j++) {
+            int dst = torchBlock(j, gates) * h;
+            for (int u = 0; u < h; u++)
+                for (int c = 0; c < cols; c++) out[(dst + u) * cols + c] = w[c * g + j * h + u];
+        }
+        return out;
+    }
+
+    private static float[] biasToTorch(float[] b, int h, int gates) {
+        float[] out = new float[b.length];
+        for (int j = 0; j < gates; j++)
+            for (int u = 0; u < h; u++) out[torchBlock(j, gates) * h + u] = b[j * h + u];
+        return out;
     }
 
     private static float[] read(SafeTensors file, String prefix, String key, Set<String> expected, int... shape)

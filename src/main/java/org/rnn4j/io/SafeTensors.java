@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code .safetensors} files (what {@code safetensors.torch.save_file(model.state_dict(), path)} writes):
+ * Reads and writes {@code .safetensors} files (what {@code safetensors.torch.save_file(model.state_dict(), path)} writes):
  * an 8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then
  * the raw little-endian data. Read as a file from anywhere: the header length is capped ({@link #MAX_HEADER}),
  * the header is parsed strictly, every byte range is checked against its dtype and shape and against the file
@@ -209,6 +209,47 @@ public final class SafeTensors {
             if (r < 0) throw fail(path, "unexpected end of file at byte " + (at + b.position()));
         }
         return b.flip();
+    }
+
+    /**
+     * Writes F32 tensors, in the given order, as safetensors does: the JSON header padded with spaces to a multiple
+     * of 8 bytes, then the data, each tensor's bytes right after the previous one's. Each value is a float[] whose
+     * length matches its shape.
+     */
+    public static void write(Path path, Map<String, float[]> values, Map<String, int[]> shapes) throws IOException {
+        StringBuilder h = new StringBuilder("{");
+        long offset = 0;
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            int[] shape = shapes.get(e.getKey());
+            long n = 1;
+            if (shape == null) throw new IllegalArgumentException("SafeTensors.write: no shape for " + e.getKey());
+            for (int d : shape) n *= d;
+            if (n != e.getValue().length)
+                throw new IllegalArgumentException("SafeTensors.write: " + e.getKey() + " has " + e.getValue().length
+                        + " values but shape " + java.util.Arrays.toString(shape) + " needs " + n);
+            if (h.length() > 1) h.append(',');
+            h.append(quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
+            for (int i = 0; i < shape.length; i++) h.append(i > 0 ? "," : "").append(shape[i]);
+            h.append("],\"data_offsets\":[").append(offset).append(',').append(offset + 4 * n).append("]}");
+            offset += 4 * n;
+        }
+        h.append('}');
+        while ((h.toString().getBytes(StandardCharsets.UTF_8).length) % 8 != 0) h.append(' ');
+        byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(8 + header.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        for (float[] v : values.values()) for (float f : v) b.putFloat(f);
+        java.nio.file.Files.write(path, b.array());
+    }
+
+    private static String quote(String s) {
+        StringBuilder q = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            if (ch == '"' || ch == '\\') q.append('\\').append(ch);
+            else if (ch < 0x20) q.append(String.format("\\u%04x", (int) ch));
+            else q.append(ch);
+        }
+        return q.append('"').toString();
     }
 
     static IOException fail(Path path, String what) {
