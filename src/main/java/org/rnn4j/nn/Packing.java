@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The host-side plan of a variable-length batch: the examples sorted by length, longest first (stable, so equal
  * lengths keep their order), the rows each step runs, and the row indices the layer gathers with. Indices are
- * float32 integers (gatherRows), exact below 2^24, so 2·N·T must stay below that.
+ * float32 integers (gatherRows), exact below 2^24, so N, and for the two directions' joins 2·N·T, stay below that.
  */
 final class Packing {
     final int n, t;
@@ -18,12 +18,13 @@ final class Packing {
     /** True when sorting moves nothing (no gathers needed to sort or unsort). */
     final boolean identity;
 
-    Packing(String op, int[] lengths, int n, int t) {
+    Packing(String op, int[] lengths, int n, int t, boolean bidirectional) {
         this.n = n;
         this.t = t;
-        if (2L * n * t >= 1 << 24)
-            throw new IllegalArgumentException(op + ": N·T must be below 2^23 (row indices are float32) but N = "
-                    + n + ", T = " + t);
+        if (bidirectional && 2L * n * t >= 1 << 24)
+            throw new IllegalArgumentException(op + ": a bidirectional layer needs N·T below 2^23 (its row indices are"
+                    + " float32) but N = " + n + ", T = " + t);
+        if (n >= 1 << 24) throw new IllegalArgumentException(op + ": N must be below 2^24 but was " + n);
         if (lengths == null) {
             lengths = new int[n];
             Arrays.fill(lengths, t);

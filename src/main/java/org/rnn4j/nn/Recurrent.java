@@ -15,7 +15,8 @@ import org.rnn4j.compute.Closeables;
  * optional per-example lengths: what PyTorch's {@code nn.RNN} / {@code nn.LSTM} / {@code nn.GRU} with {@code batch_first=True}
  * compute, on any {@link Backend}. Shapes, weights and the variable-length semantics: the package javadoc.
  * Holds its weights (one {@link Weights} per layer and direction); {@link #close()} frees them.
- * Safe to call from several threads (calls share only the weights, which they read).
+ * Safe to call from several threads (calls share only the weights, which they read). Row indices travel as float32
+ * (the gatherRows primitive), so a bidirectional layer takes N·T below 2^23 rows per call.
  */
 public final class Recurrent implements AutoCloseable {
     /** The cell of every layer; {@code gates} is G/H: 1 for the RNN, 4 for the LSTM, 3 for the GRU. */
@@ -225,7 +226,7 @@ public final class Recurrent implements AutoCloseable {
         for (Weights w : weights)
             if (w.wx().isClosed() || w.wh().isClosed() || w.b().isClosed() || (w.bh() != null && w.bh().isClosed()))
                 throw new IllegalStateException(op + ": the layer's weights were used after close()");
-        return new Input(n, t, new Packing(op, lengths, n, t));
+        return new Input(n, t, new Packing(op, lengths, n, t, config.bidirectional()));
     }
 
     @Override
