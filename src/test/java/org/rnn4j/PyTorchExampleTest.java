@@ -31,7 +31,8 @@ class PyTorchExampleTest {
     @Test
     void exampleCompilesLoadsAPyTorchLstmAndRuns() throws Exception {
         Path source = Path.of(PyTorchExampleTest.class.getResource("/examples/PyTorchLstmExample.java").toURI());
-        Path model = Path.of(PyTorchExampleTest.class.getResource("/golden-recurrent/lstm_2layer_bi_varlen.model.safetensors").toURI());
+        Path model = Path.of(PyTorchExampleTest.class
+                .getResource("/golden-recurrent/lstm_2layer_bi_varlen.model.safetensors").toURI());
         Path file = tmp.resolve("PyTorchLstmExample.java");
         Files.copy(source, file);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

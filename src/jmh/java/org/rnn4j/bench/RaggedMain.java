@@ -16,7 +16,8 @@ import org.rnn4j.nn.Recurrent;
  */
 public final class RaggedMain {
     public static void main(String[] args) {
-        int[] a = args.length >= 4 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[]{64, 100, 128, 128, 15};
+        int[] a = args.length >= 4 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
+                : new int[]{64, 100, 128, 128, 15};
         int N = a[0], T = a[1], D = a[2], H = a[3], rounds = a.length > 4 ? a[4] : 15;
         SplittableRandom r = new SplittableRandom(1);
         int[] lengths = new int[N];
@@ -39,8 +40,9 @@ public final class RaggedMain {
                         }
                     for (double[] m : ms) Arrays.sort(m);
                     double ragged = ms[0][rounds / 2], padded = ms[1][rounds / 2];
-                    System.out.printf("%s N=%d T=%d D=%d H=%d lengths/(N*T)=%.2f: forward+backward median ragged %.1f ms,"
-                            + " padded %.1f ms, ratio %.2f%n", kind, N, T, D, H, sum / (double) (N * T), ragged, padded, ragged / padded);
+                    System.out.printf("%s N=%d T=%d D=%d H=%d lengths/(N*T)=%.2f: forward+backward median"
+                            + " ragged %.1f ms, padded %.1f ms, ratio %.2f%n",
+                            kind, N, T, D, H, sum / (double) (N * T), ragged, padded, ragged / padded);
                 }
         }
     }

@@ -25,7 +25,8 @@ final class Ragged {
     static void check(int[] batch, int t, int n) {
         if (batch == null) return;
         if (batch.length != t)
-            throw new IllegalArgumentException("batch sizes: expected " + t + " (one per step) but got " + batch.length);
+            throw new IllegalArgumentException("batch sizes: expected " + t + " (one per step) but got "
+                    + batch.length);
         if (t > 0 && batch[0] != n)
             throw new IllegalArgumentException("batch sizes: batch[0] must be N = " + n + " but was " + batch[0]);
         for (int i = 1; i < t; i++)
@@ -42,7 +43,8 @@ final class Ragged {
                           Memory a, Memory b, int ldb, Memory out) {
         for (int s = 0; s < t; s++) {
             int rows = batch[s];
-            if (rows > 0) c.gemm(false, transB, rows, cols, k, 1f, a, (long) s * n * k, k, b, 0, ldb, 0f, out, (long) s * n * cols, cols);
+            if (rows > 0) c.gemm(false, transB, rows, cols, k, 1f, a, (long) s * n * k, k, b, 0, ldb, 0f, out,
+                    (long) s * n * cols, cols);
             zeroTail(c, out, (long) s * n * cols, rows, n, cols);
         }
     }
@@ -58,7 +60,8 @@ final class Ragged {
         for (int s = 0; s < t; s++) {
             int rows = batch[s];
             if (rows == 0) continue;
-            c.gemm(true, false, m, cols, rows, 1f, a, s * aStep, m, g, (long) s * n * cols, cols, first ? 0f : 1f, out, 0, cols);
+            c.gemm(true, false, m, cols, rows, 1f, a, s * aStep, m, g, (long) s * n * cols, cols, first ? 0f : 1f, out,
+                    0, cols);
             first = false;
         }
         if (first) c.fill(out, 0, (long) m * cols, 0f);

@@ -14,10 +14,11 @@ import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.Recurrent.Kind;
 
 /**
- * Loads (and {@link #save saves}) a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} state dict, saved with
- * {@code safetensors.torch.save_file(model.state_dict(), path)}, into a {@link Recurrent}. The sizes, the number
- * of layers and whether it is bidirectional are read from the tensors' names and shapes; every name and shape is
- * then checked (missing key, unexpected key, wrong shape: one-line {@link IOException}s naming the file and key).
+ * Loads (and {@link #save saves}) a PyTorch {@code nn.RNN} (tanh), {@code nn.LSTM} or {@code nn.GRU} state
+ * dict, saved with {@code safetensors.torch.save_file(model.state_dict(), path)}, into a {@link Recurrent}. The
+ * sizes, the number of layers and whether it is bidirectional are read from the tensors' names and shapes; every
+ * name and shape is then checked (missing key, unexpected key, wrong shape: one-line {@link IOException}s naming
+ * the file and key).
  *
  * <p>Per layer k and direction (suffix {@code _reverse} for the second), PyTorch holds weight_ih_lk (G,Din),
  * weight_hh_lk (G,H), bias_ih_lk and bias_hh_lk (G), gates of the LSTM in the order i, f, g, o, of the GRU r, z, n.
@@ -47,7 +48,8 @@ public final class PyTorchRecurrent {
         String ih0 = "weight_ih_l0", hh0 = "weight_hh_l0";
         if (!keys.contains(ih0) || !keys.contains(hh0))
             throw SafeTensors.fail(path, "missing key " + prefix + (keys.contains(ih0) ? hh0 : ih0)
-                    + " (not a PyTorch nn." + kind + " state dict" + (prefix.isEmpty() ? "" : " under " + prefix) + "?)");
+                    + " (not a PyTorch nn." + kind + " state dict" + (prefix.isEmpty() ? "" : " under " + prefix)
+                            + "?)");
         int gates = kind == Kind.LSTM ? 4 : kind == Kind.GRU ? 3 : 1;
         boolean gru = kind == Kind.GRU;
         int[] hh = file.shape(prefix + hh0), ih = file.shape(prefix + ih0);
@@ -56,7 +58,8 @@ public final class PyTorchRecurrent {
                     + " needs (" + gates + "·H, H)");
         int h = hh[1], g = gates * h;
         if (ih.length != 2 || ih[0] != g)
-            throw SafeTensors.fail(path, prefix + ih0 + " has shape " + Arrays.toString(ih) + " but needs (" + g + ", D)");
+            throw SafeTensors.fail(path,
+                    prefix + ih0 + " has shape " + Arrays.toString(ih) + " but needs (" + g + ", D)");
         int layers = 0;
         while (keys.contains("weight_ih_l" + layers)) layers++;
         boolean bi = keys.contains("weight_ih_l0_reverse");
@@ -82,7 +85,8 @@ public final class PyTorchRecurrent {
                         }
                     }
                     weights.add(new Recurrent.Weights(backend.tensor(transpose(wih, g, din, h, gates), din, g),
-                            backend.tensor(transpose(whh, g, h, h, gates), h, g), backend.tensor(gateOrder(b, h, gates), g),
+                            backend.tensor(transpose(whh, g, h, h, gates), h, g),
+                            backend.tensor(gateOrder(b, h, gates), g),
                             gru ? backend.tensor(gateOrder(bh, h, gates), g) : null));
                 }
             Set<String> extra = new TreeSet<>(keys);
@@ -108,7 +112,8 @@ public final class PyTorchRecurrent {
      * RNN and LSTM keep one bias, so it is written as bias_ih with bias_hh zero (PyTorch adds them).
      */
     public static void save(Recurrent layer, Path file) throws IOException {
-        if (layer == null || file == null) throw new NullPointerException("PyTorchRecurrent.save: layer and file must not be null");
+        if (layer == null || file == null)
+            throw new NullPointerException("PyTorchRecurrent.save: layer and file must not be null");
         Recurrent.Config cfg = layer.config();
         int h = cfg.hiddenSize(), g = cfg.gateWidth(), gates = g / h;
         Map<String, float[]> values = new LinkedHashMap<>();
@@ -121,12 +126,14 @@ public final class PyTorchRecurrent {
                 put(values, shapes, "weight_ih" + sfx, toTorch(w.wx().toArray(), g, din, h, gates), g, din);
                 put(values, shapes, "weight_hh" + sfx, toTorch(w.wh().toArray(), g, h, h, gates), g, h);
                 put(values, shapes, "bias_ih" + sfx, biasToTorch(w.b().toArray(), h, gates), g);
-                put(values, shapes, "bias_hh" + sfx, w.bh() == null ? new float[g] : biasToTorch(w.bh().toArray(), h, gates), g);
+                float[] bhh = w.bh() == null ? new float[g] : biasToTorch(w.bh().toArray(), h, gates);
+                put(values, shapes, "bias_hh" + sfx, bhh, g);
             }
         SafeTensors.write(file, values, shapes);
     }
 
-    private static void put(Map<String, float[]> values, Map<String, int[]> shapes, String key, float[] v, int... shape) {
+    private static void put(Map<String, float[]> values, Map<String, int[]> shapes, String key, float[] v,
+                            int... shape) {
         values.put(key, v);
         shapes.put(key, shape);
     }

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes {@code .safetensors} files (what {@code safetensors.torch.save_file(model.state_dict(), path)} writes):
+ * Reads and writes {@code .safetensors} files, what
+ * {@code safetensors.torch.save_file(model.state_dict(), path)} writes:
  * an 8-byte little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then
  * the raw little-endian data. Read as a file from anywhere: the header length is capped ({@link #MAX_HEADER}),
  * the header is parsed strictly, every byte range is checked against its dtype and shape and against the file
@@ -72,7 +73,8 @@ public final class SafeTensors {
             long n = len.order(ByteOrder.LITTLE_ENDIAN).getLong();
             if (n < 2 || n > MAX_HEADER)
                 throw fail(path, "header length " + Long.toUnsignedString(n) + " is outside [2, " + MAX_HEADER + "]");
-            if (n > size - 8) throw fail(path, "header length " + n + " runs past the end of the " + size + "-byte file");
+            if (n > size - 8) throw fail(path,
+                    "header length " + n + " runs past the end of the " + size + "-byte file");
             String text;
             try {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -100,7 +102,8 @@ public final class SafeTensors {
             if (name.equals("__metadata__")) {
                 if (!(e.getValue() instanceof Map)) throw fail(path, "__metadata__ is not an object");
                 for (Map.Entry<String, Object> m : ((Map<String, Object>) e.getValue()).entrySet()) {
-                    if (!(m.getValue() instanceof String v)) throw fail(path, "__metadata__." + m.getKey() + " is not a string");
+                    if (!(m.getValue() instanceof String v)) throw fail(path,
+                            "__metadata__." + m.getKey() + " is not a string");
                     meta.put(m.getKey(), v);
                 }
                 continue;
@@ -112,13 +115,16 @@ public final class SafeTensors {
         long at = 0;
         for (Entry t : byOffset) {
             if (t.begin() != at)
-                throw fail(path, "tensor " + t.name() + " starts at byte " + t.begin() + " but the previous one ends at " + at
+                throw fail(path, "tensor " + t.name() + " starts at byte " + t.begin()
+                        + " but the previous one ends at " + at
                         + " (ranges must tile the data)");
             at = t.end();
         }
         if (at != dataBytes)
-            throw fail(path, "the tensors cover " + at + " bytes of data but the file holds " + dataBytes + " after the header");
-        return new SafeTensors(path, dataStart, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(meta));
+            throw fail(path, "the tensors cover " + at + " bytes of data but the file holds " + dataBytes
+                    + " after the header");
+        return new SafeTensors(path, dataStart, Collections.unmodifiableMap(entries),
+                Collections.unmodifiableMap(meta));
     }
 
     @SuppressWarnings("unchecked")
@@ -141,7 +147,8 @@ public final class SafeTensors {
                 throw fail(path, "tensor " + name + " has a bad shape " + dims);
             shape[i] = (int) (long) d;
             count *= d;
-            if (count > Integer.MAX_VALUE - 8) throw fail(path, "tensor " + name + " has more elements than one Java array holds");
+            if (count > Integer.MAX_VALUE - 8) throw fail(path,
+                    "tensor " + name + " has more elements than one Java array holds");
         }
         if (!(off.get(0) instanceof Long begin) || !(off.get(1) instanceof Long end) || begin < 0 || end < begin)
             throw fail(path, "tensor " + name + " has bad data_offsets " + off);
@@ -195,9 +202,11 @@ public final class SafeTensors {
         if (!e.dtype().equals("F32") && !e.dtype().equals("F64"))
             throw fail(path, "tensor " + e.name() + " is " + e.dtype() + "; only F32 and F64 can be read");
         if (e.end() - e.begin() > Integer.MAX_VALUE - 8)
-            throw fail(path, "tensor " + e.name() + " has " + (e.end() - e.begin()) + " bytes, more than one read holds");
+            throw fail(path, "tensor " + e.name() + " has " + (e.end() - e.begin())
+                    + " bytes, more than one read holds");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (dataStart + e.end() > ch.size()) throw fail(path, "file is shorter than its header says (changed since it was opened?)");
+            if (dataStart + e.end() > ch.size()) throw fail(path,
+                    "file is shorter than its header says (changed since it was opened?)");
             return read(ch, path, dataStart + e.begin(), (int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
         }
     }

@@ -18,7 +18,8 @@ final class Dropout {
 
     /** A new mask of len elements for apply, each kept with probability 1−p. */
     static Memory mask(Compute c, long len, double p, SplittableRandom random) {
-        if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("dropout: " + len + " elements is too many for one mask");
+        if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("dropout: " + len
+                + " elements is too many for one mask");
         float[] idx = new float[(int) len];
         for (long base = 0; base < len; base += CHUNK) {
             int size = (int) Math.min(CHUNK, len - base);

@@ -30,10 +30,12 @@ final class Packing {
             Arrays.fill(lengths, t);
         } else {
             if (lengths.length != n)
-                throw new IllegalArgumentException(op + ": lengths must have N = " + n + " entries but has " + lengths.length);
+                throw new IllegalArgumentException(op + ": lengths must have N = " + n + " entries but has "
+                        + lengths.length);
             for (int m = 0; m < n; m++)
                 if (lengths[m] < 1 || lengths[m] > t)
-                    throw new IllegalArgumentException(op + ": lengths[" + m + "] must be in [1, T = " + t + "] but was "
+                    throw new IllegalArgumentException(op + ": lengths[" + m + "] must be in [1, T = " + t
+                            + "] but was "
                             + lengths[m]);
             lengths = lengths.clone();
         }

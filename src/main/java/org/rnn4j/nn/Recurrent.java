@@ -12,7 +12,8 @@ import org.rnn4j.compute.Closeables;
 
 /**
  * A stack of recurrent layers (tanh RNN, LSTM or GRU), optionally bidirectional, over batch-first sequences with
- * optional per-example lengths: what PyTorch's {@code nn.RNN} / {@code nn.LSTM} / {@code nn.GRU} with {@code batch_first=True}
+ * optional per-example lengths: what PyTorch's {@code nn.RNN} / {@code nn.LSTM} / {@code nn.GRU} with
+ * {@code batch_first=True}
  * compute, on any {@link Backend}. Shapes, weights and the variable-length semantics: the package javadoc.
  * Holds its weights (one {@link Weights} per layer and direction); {@link #close()} frees them.
  * Safe to call from several threads (calls share only the weights, which they read). Row indices travel as float32
@@ -36,7 +37,8 @@ public final class Recurrent implements AutoCloseable {
         public Config {
             if (kind == null) throw new NullPointerException("Recurrent.Config: kind must not be null");
             if (inputSize < 1 || hiddenSize < 1 || layers < 1)
-                throw new IllegalArgumentException("Recurrent.Config: inputSize, hiddenSize and layers must be >= 1 but were "
+                throw new IllegalArgumentException("Recurrent.Config: inputSize, hiddenSize and layers must be >= 1"
+                        + " but were "
                         + inputSize + ", " + hiddenSize + ", " + layers);
             if (!(dropout >= 0 && dropout < 1))
                 throw new IllegalArgumentException("Recurrent.Config: dropout must be in [0, 1) but was " + dropout);
@@ -82,7 +84,10 @@ public final class Recurrent implements AutoCloseable {
         @Override public void close() { Closeables.closeAll(out, hN, cN); }
     }
 
-    /** Of {@link #backward}: dx (N,T,D), dh0 and for the LSTM dc0 (layers·dirs,N,H), and per layer and direction the weight gradients. */
+    /**
+     * Of {@link #backward}: dx (N,T,D), dh0 and for the LSTM dc0 (layers·dirs,N,H), and per layer and direction the
+     * weight gradients.
+     */
     public record Gradients(Tensor dx, Tensor dh0, Tensor dc0, List<Weights> weights) implements AutoCloseable {
         @Override public void close() {
             Closeables.closeAll(dx, dh0, dc0);
@@ -144,7 +149,8 @@ public final class Recurrent implements AutoCloseable {
         if (backend == null || config == null || weights == null)
             throw new NullPointerException(op + ": backend, config and weights must not be null");
         if (weights.size() != config.states())
-            throw new IllegalArgumentException(op + ": expected " + config.states() + " weight sets (layers·directions) but got "
+            throw new IllegalArgumentException(op + ": expected " + config.states()
+                    + " weight sets (layers·directions) but got "
                     + weights.size());
         int h = config.hiddenSize(), g = config.gateWidth();
         for (int i = 0; i < weights.size(); i++) {
@@ -157,7 +163,8 @@ public final class Recurrent implements AutoCloseable {
             check(op, at + "b", w.b(), backend, new String[]{"G"}, g);
             if (config.kind() == Kind.GRU) check(op, at + "bh", w.bh(), backend, new String[]{"G"}, g);
             else if (w.bh() != null)
-                throw new IllegalArgumentException(op + ": " + at + "bh is for the GRU only; must be null for " + config.kind());
+                throw new IllegalArgumentException(op + ": " + at + "bh is for the GRU only; must be null for "
+                        + config.kind());
         }
         return new Recurrent(backend, config, weights);
     }

@@ -63,7 +63,8 @@ final class RecurrentPass {
                         xin = s.alloc(rows * din);
                         c.gatherRows((int) rows, din, idx[REV], 0, cur, 0, xin, 0);
                     }
-                    Memory h0k = initial(c, s, pk, idx, h0, k, nh, H), c0k = lstm ? initial(c, s, pk, idx, c0, k, nh, H) : null;
+                    Memory h0k = initial(c, s, pk, idx, h0, k, nh, H);
+                    Memory c0k = lstm ? initial(c, s, pk, idx, c0, k, nh, H) : null;
                     Memory fh, fc = null;
                     if (cfg.kind() == Kind.GRU) {
                         GruCell.Forward f = GruCell.forward(c, T, N, din, H, pk.batch, xin, h0k,
@@ -233,7 +234,8 @@ final class RecurrentPass {
                         Extension.tensor(b, wgrads[k][1], H, G), Extension.tensor(b, wgrads[k][2], G),
                         wgrads[k][3] == null ? null : Extension.tensor(b, wgrads[k][3], G)));
             }
-            return new Recurrent.Gradients(Extension.tensor(b, dx, N, T, cfg.inputSize()), Extension.tensor(b, dh0, state),
+            return new Recurrent.Gradients(Extension.tensor(b, dx, N, T, cfg.inputSize()),
+                    Extension.tensor(b, dh0, state),
                     lstm ? Extension.tensor(b, dc0, state) : null, List.copyOf(grads));
         }
     }

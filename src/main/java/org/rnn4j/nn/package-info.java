@@ -27,8 +27,10 @@
  *   <tr><th>tensor</th><th>shape</th><th>meaning</th></tr>
  *   <tr><td>x</td><td>(N,T,D)</td><td>input, batch first</td></tr>
  *   <tr><td>lengths</td><td>int[N], each in [1,T], or null</td><td>per-example lengths; null means all T</td></tr>
- *   <tr><td>h0, c0</td><td>(S,N,H) or null (zeros)</td><td>initial states, index layer·dirs + direction; c0 for the LSTM only</td></tr>
- *   <tr><td>out</td><td>(N,T,dirs·H)</td><td>the last layer's hidden states, forward direction in [0,H), reverse in [H,2H)</td></tr>
+ *   <tr><td>h0, c0</td><td>(S,N,H) or null (zeros)</td><td>initial states, index layer·dirs + direction;
+ *       c0 for the LSTM only</td></tr>
+ *   <tr><td>out</td><td>(N,T,dirs·H)</td><td>the last layer's hidden states, forward direction in [0,H),
+ *       reverse in [H,2H)</td></tr>
  *   <tr><td>hN, cN</td><td>(S,N,H)</td><td>final states, each example's at its own last step</td></tr>
  *   <tr><td>weights(l, d)</td><td>wx (Din,G), wh (H,G), b (G) [, bh (G)]</td><td>Din = D for l = 0, dirs·H above;
  *       G = H, 4H (gates i,f,o,g) or 3H (gates r,z,n); bh for the GRU only</td></tr>
@@ -57,8 +59,9 @@
  * length through one gatherRows, and the two directions' outputs are joined by another. With all lengths equal
  * to T nothing is sorted and the cells run exactly their fixed-length code.
  *
- * <p><b>PyTorch models</b>: {@link org.rnn4j.io.PyTorchRecurrent} loads an {@code nn.RNN}/{@code nn.LSTM}/{@code nn.GRU}
- * state dict saved with {@code safetensors.torch.save_file(model.state_dict(), path)} ({@link org.rnn4j.io.SafeTensors}),
+ * <p><b>PyTorch models</b>: {@link org.rnn4j.io.PyTorchRecurrent} loads an
+ * {@code nn.RNN}/{@code nn.LSTM}/{@code nn.GRU} state dict saved with
+ * {@code safetensors.torch.save_file(model.state_dict(), path)} ({@link org.rnn4j.io.SafeTensors}),
  * transposing the weights and reordering the LSTM's gates; the layer then computes what the PyTorch module
  * computes, within float32 rounding (tested against PyTorch float64 at 1e-5 relative error).
  */

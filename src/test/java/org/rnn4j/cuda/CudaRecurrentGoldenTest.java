@@ -14,7 +14,8 @@ class CudaRecurrentGoldenTest extends RecurrentGoldenContract {
         try {
             return Backend.cuda();
         } catch (CudaUnavailableException e) {
-            if (Boolean.getBoolean("rnn4j.requireGpu")) fail("-Drnn4j.requireGpu=true but CUDA cannot run: " + e.getMessage(), e);
+            if (Boolean.getBoolean("rnn4j.requireGpu")) fail("-Drnn4j.requireGpu=true but CUDA cannot run: "
+                    + e.getMessage(), e);
             Assumptions.abort("CUDA unavailable, GPU recurrent cases skipped: " + e.getMessage());
             return null;
         }

@@ -63,7 +63,8 @@ class EmulatedRecurrentTest {
              Tensor dhN = b.tensor(in[4], S, N, H); Tensor dcN = lstm ? b.tensor(in[5], S, N, H) : null;
              Recurrent.Output o = layer.forward(x, lengths, h0, c0, dropSeed);
              Recurrent.Gradients g = layer.backward(dOut, dhN, dcN, o.cache())) {
-            for (Tensor t : new Tensor[]{o.out(), o.hN(), o.cN(), g.dx(), g.dh0(), g.dc0()}) if (t != null) out.add(t.toArray());
+            Tensor[] results = {o.out(), o.hN(), o.cN(), g.dx(), g.dh0(), g.dc0()};
+            for (Tensor t : results) if (t != null) out.add(t.toArray());
             for (Recurrent.Weights w : g.weights())
                 for (Tensor t : new Tensor[]{w.wx(), w.wh(), w.b(), w.bh()}) if (t != null) out.add(t.toArray());
         }

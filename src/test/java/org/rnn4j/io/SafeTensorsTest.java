@@ -46,7 +46,8 @@ class SafeTensorsTest {
     /** F32 tensors in order, written as safetensors does (offsets tiling the data). */
     Path f32(Map<String, float[]> values, Map<String, int[]> shapes) throws IOException {
         StringBuilder h = new StringBuilder("{");
-        ByteBuffer data = ByteBuffer.allocate(values.values().stream().mapToInt(v -> 4 * v.length).sum()).order(ByteOrder.LITTLE_ENDIAN);
+        int bytes = values.values().stream().mapToInt(v -> 4 * v.length).sum();
+        ByteBuffer data = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (var e : values.entrySet()) {
             int begin = data.position();
             for (float f : e.getValue()) data.putFloat(f);
@@ -62,7 +63,8 @@ class SafeTensorsTest {
     void readsF32AndF64() throws IOException {
         ByteBuffer d = ByteBuffer.allocate(8 + 16).order(ByteOrder.LITTLE_ENDIAN);
         d.putFloat(1.5f).putFloat(-2f).putDouble(0.1).putDouble(3);
-        Path p = file("{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        Path p = file("{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[8,24]}}", d.array());
         SafeTensors st = SafeTensors.open(p);
         assertEquals(java.util.List.of("a", "b"), st.names());
@@ -86,21 +88,27 @@ class SafeTensorsTest {
         bad.put("expected a string key", file("{a:1}", eight));
         bad.put("duplicate key", file("{" + ok + "," + ok + "}", eight));
         bad.put("unknown dtype Q8", file("{\"a\":{\"dtype\":\"Q8\",\"shape\":[2],\"data_offsets\":[0,8]}}", eight));
-        bad.put("needs 8 bytes but data_offsets", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", eight));
-        bad.put("the file holds 8 after the header", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", eight));
+        bad.put("needs 8 bytes but data_offsets",
+                file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", eight));
+        bad.put("the file holds 8 after the header",
+                file("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", eight));
         bad.put("ranges must tile", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", eight));
         bad.put("bad shape", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", eight));
-        bad.put("more elements than one Java array", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", eight));
+        bad.put("more elements than one Java array",
+                file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", eight));
         bad.put("only integers", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}", eight));
-        bad.put("unexpected field", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":1}}", eight));
+        bad.put("unexpected field", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":1}}",
+                eight));
         bad.put("nested deeper", file("{\"__metadata__\":" + "[".repeat(40) + "]".repeat(40) + "}", new byte[0]));
         bad.put("not a JSON object", file("[1]", new byte[0]));
         for (var e : bad.entrySet()) {
             IOException x = assertThrows(IOException.class, () -> SafeTensors.open(e.getValue()), e.getKey());
             assertTrue(x.getMessage().contains(e.getValue().toString()) && x.getMessage().contains(e.getKey())
-                    && !x.getMessage().contains("\n"), "message '" + x.getMessage() + "' should name the file and say: " + e.getKey());
+                    && !x.getMessage().contains("\n"),
+                            "message '" + x.getMessage() + "' should name the file and say: " + e.getKey());
         }
-        SafeTensors st = SafeTensors.open(file("{\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", eight));
+        SafeTensors st = SafeTensors.open(file("{\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}",
+                eight));
         IOException x = assertThrows(IOException.class, () -> st.floats("i"));
         assertTrue(x.getMessage().contains("only F32 and F64"), x.getMessage());
         x = assertThrows(IOException.class, () -> st.floats("nope"));
@@ -167,7 +175,8 @@ class SafeTensorsTest {
 
     /** save writes what load reads back, bit for bit, under PyTorch's names: a PyTorch-made file of each kind. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"rnn_2layer_bi_varlen", "lstm_2layer_bi_varlen", "gru_2layer_bi_varlen"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rnn_2layer_bi_varlen", "lstm_2layer_bi_varlen",
+            "gru_2layer_bi_varlen"})
     void saveIsTheInverseOfLoad(String name) throws Exception {
         Path original = Path.of(getClass().getResource("/golden-recurrent/" + name + ".model.safetensors").toURI());
         Kind kind = Kind.valueOf(name.substring(0, name.indexOf('_')).toUpperCase(java.util.Locale.ROOT));

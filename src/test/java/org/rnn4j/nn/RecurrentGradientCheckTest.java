@@ -49,7 +49,8 @@ class RecurrentGradientCheckTest {
                 for (Tensor t : new Tensor[]{w.wx(), w.wh(), w.b(), w.bh()})
                     if (t != null) { weightTensors.add(t); arrays.add(t.toArray()); }
             List<float[]> analytic = new ArrayList<>();
-            try (Tensor xt = CPU.tensor(x, N, T, D); Tensor h0t = CPU.tensor(h0, S, N, H); Tensor c0t = lstm ? CPU.tensor(c0, S, N, H) : null;
+            try (Tensor xt = CPU.tensor(x, N, T, D); Tensor h0t = CPU.tensor(h0, S, N, H);
+                 Tensor c0t = lstm ? CPU.tensor(c0, S, N, H) : null;
                  Tensor dOut = CPU.tensor(wOut, N, T, 2 * H); Tensor dhN = CPU.tensor(wH, S, N, H);
                  Tensor dcN = lstm ? CPU.tensor(wC, S, N, H) : null;
                  Recurrent.Output o = layer.forward(xt, LENGTHS, h0t, c0t, dropSeed);
@@ -58,7 +59,8 @@ class RecurrentGradientCheckTest {
                 analytic.add(g.dh0().toArray());
                 analytic.add(lstm ? g.dc0().toArray() : null);
                 for (Recurrent.Weights w : g.weights())
-                    for (Tensor t : new Tensor[]{w.wx(), w.wh(), w.b(), w.bh()}) if (t != null) analytic.add(t.toArray());
+                    for (Tensor t : new Tensor[]{w.wx(), w.wh(), w.b(), w.bh()})
+                        if (t != null) analytic.add(t.toArray());
             }
             double num = 0, den = 0;
             for (int a = 0; a < arrays.size(); a++) {
@@ -78,7 +80,8 @@ class RecurrentGradientCheckTest {
                 }
             }
             double e = Math.sqrt(num / den);
-            System.out.printf("gradient check Recurrent %s (float32, 2 layers, bidirectional, ragged, dropout): %.2e%n", kind, e);
+            System.out.printf("gradient check Recurrent %s (float32, 2 layers, bidirectional, ragged, dropout): %.2e%n",
+                    kind, e);
             assertTrue(e <= FD_FP32_TOL, kind + ": relative error " + e + " (seed " + Numerics.LAST_SEED.get() + ")");
         }
     }

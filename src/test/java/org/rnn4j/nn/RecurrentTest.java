@@ -65,8 +65,10 @@ class RecurrentTest {
         boolean lstm = kind == Kind.LSTM;
         int S = cfg.states(), C = 2 * H;
         try (Recurrent layer = Recurrent.create(CPU, cfg, r.nextLong());
-             Tensor x = random(r, N, T, D); Tensor h0 = random(r, S, N, H); Tensor c0 = lstm ? random(r, S, N, H) : null;
-             Tensor dOut = random(r, N, T, C); Tensor dhN = random(r, S, N, H); Tensor dcN = lstm ? random(r, S, N, H) : null;
+             Tensor x = random(r, N, T, D); Tensor h0 = random(r, S, N, H); Tensor c0 = lstm ? random(r, S, N,
+                     H) : null;
+             Tensor dOut = random(r, N, T, C); Tensor dhN = random(r, S, N, H); Tensor dcN = lstm ? random(r, S, N,
+                     H) : null;
              Recurrent.Output o = layer.forward(x, lengths, h0, c0, 0);
              Recurrent.Gradients g = layer.backward(dOut, dhN, dcN, o.cache())) {
             float[] out = o.out().toArray(), dx = g.dx().toArray();
@@ -85,13 +87,17 @@ class RecurrentTest {
                      Recurrent.Gradients gn = layer.backward(dOutn, dhNn, dcNn, on.cache())) {
                     String at = kind + " example " + n + " (length " + len + ")";
                     assertClose(at + " out", steps(out, T, C, n, len), toDouble(on.out().toArray()), FP32_TOL);
-                    assertClose(at + " hN", slice1(o.hN().toArray(), o.hN().shape(), n, 1), toDouble(on.hN().toArray()), FP32_TOL);
-                    if (lstm) assertClose(at + " cN", slice1(o.cN().toArray(), o.cN().shape(), n, 1), toDouble(on.cN().toArray()), FP32_TOL);
+                    assertClose(at + " hN", slice1(o.hN().toArray(), o.hN().shape(), n, 1), toDouble(on.hN().toArray()),
+                            FP32_TOL);
+                    if (lstm) assertClose(at + " cN", slice1(o.cN().toArray(), o.cN().shape(), n, 1),
+                            toDouble(on.cN().toArray()), FP32_TOL);
                     assertClose(at + " dx", steps(dx, T, D, n, len), toDouble(gn.dx().toArray()), FP32_TOL);
                     for (int s = len; s < T; s++)
                         for (int j = 0; j < D; j++) assertEquals(0f, dx[(n * T + s) * D + j], "no gradient to padding");
-                    assertClose(at + " dh0", slice1(g.dh0().toArray(), g.dh0().shape(), n, 1), toDouble(gn.dh0().toArray()), FP32_TOL);
-                    if (lstm) assertClose(at + " dc0", slice1(g.dc0().toArray(), g.dc0().shape(), n, 1), toDouble(gn.dc0().toArray()), FP32_TOL);
+                    assertClose(at + " dh0", slice1(g.dh0().toArray(), g.dh0().shape(), n, 1),
+                            toDouble(gn.dh0().toArray()), FP32_TOL);
+                    if (lstm) assertClose(at + " dc0", slice1(g.dc0().toArray(), g.dc0().shape(), n, 1),
+                            toDouble(gn.dc0().toArray()), FP32_TOL);
                     for (int k = 0; k < cfg.states(); k++) {
                         Recurrent.Weights w = gn.weights().get(k);
                         Tensor[] parts = {w.wx(), w.wh(), w.b(), w.bh()};
@@ -109,7 +115,8 @@ class RecurrentTest {
                 Tensor[] parts = {w.wx(), w.wh(), w.b(), w.bh()};
                 for (int p = 0; p < 4; p++)
                     if (parts[p] != null)
-                        assertClose(kind + " weight gradient " + k + "." + p + " is the sum over examples", parts[p].toArray(),
+                        assertClose(kind + " weight gradient " + k + "." + p + " is the sum over examples",
+                                parts[p].toArray(),
                                 wsum[4 * k + p], FP32_TOL);
             }
         }
@@ -224,10 +231,13 @@ class RecurrentTest {
             assertMessage(IllegalArgumentException.class, "h0", () -> rnn.inference(x, null, h0, null));
             assertMessage(IllegalArgumentException.class, "c0 is for the LSTM only",
                     () -> rnn.inference(x, null, null, random(r, 4, 2, 3)));
-            assertMessage(IllegalArgumentException.class, "x", () -> rnn.inference(random(r, 2, 4, 3), null, null, null));
+            assertMessage(IllegalArgumentException.class, "x", () -> rnn.inference(random(r, 2, 4, 3), null, null,
+                    null));
             try (Recurrent.Output o = rnn.forward(x, null, null, null, 0); Tensor d = random(r, 2, 4, 6)) {
-                assertMessage(IllegalArgumentException.class, "another Recurrent layer", () -> other.backward(d, null, null, o.cache()));
-                assertMessage(IllegalArgumentException.class, "dOut", () -> rnn.backward(random(r, 2, 4, 3), null, null, o.cache()));
+                assertMessage(IllegalArgumentException.class, "another Recurrent layer", () -> other.backward(d, null,
+                        null, o.cache()));
+                assertMessage(IllegalArgumentException.class, "dOut", () -> rnn.backward(random(r, 2, 4, 3), null, null,
+                        o.cache()));
                 o.cache().close();
                 assertMessage(IllegalStateException.class, "after close", () -> rnn.backward(d, null, null, o.cache()));
             }
@@ -238,7 +248,8 @@ class RecurrentTest {
         }
     }
 
-    static void assertMessage(Class<? extends Throwable> type, String part, org.junit.jupiter.api.function.Executable call) {
+    static void assertMessage(Class<? extends Throwable> type, String part,
+            org.junit.jupiter.api.function.Executable call) {
         Throwable t = assertThrows(type, call);
         assertTrue(t.getMessage().contains(part), "message '" + t.getMessage() + "' should contain '" + part + "'");
     }

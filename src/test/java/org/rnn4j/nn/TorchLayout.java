@@ -4,7 +4,8 @@ package org.rnn4j.nn;
 final class TorchLayout {
     private TorchLayout() {}
 
-    static int rnn4jBlock(int torchBlock, int gates) { return gates == 4 && torchBlock >= 2 ? 5 - torchBlock : torchBlock; }
+    static int rnn4jBlock(int torchBlock,
+            int gates) { return gates == 4 && torchBlock >= 2 ? 5 - torchBlock : torchBlock; }
 
     static float[] weight(float[] w, int gates, int h) {
         int g = gates * h, rows = w.length / g;
