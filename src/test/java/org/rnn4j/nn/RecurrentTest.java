@@ -210,6 +210,30 @@ class RecurrentTest {
         }
     }
 
+    /** Several threads on one layer (shared weights) get the bits of a call made alone. */
+    @Test
+    void concurrentCallsOnOneLayerGiveTheSameBits() throws Exception {
+        SplittableRandom r = Numerics.random();
+        int[] lengths = {3, 5, 1};
+        try (Recurrent layer = Recurrent.create(CPU, new Recurrent.Config(Kind.LSTM, 4, 6, 2, true, 0), 5);
+             Tensor x = random(r, 3, 5, 4); Recurrent.Result alone = layer.inference(x, lengths, null, null)) {
+            float[] expected = alone.out().toArray();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<float[]>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++)
+                    runs.add(pool.submit(() -> {
+                        try (Recurrent.Result res = layer.inference(x, lengths, null, null)) {
+                            return res.out().toArray();
+                        }
+                    }));
+                for (var run : runs) assertArrayEquals(expected, run.get());
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
     static java.util.List<Recurrent.Weights> copy(Recurrent layer) {
         return layer.weights().stream().map(w -> new Recurrent.Weights(CPU.tensor(w.wx().toArray(), w.wx().shape()),
                 CPU.tensor(w.wh().toArray(), w.wh().shape()), CPU.tensor(w.b().toArray(), w.b().shape()),
