@@ -21,8 +21,8 @@ import org.rnn4j.io.PyTorchRecurrent;
 import org.rnn4j.nn.Recurrent;
 
 /**
- * The user example for PyTorch models (src/test/resources/examples/PyTorchLstmExample.java) is compiled against the
- * project's classes and run on a PyTorch-made LSTM file; what it prints is checked against the layer run here.
+ * The README's example for PyTorch models (section "PyTorch models") is compiled against the project's classes and
+ * run on a PyTorch-made LSTM file; what it prints is checked against the layer run here.
  */
 class PyTorchExampleTest {
     @TempDir
@@ -30,11 +30,10 @@ class PyTorchExampleTest {
 
     @Test
     void exampleCompilesLoadsAPyTorchLstmAndRuns() throws Exception {
-        Path source = Path.of(PyTorchExampleTest.class.getResource("/examples/PyTorchLstmExample.java").toURI());
         Path model = Path.of(PyTorchExampleTest.class
                 .getResource("/golden-recurrent/lstm_2layer_bi_varlen.model.safetensors").toURI());
         Path file = tmp.resolve("PyTorchLstmExample.java");
-        Files.copy(source, file);
+        Files.writeString(file, ReadmeExampleTest.javaBlock("PyTorch models"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertTrue(javac != null, "no system Java compiler (a JRE instead of a JDK?)");
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
