@@ -82,7 +82,12 @@ public final class Trainer implements AutoCloseable {
         int epoch = Checkpoint.intOf(p, "epoch", dir, 0, Integer.MAX_VALUE), pos = Checkpoint.intOf(p, "streamPos", dir, 0, Integer.MAX_VALUE);
         long adamStep = Checkpoint.longOf(p, "adamStep", dir, 0, Long.MAX_VALUE);
         List<double[]> history = Checkpoint.history(dir, step);
-        Trainer tr = new Trainer(backend, text, cfg);
+        Trainer tr;
+        try {
+            tr = new Trainer(backend, text, cfg);
+        } catch (IllegalArgumentException e) {   // the same text, so the checkpoint's batching cannot fail on it
+            throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not fit its own text (" + e.getMessage() + "); it is corrupt");
+        }
         try {
             int k = tr.model.params().size();
             if (vocabSize != tr.vocab.size())
