@@ -67,13 +67,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(outDir + " already holds a checkpoint; continue it with --resume " + outDir + " or choose another --out");
         TrainConfig cfg = resume == null ? new TrainConfig(hidden, layers, embed, seqLen, batch, lr, steps, seed, D.clip(), D.valFraction()) : null;
         if (resume != null) checkNoShapeOptions();
-        // A save interrupted by a crash is finished or rolled back before anything reads or writes the checkpoint.
-        String recovered = Checkpoint.recover(resumeDir != null ? resumeDir : ckptOut);
-        if (recovered != null) o.println("note: " + recovered);
-
+        // After a crash mid-save the checkpoint is read where it survived; the directory is repaired only once
+        // everything was read and checked, so a refused run changes nothing on disk.
+        Path readFrom = resumeDir == null ? null : Checkpoint.locate(resumeDir);
         boolean created = !Files.exists(outDir);   // created lazily by the first save; removed again if left empty
         try (Backend b = BackendOption.open(backend); Trainer tr = resume == null ? new Trainer(b, src.text(), cfg)
-                : Trainer.resume(b, src.text(), resumeDir, explicit("--steps") ? steps : 0)) {
+                : Trainer.resume(b, src.text(), readFrom, explicit("--steps") ? steps : 0)) {
+            String recovered = Checkpoint.recover(resumeDir != null ? resumeDir : ckptOut);
+            if (recovered != null) o.println("note: " + recovered);
             return loop(o, b, tr, src, outDir, ckptOut);
         } catch (Checkpoint.CheckpointException e) {
             throw new UserError(e.getMessage(), e);
