@@ -1,5 +1,6 @@
 package org.rnn4j;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import java.util.function.Supplier;
 import org.rnn4j.Arguments.Dims;
 import org.rnn4j.cell.LstmCell;

@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.logging.Level;
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
             if (verbose) ex.printStackTrace(err);
             String oom = OutOfMemory.message(ex, cmd.getCommandName());
             String msg = oom != null ? oom : ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof org.rnn4j.CudaUnavailableException ? ex.getMessage() : ex.toString();
+                    || ex instanceof org.rnn4j.cuda.CudaUnavailableException ? ex.getMessage() : ex.toString();
             err.println(what + ": error: " + oneLine(msg) + (verbose ? "" : " (--verbose shows details)"));
             return 1;
         });

@@ -3,7 +3,7 @@ package org.rnn4j.compute;
 import java.util.function.Supplier;
 
 /**
- * The primitives a backend provides; the cells ({@link RnnCell}, {@link LstmCell}) are written once on top
+ * The primitives a backend provides; the cells ({@code org.rnn4j.cell}) are written once on top
  * of them. Every buffer argument is a ({@link Memory}, offset) pair, offsets in floats. Matrices are row-major.
  *
  * <p>Each pointwise primitive has a CUDA twin of the same name in {@code kernels/} (snake_case there) and a
@@ -114,6 +114,9 @@ public interface Compute {
      * memory: deterministic, and the CPU and GPU twins add the same floats in the same order.
      */
     void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff);
+
+    /** Lanes of the first and the second pass of {@link #sum}: part of its contract, since they fix the order. */
+    int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
 
     /** x[i] *= alpha over len floats, in place. */
     void scale(Memory x, long off, long len, float alpha);

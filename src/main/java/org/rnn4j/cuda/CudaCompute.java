@@ -9,8 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.rnn4j.CudaUnavailableException;
-import org.rnn4j.cpu.CpuKernels;
+import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.compute.PackedOperand;
@@ -324,7 +323,7 @@ public final class CudaCompute implements Compute {
     @Override
     public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
         if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("sum: " + len + " floats exceed int indexing");
-        int lanes1 = CpuKernels.SUM_LANES_1, lanes2 = CpuKernels.SUM_LANES_2;
+        int lanes1 = SUM_LANES_1, lanes2 = SUM_LANES_2;
         locked(() -> {
             try (Memory scratch = alloc(lanes1 + lanes2)) {
                 long s1 = ptr(scratch, 0, lanes1), s2 = ptr(scratch, lanes1, lanes2);

@@ -2,7 +2,7 @@ package org.rnn4j.cuda;
 
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 
 /**
  * Loads JCuda's native libraries once per JVM and turns every way that can fail into a message with the

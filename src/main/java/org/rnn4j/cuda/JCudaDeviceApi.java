@@ -20,7 +20,7 @@ import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcublas.cublasStatus;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 
 /**
  * {@link DeviceApi} on a real GPU: the JCuda driver API for the context, the PTX module, launches and memory;

@@ -1,5 +1,7 @@
 package org.rnn4j.cpu;
 
+import org.rnn4j.compute.Compute;
+
 /**
  * The pointwise steps of the cells in plain Java. Each method is the CPU twin of the CUDA kernel of the same
  * name in kernels/ (snake_case there); see {@link org.rnn4j.compute.Compute} for their contracts.
@@ -151,7 +153,7 @@ public final class CpuKernels {
     // Twins of kernels/train.cu; contracts in org.rnn4j.compute.Compute.
 
     /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
-    public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
+    public static final int SUM_LANES_1 = Compute.SUM_LANES_1, SUM_LANES_2 = Compute.SUM_LANES_2;
 
     /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
     public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
@@ -186,7 +188,7 @@ public final class CpuKernels {
     }
 
     /**
-     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l < lanes, with
+     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l &lt; lanes, with
      * f the square when asked. Each lane's order is fixed by its index alone, so the GPU twin (one thread per
      * lane, any grid) performs exactly these float additions and gives the same bits. Twin of sum_lanes.
      */
