@@ -55,8 +55,19 @@ public interface Compute {
     /** dst (d1, d0, d2) = src (d0, d1, d2) with the first two axes swapped. src and dst do not overlap. */
     void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2);
 
-    /** out[j] = sum over rows r of a[r, j], a (rows, cols) contiguous; summed in a fixed order (deterministic). */
+    /**
+     * out[j] = sum over rows r of a[r, j], a (rows, cols) contiguous, in one fixed tree order whatever the device:
+     * rows are added in chunks of {@link #COLUMN_SUM_CHUNK} consecutive rows (ascending, from 0), those partial
+     * sums again in chunks of COLUMN_SUM_CHUNK, and so on until at most COLUMN_SUM_CHUNK are left, which are added
+     * in order into out. No atomics: deterministic, and the CPU and GPU twins add the same floats in the same order.
+     */
     void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut);
+
+    /** Rows per chunk of each level of {@link #columnSum}: part of its contract, since it fixes the order. */
+    int COLUMN_SUM_CHUNK = 64;
+
+    /** Partial sums per column the next level of {@link #columnSum} has after {@code rows}: ceil(rows / COLUMN_SUM_CHUNK). */
+    static int columnSumPartials(int rows) { return (rows + COLUMN_SUM_CHUNK - 1) / COLUMN_SUM_CHUNK; }
 
     /**
      * RNN forward pointwise, one timestep. pre (N,H) holds x·Wx + prevH·Wh; b (H).

@@ -22,7 +22,7 @@ import org.rnn4j.extension.Extension;
 
 /**
  * Sequence forward and backward of the LSTM and the RNN, timed with CUDA events on the stream the backend uses
- * (the legacy default stream) after warm-up, median of repeats; beside them, measured in the same run on the same
+ * after warm-up, median of repeats; beside them, measured in the same run on the same
  * GPU, the FP32 SGEMM peak (a large cuBLAS SGEMM through the backend's own Compute, so the same handle and math
  * mode: CUBLAS_DEFAULT_MATH, no TF32) and a device-to-device copy bandwidth. Per size: FLOPs and non-GEMM bytes
  * counted from the backend's own call sequence ({@link CellCost}), GFLOP/s, the fraction of the measured peak, and
@@ -30,9 +30,8 @@ import org.rnn4j.extension.Extension;
  * with --json writes everything (every sample too) for bench/gpu_report.py. Timings are never asserted anywhere.
  *
  * <p>Backward reuses one forward's cache, as it may (backward only reads it), so forward time is not in backward
- * time. Each timed call is the public operation as a user makes it: its argument checks, its cuMemAlloc/cuMemFree
- * of scratch and results (the backend has no caching allocator), launches and GEMMs; the results are closed
- * after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
+ * time. Each timed call is the public operation as a user makes it: its argument checks, its buffers (from the
+ * backend's block cache after the warm-up calls), launches and GEMMs; the results are closed after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
  * that runs here without a GPU (GpuBenchmarkTest).
  *
  * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn] [--warmup 3]

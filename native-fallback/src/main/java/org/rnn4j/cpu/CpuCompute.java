@@ -116,14 +116,10 @@ public final class CpuCompute implements Compute {
         int xo = (int) offA, oo = (int) offOut;
         long size = (long) rows * cols;
         int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), Math.max(1, cols / 64));
-        // parts own column ranges; every column is still summed over the rows in ascending order
+        // parts own column ranges; every column is still summed in CpuKernels.columnSum's fixed tree order
         Parallel.run(pool, parts, t -> {
             int j0 = (int) ((long) cols * t / parts), j1 = (int) ((long) cols * (t + 1) / parts);
-            java.util.Arrays.fill(o, oo + j0, oo + j1, 0f);
-            for (int r = 0; r < rows; r++) {
-                int p = xo + r * cols;
-                for (int j = j0; j < j1; j++) o[oo + j] += x[p + j];
-            }
+            CpuKernels.columnSum(x, xo, rows, cols, o, oo, j0, j1);
         });
     }
 

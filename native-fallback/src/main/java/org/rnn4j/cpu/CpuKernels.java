@@ -140,12 +140,49 @@ public final class CpuKernels {
                 System.arraycopy(src, srcOff + (a * d1 + b) * d2, dst, dstOff + (b * d0 + a) * d2, d2);
     }
 
-    /** out[j] = sum over r of a[r,j], rows in ascending order. */
+    /** Rows per chunk of each level of {@link #columnSum}; the contract is Compute.columnSum's. */
+    public static final int COLUMN_SUM_CHUNK = Compute.COLUMN_SUM_CHUNK;
+
+    /** Partial sums the next level of {@link #columnSum} has per column. */
+    public static int columnSumPartials(int rows) { return Compute.columnSumPartials(rows); }
+
+    /** out[j] = sum over r of a[r,j] in Compute.columnSum's fixed tree order. */
     public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff) {
-        java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
-        for (int r = 0; r < rows; r++) {
-            int p = off + r * cols;
-            for (int j = 0; j < cols; j++) out[outOff + j] += a[p + j];
+        columnSum(a, off, rows, cols, out, outOff, 0, cols);
+    }
+
+    /** {@link #columnSum} for columns [j0, j1) only (each column is summed on its own, so ranges are independent). */
+    public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff, int j0, int j1) {
+        if (rows == 0) {
+            java.util.Arrays.fill(out, outOff + j0, outOff + j1, 0f);
+            return;
+        }
+        float[] src = a;
+        int srcOff = off, n = rows;
+        while (n > COLUMN_SUM_CHUNK) {
+            int m = columnSumPartials(n);
+            float[] partial = new float[m * cols];
+            columnSumChunks(src, srcOff, n, cols, COLUMN_SUM_CHUNK, partial, 0, j0, j1);
+            src = partial;
+            srcOff = 0;
+            n = m;
+        }
+        columnSumChunks(src, srcOff, n, cols, n, out, outOff, j0, j1);
+    }
+
+    /**
+     * out[c,j] = sum of a[r,j] over the rows of chunk c (rows c*chunk .. c*chunk+chunk-1, ascending, from 0f);
+     * out (ceil(rows/chunk), cols), columns [j0, j1) only. Twin of column_sum.
+     */
+    public static void columnSumChunks(float[] a, int off, int rows, int cols, int chunk, float[] out, int outOff, int j0, int j1) {
+        int chunks = (rows + chunk - 1) / chunk;
+        for (int c = 0; c < chunks; c++) {
+            int o = outOff + c * cols;
+            java.util.Arrays.fill(out, o + j0, o + j1, 0f);
+            for (int r = c * chunk, end = Math.min(rows, r + chunk); r < end; r++) {
+                int p = off + r * cols;
+                for (int j = j0; j < j1; j++) out[o + j] += a[p + j];
+            }
         }
     }
 

@@ -101,10 +101,14 @@ final class Float64Kernels {
         return out;
     }
 
-    static Ref columnSum(float[] a, int rows, int cols) {
-        Ref out = new Ref(cols);
+    /** out[c,j] = sum of a[r,j] over the rows of chunk c (chunk rows each; the last may be shorter). */
+    static Ref columnSumChunks(float[] a, int rows, int cols, int chunk) {
+        Ref out = new Ref((rows + chunk - 1) / chunk * cols);
         for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++) out.set(j, out.value[j] + a[r * cols + j], out.mag[j] + Math.abs(a[r * cols + j]));
+            for (int j = 0; j < cols; j++) {
+                int o = r / chunk * cols + j;
+                out.set(o, out.value[o] + a[r * cols + j], out.mag[o] + Math.abs(a[r * cols + j]));
+            }
         return out;
     }
 }

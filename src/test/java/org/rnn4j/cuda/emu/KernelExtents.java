@@ -23,7 +23,10 @@ final class KernelExtents {
                 long all = nh * (Integer) args[2];
                 yield new long[]{all, all};                                              // src, dst
             }
-            case COLUMN_SUM -> new long[]{nh, a1};                                       // a (rows, cols), out (cols)
+            case COLUMN_SUM -> {
+                long chunk = (Integer) args[2];
+                yield new long[]{nh, (a0 + chunk - 1) / chunk * a1};                     // a (rows, cols), out (chunks, cols)
+            }
             case ONE_HOT -> new long[]{a0, nh};                                          // idx (rows), out (rows, v)
             case GATHER_ROWS -> new long[]{a0, a1, nh};        // idx, table (at least one row: V is in the data), out
             case SOFTMAX_CROSS_ENTROPY -> new long[]{nh, a0, a0, a0, nh};                // scores, y, mask, loss_rows, dscores

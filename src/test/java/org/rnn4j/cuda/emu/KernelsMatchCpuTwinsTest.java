@@ -173,19 +173,22 @@ class KernelsMatchCpuTwinsTest {
     @MethodSource("pairs")
     void columnSum(Launch l) {
         int rows = l.a() * 3, cols = l.b();  // a few more rows than the pair's n, so the row loop is longer
-        float[] a = uniform(Numerics.random(), rows * cols, 1);
-        float[] twin = new float[cols];
-        CpuKernels.columnSum(a, 0, rows, cols, twin, 0);
-        Ref ref = Float64Kernels.columnSum(a, rows, cols);
+        for (int chunk : new int[]{rows, 7, CpuKernels.COLUMN_SUM_CHUNK}) {
+            int chunks = (rows + chunk - 1) / chunk;
+            float[] a = uniform(Numerics.random(), rows * cols, 1);
+            float[] twin = new float[chunks * cols];
+            CpuKernels.columnSumChunks(a, 0, rows, cols, chunk, twin, 0, 0, cols);
+            Ref ref = Float64Kernels.columnSumChunks(a, rows, cols, chunk);
 
-        GuardedBuffers buf = buffers(l.layout(), "a", a, "out", nan(cols));
-        launch(Kernel.COLUMN_SUM, l, rows, cols, buf.ptr("a"), buf.ptr("out"));
-        float[] out = buf.get("out");
-        check("out", out, twin, ref);
-        // Same additions in the same order as the twin (rows ascending, no fused ops): equal bit for bit.
-        assertArrayEquals(twin, out, "column_sum must add rows in ascending order, like CpuKernels.columnSum");
-        buf.assertUnchanged("a", a);
-        buf.assertGuardsIntact();
+            GuardedBuffers buf = buffers(l.layout(), "a", a, "out", nan(chunks * cols));
+            launch(Kernel.COLUMN_SUM, l, rows, cols, chunk, buf.ptr("a"), buf.ptr("out"));
+            float[] out = buf.get("out");
+            check("out (chunk " + chunk + ")", out, twin, ref);
+            // Same additions in the same order as the twin (rows ascending from 0, no fused ops): equal bit for bit.
+            assertArrayEquals(twin, out, "column_sum must add each chunk's rows in ascending order, like CpuKernels.columnSumChunks");
+            buf.assertUnchanged("a", a);
+            buf.assertGuardsIntact();
+        }
     }
 
     private static void launch(Kernel kernel, Launch l, Object... args) { exec.launch(kernel, l.grid(), l.block(), args); }
