@@ -29,9 +29,14 @@ public final class Soak {
                 lB = t(b, r, 4 * h), dh = t(b, r, n, t, h), dh1 = t(b, r, n, h);
         try {
             for (int i = 0; i < 100; i++) round(b, i, x, h0, c0, x1, rWx, rWh, rB, lWx, lWh, lB, dh, dh1);   // warm-up
+            x.toArray();   // a host read waits for the device's queued work, as a training loop reading its loss does
             int liveBefore = liveAllocations.getAsInt();
             long heapBefore = heapAfterGc();
-            for (int i = 0; i < CALLS / 2; i++) round(b, i, x, h0, c0, x1, rWx, rWh, rB, lWx, lWh, lB, dh, dh1);
+            for (int i = 0; i < CALLS / 2; i++) {
+                round(b, i, x, h0, c0, x1, rWx, rWh, rB, lWx, lWh, lB, dh, dh1);
+                if (i % 64 == 63) x.toArray();
+            }
+            x.toArray();
             assertEquals(liveBefore, liveAllocations.getAsInt(), "live allocations after " + CALLS + " calls on " + b.name());
             long grown = heapAfterGc() - heapBefore;
             assertTrue(grown < HEAP_SLACK, "heap grew by " + grown + " bytes over " + CALLS + " calls on " + b.name());
