@@ -61,6 +61,9 @@ public final class Checkpoint {
         return CheckpointStore.anyComplete(dir);
     }
 
+    /** "state.h0.npy" for kind 0 (h), "state.c0.npy" for kind 1 (c), of layer l. */
+    static String stateFile(int kind, int layer) { return "state." + (kind == 0 ? "h" : "c") + layer + ".npy"; }
+
     // ---------------------------------------------------------------- reading
 
     /** Longest manifest read: a real one is about 1 KB. */
@@ -116,13 +119,17 @@ public final class Checkpoint {
         }
     }
 
-    /** The training configuration saved in a checkpoint, every number range-checked. */
+    /**
+     * The training configuration saved in a checkpoint, every number range-checked; one written before GRU and RNN
+     * models existed (no cell entry) is an LSTM's.
+     */
     public static TrainConfig config(Properties p, Path dir) throws CheckpointException {
         try {
             return new TrainConfig(intOf(p, "hidden", dir, 1, Integer.MAX_VALUE), intOf(p, "layers", dir, 1, Integer.MAX_VALUE),
                     intOf(p, "embed", dir, 1, Integer.MAX_VALUE), intOf(p, "seqLen", dir, 1, Integer.MAX_VALUE),
                     intOf(p, "batch", dir, 1, Integer.MAX_VALUE), doubleOf(p, "lr", dir), intOf(p, "steps", dir, 0, Integer.MAX_VALUE),
-                    longOf(p, "seed", dir, Long.MIN_VALUE, Long.MAX_VALUE), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir));
+                    longOf(p, "seed", dir, Long.MIN_VALUE, Long.MAX_VALUE), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir),
+                    CellType.of(cut(p.getProperty("cell", "lstm").trim()), "manifest entry 'cell'"));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + dir + " holds an invalid configuration (" + e.getMessage() + "); it is corrupt");
         }
@@ -141,7 +148,7 @@ public final class Checkpoint {
     static Map<String, int[]> files(Path dir, TrainConfig cfg, int vocab, boolean training) throws CheckpointException {
         Map<String, int[]> params;
         try {
-            params = CharModel.parameterShapes(vocab, cfg.embed(), cfg.hidden(), cfg.layers());
+            params = CharModel.parameterShapes(cfg.cell(), vocab, cfg.embed(), cfg.hidden(), cfg.layers());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + dir + " describes an impossible model (" + e.getMessage() + "); it is corrupt");
         }
@@ -150,10 +157,8 @@ public final class Checkpoint {
         params.forEach((name, shape) -> f.put("param." + name + ".npy", shape));
         if (training) {
             for (String kind : new String[]{"m", "v"}) params.forEach((name, shape) -> f.put("adam." + kind + "." + name + ".npy", shape));
-            for (int l = 0; l < cfg.layers(); l++) {   // batch and hidden are at most 100000 and 4096 (TrainConfig)
-                f.put("state.h" + l + ".npy", new int[]{cfg.batch(), cfg.hidden()});
-                f.put("state.c" + l + ".npy", new int[]{cfg.batch(), cfg.hidden()});
-            }
+            int states = cfg.cell().states();   // batch and hidden are at most 100000 and 4096 (TrainConfig)
+            for (int i = 0; i < states * cfg.layers(); i++) f.put(stateFile(i % states, i / states), new int[]{cfg.batch(), cfg.hidden()});
         }
         return f;
     }

@@ -130,6 +130,7 @@ final class CheckpointStore {
         p.setProperty("seed", Long.toString(c.seed()));
         p.setProperty("clip", Double.toString(c.clip()));
         p.setProperty("valFraction", Double.toString(c.valFraction()));
+        p.setProperty("cell", c.cell().id());
         p.setProperty("vocabSize", Integer.toString(tr.vocab.size()));
         p.setProperty("textSha256", tr.textHash);
         p.setProperty("textChars", Integer.toString(tr.train.length + tr.val.length));
@@ -147,10 +148,8 @@ final class CheckpointStore {
             write(files, d.resolve("adam.m." + name + ".npy"), moments.get(i));
             write(files, d.resolve("adam.v." + name + ".npy"), moments.get(k + i));
         }
-        for (int l = 0; l < c.layers(); l++) {
-            write(files, d.resolve("state.h" + l + ".npy"), tr.state.get(2 * l));
-            write(files, d.resolve("state.c" + l + ".npy"), tr.state.get(2 * l + 1));
-        }
+        int states = c.cell().states();
+        for (int i = 0; i < states * c.layers(); i++) write(files, d.resolve(Checkpoint.stateFile(i % states, i / states)), tr.state.get(i));
         StringBuilder csv = new StringBuilder("step,train_loss,val_loss\n");
         for (double[] row : tr.history)   // %.17g round-trips a double exactly: resumed curves are the same bits
             csv.append((long) row[0]).append(',').append(String.format(Locale.ROOT, "%.17g", row[1])).append(',')
@@ -159,7 +158,7 @@ final class CheckpointStore {
         Path manifestTmp = d.resolve(Checkpoint.MANIFEST + ".tmp");
         files.write(manifestTmp, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            p.store(w, "rnn4j character-level LSTM checkpoint; see docs/checkpoint-format.md");
+            p.store(w, "rnn4j character-level " + c.cell() + " checkpoint; see docs/checkpoint-format.md");
             w.flush();
         });
         files.move(manifestTmp, d.resolve(Checkpoint.MANIFEST));   // last: a manifest means a complete directory
