@@ -25,16 +25,7 @@ record NpyHeader(DType dtype, int[] shape, long count) {
     }
 
     /** The header text for messages: control characters shown as '?', cut to {@link #QUOTE} characters. */
-    static String quote(String text) {
-        String t = text.strip();
-        StringBuilder b = new StringBuilder(Math.min(t.length(), QUOTE) + 16);
-        for (int i = 0; i < Math.min(t.length(), QUOTE); i++) {
-            char c = t.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        if (t.length() > QUOTE) b.append("... (").append(t.length()).append(" characters)");
-        return b.toString();
-    }
+    static String quote(String text) { return Quoted.of(text, QUOTE); }
 
     private static final class Parser {
         private final String s, what;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.rnn4j.io.Npy;
+import org.rnn4j.io.Quoted;
 
 /**
  * A training checkpoint: a directory of float32 {@code .npy} files plus {@code manifest.properties}, described in
@@ -250,9 +251,7 @@ public final class Checkpoint {
     }
 
     /** A manifest value quoted in a message, cut short. */
-    private static String cut(String s) {
-        return s == null ? "null" : s.length() <= 40 ? s : s.substring(0, 40) + "...";
-    }
+    private static String cut(String s) { return Quoted.of(s, 40); }
 
     // ---------------------------------------------------------------- files
 
