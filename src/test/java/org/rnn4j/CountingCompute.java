@@ -12,17 +12,17 @@ import org.rnn4j.compute.PackedOperand;
  * whether an operation allocated anything ({@link #allocations()}) and whether everything it allocated was
  * released again ({@link #live()}). The buffers are the delegate's own, so the delegate accepts them unchanged.
  */
-final class CountingCompute implements Compute {
+public final class CountingCompute implements Compute {
     private final Compute delegate;
     private final List<Memory> handedOut = new ArrayList<>();
 
-    CountingCompute(Compute delegate) { this.delegate = delegate; }
+    public CountingCompute(Compute delegate) { this.delegate = delegate; }
 
     /** Buffers allocated or uploaded so far. */
-    synchronized int allocations() { return handedOut.size(); }
+    public synchronized int allocations() { return handedOut.size(); }
 
     /** Buffers handed out and not closed. */
-    synchronized int live() {
+    public synchronized int live() {
         int n = 0;
         for (Memory m : handedOut) if (!m.isClosed()) n++;
         return n;

@@ -1,9 +1,6 @@
 package org.rnn4j.train;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import org.rnn4j.Tensor;
 
 /** Generates text from a {@link CharModel}, one character at a time, with its own state (batch of one). */
 public final class Sampler {
@@ -24,42 +21,33 @@ public final class Sampler {
         if (!(temperature > 0) || Double.isInfinite(temperature))
             throw new IllegalArgumentException("--temperature must be positive but was " + temperature);
         int[] start = prime == null || prime.isEmpty() ? new int[]{Math.max(0, vocab.indexOf('\n'))} : vocab.encode(prime);
-        List<Tensor> state = model.zeroState(1);
+        if (length == 0) return "";
         StringBuilder out = new StringBuilder();
-        try {
-            float[] input = new float[start.length];
-            for (int i = 0; i < start.length; i++) input[i] = start[i];
+        double[] weights = new double[model.vocab];
+        try (CharStepper stepper = new CharStepper(model)) {   // buffers reused for every character
+            float[] scores = null;
+            for (int ch : start) scores = stepper.next(ch);
             for (int k = 0; k < length; k++) {
-                float[] scores = lastScores(input, state);
-                int next = draw(scores, temperature, random);
+                int next = draw(scores, temperature, random, weights);
                 out.append(vocab.decode(next));
-                input = new float[]{next};
+                if (k + 1 < length) scores = stepper.next(next);
             }
-        } finally {
-            state.forEach(Tensor::close);
         }
         return out.toString();
     }
 
-    private float[] lastScores(float[] input, List<Tensor> state) {
-        List<AutoCloseable> temps = new ArrayList<>();
-        try {
-            Tensor s = CharModel.keep(temps, model.scores(input, 1, input.length, state, temps));
-            float[] all = s.toArray();
-            return java.util.Arrays.copyOfRange(all, all.length - model.vocab, all.length);
-        } finally {
-            CharModel.closeAll(temps);
-        }
+    static int draw(float[] scores, double temperature, SplittableRandom random) {
+        return draw(scores, temperature, random, new double[scores.length]);
     }
 
-    static int draw(float[] scores, double temperature, SplittableRandom random) {
+    /** Draws from softmax(scores / temperature); {@code p} (at least as long as scores) is scratch. */
+    static int draw(float[] scores, double temperature, SplittableRandom random, double[] p) {
         double max = Double.NEGATIVE_INFINITY;
         for (float s : scores) max = Math.max(max, s / temperature);
-        double[] p = new double[scores.length];
         double z = 0;
-        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp(scores[i] / temperature - max);
+        for (int i = 0; i < scores.length; i++) z += p[i] = Math.exp(scores[i] / temperature - max);
         double u = random.nextDouble() * z;
-        for (int i = 0; i < p.length; i++) if ((u -= p[i]) < 0) return i;
-        return p.length - 1;
+        for (int i = 0; i < scores.length; i++) if ((u -= p[i]) < 0) return i;
+        return scores.length - 1;
     }
 }
