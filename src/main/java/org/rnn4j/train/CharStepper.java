@@ -1,58 +1,45 @@
 package org.rnn4j.train;
 
-import org.rnn4j.cell.LstmCell;
+import java.util.ArrayList;
+import java.util.List;
+import org.rnn4j.Tensor;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
-import org.rnn4j.compute.PackedOperand;
 import org.rnn4j.compute.Scope;
 import org.rnn4j.extension.Extension;
+import org.rnn4j.nn.SteppedLstm;
 
 /**
- * Runs a {@link CharModel} one character at a time (a batch of one) for sampling, in buffers it allocates once:
+ * Runs a {@link CharModel} one character at a time (a batch of one) for sampling, in buffers allocated once:
  * feeding a character allocates nothing on the backend or the host, and reads back only the V scores. The state
- * starts at zero. The model's weights must not change while a stepper is open (Wh is packed once per layer).
+ * starts at zero. The model's weights must not change while a stepper is open.
  */
 final class CharStepper implements AutoCloseable {
     private final CharModel model;
     private final Compute c;
-    private final Scope buffers;
-    private final Memory embedded, gates, scores;
-    /** Per layer, two (1,H) buffers each for h and c: a step reads one and writes the other. */
-    private final Memory[][] h, cell;
-    private final PackedOperand[] whp;
+    private final SteppedLstm lstm;
+    private final Memory embedded, scores;
     private final float[] hostScores;
-    private int current;
 
     CharStepper(CharModel model) {
         this.model = model;
         this.c = Extension.compute(model.backend);
-        int H = model.hidden, L = model.layers;
         this.hostScores = new float[model.vocab];
-        this.h = new Memory[L][2];
-        this.cell = new Memory[L][2];
-        this.whp = new PackedOperand[L];
-        Scope s = new Scope(c);
+        List<Tensor[]> layers = new ArrayList<>();
+        for (int l = 0; l < model.layers; l++) layers.add(new Tensor[]{model.wx(l), model.wh(l), model.b(l)});
+        this.lstm = new SteppedLstm(model.backend, model.embed, model.hidden, layers);
         try {
-            Memory[] made = c.exclusive(() -> {
-                Memory[] m = {s.alloc(model.embed), s.alloc(4L * H), s.alloc(model.vocab)};
-                for (int l = 0; l < L; l++)
-                    for (int k = 0; k < 2; k++) {
-                        h[l][k] = s.alloc(H);
-                        cell[l][k] = s.alloc(H);
-                        c.fill(h[l][k], 0, H, 0f);
-                        c.fill(cell[l][k], 0, H, 0f);
-                    }
-                for (int l = 0; l < L; l++)
-                    whp[l] = c.packB(false, H, 4 * H, Extension.memoryToRead(model.wh(l)), 0, 4 * H);
-                return m;
+            Memory[] m = c.exclusive(() -> {
+                try (Scope s = new Scope(c)) {
+                    Memory e = s.alloc(model.embed), v = s.alloc(model.vocab);
+                    s.keep(e, v);
+                    return new Memory[]{e, v};
+                }
             });
-            this.embedded = made[0];
-            this.gates = made[1];
-            this.scores = made[2];
-            this.buffers = s;
+            this.embedded = m[0];
+            this.scores = m[1];
         } catch (RuntimeException e) {
-            closePacked();
-            s.close();
+            lstm.close();
             throw e;
         }
     }
@@ -65,36 +52,25 @@ final class CharStepper implements AutoCloseable {
     float[] next(int ch) {
         if (ch < 0 || ch >= model.vocab)
             throw new IllegalArgumentException("character index must be in [0, " + model.vocab + ") but was " + ch);
-        int H = model.hidden, E = model.embed, V = model.vocab, prev = current, next = 1 - current;
+        int H = model.hidden, E = model.embed, V = model.vocab;
         return c.exclusive(() -> {
             c.copy(Extension.memoryToRead(model.params.get(0)), (long) ch * E, embedded, 0, E);
-            Memory in = embedded;
-            int d = E;
-            for (int l = 0; l < model.layers; l++) {
-                LstmCell.step(c, 1, d, H, in, 0, Extension.memoryToRead(model.wx(l)), whp[l],
-                        Extension.memoryToRead(model.b(l)), gates, h[l][prev], cell[l][prev], h[l][next], cell[l][next]);
-                in = h[l][next];
-                d = H;
-            }
+            Memory top = lstm.step(embedded, 0);
             // scores = b, then += h·W: temporalAffineForward's bias broadcast and product, for one row.
             c.copy(Extension.memoryToRead(model.outB()), 0, scores, 0, V);
-            c.gemm(false, false, 1, V, H, 1f, in, 0, H, Extension.memoryToRead(model.outW()), 0, V, 1f, scores, 0, V);
+            c.gemm(false, false, 1, V, H, 1f, top, 0, H, Extension.memoryToRead(model.outW()), 0, V, 1f, scores, 0, V);
             c.download(scores, 0, hostScores, 0, V);
-            current = next;
             return hostScores;
         });
-    }
-
-    private void closePacked() {
-        for (PackedOperand p : whp) if (p != null) p.close();
     }
 
     @Override
     public void close() {
         c.exclusive(() -> {
-            closePacked();
-            buffers.close();
+            embedded.close();
+            scores.close();
             return null;
         });
+        lstm.close();
     }
 }
