@@ -62,6 +62,14 @@ class LayersInputTest {
     }
 
     @Test
+    void steppedLstmNamesAWrongWeightShape() {
+        try (Tensor wx = CPU.zeros(3, 8); Tensor wh = CPU.zeros(2, 4); Tensor b = CPU.zeros(8)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new SteppedLstm(CPU, 3, 2, List.of(new Tensor[]{wx, wh, b})));
+            assertEquals("SteppedLstm: expected a weight of shape [2, 8] but got [2, 4]", e.getMessage());
+        }
+    }
+
+    @Test
     void hostFactsOfAnArray() {
         assertEquals(new HostFacts(4, false), HostFacts.of(new float[]{3, 0, 1}));
         assertEquals(new HostFacts(2, true), HostFacts.of(new float[]{1, 0, 1}));
