@@ -64,7 +64,7 @@ class LayersInputTest {
     @Test
     void steppedLstmNamesAWrongWeightShape() {
         try (Tensor wx = CPU.zeros(3, 8); Tensor wh = CPU.zeros(2, 4); Tensor b = CPU.zeros(8)) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new SteppedLstm(CPU, 3, 2, List.of(new Tensor[]{wx, wh, b})));
+            var e = assertThrows(IllegalArgumentException.class, () -> new SteppedLstm(CPU, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
             assertEquals("SteppedLstm: expected a weight of shape [2, 8] but got [2, 4]", e.getMessage());
         }
     }
