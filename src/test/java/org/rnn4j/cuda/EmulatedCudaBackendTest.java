@@ -12,8 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,24 +32,8 @@ import org.rnn4j.extension.Extension;
  * CI without a GPU: every operation against the CPU backend, bit-identical reruns, the outputs NaN-poisoned by
  * the emulator's malloc, every GEMM and launch checked against cuBLAS's and the kernels' contracts.
  */
-class EmulatedCudaBackendTest {
+class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     static final Backend CPU = Backend.cpu();
-
-    EmulatedBackend emulated;
-    EmulatedDeviceApi device;
-    CudaCompute compute;
-    Backend cuda;
-
-    @BeforeEach
-    void open() {
-        emulated = new EmulatedBackend();
-        device = emulated.device;
-        compute = emulated.compute;
-        cuda = emulated.backend;
-    }
-
-    @AfterEach
-    void closeAndCheck() { emulated.close(); }
 
     @AfterAll
     static void closeCpu() { CPU.close(); }
