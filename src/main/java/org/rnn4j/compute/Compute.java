@@ -8,7 +8,8 @@ import java.util.function.Supplier;
  *
  * <p>Each pointwise primitive has a CUDA twin of the same name in {@code kernels/} (snake_case there) and a
  * pure-Java twin in {@code native-fallback}; tests hold them equal. Shapes use the letters of the public API:
- * N batch, T time, D input size, H hidden size, G = H (RNN) or 4H (LSTM). Gate order along 4H: i, f, o, g.
+ * N batch, T time, D input size, H hidden size, G = H (RNN), 4H (LSTM) or 3H (GRU). Gate order along 4H:
+ * i, f, o, g; along 3H: r, z, n (PyTorch's).
  */
 public interface Compute {
 
@@ -99,6 +100,26 @@ public interface Compute {
     void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                Memory dc, long dcOff, Memory da, long daOff);
+
+    /**
+     * GRU forward pointwise, one timestep. gates (N,3H) holds x·Wx (blocks r, z, n) on entry and the activations
+     * [r z n] on exit, in place; gh (N,3H) holds prevH·Wh and is only read; bx, bh (3H) the two biases.
+     * r = sigmoid(gx_r + bx_r + gh_r + bh_r), z likewise, hn (N,H) = gh_n + bh_n (kept for backward),
+     * n = tanh(gx_n + bx_n + r*hn), h (N,H) = (1-z)*n + z*hPrev.
+     */
+    void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                             Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff);
+
+    /**
+     * GRU backward pointwise, one timestep, from the activations [r z n] (N,3H) and hn (N,H) left by forward and
+     * hPrev (N,H). dh (N,H) the upstream gradient of this step's h; dhRec (N,H) holds the gradient from step t+1 on
+     * entry and the direct part of dPrevH, (dh+dhRec)*z, on exit (in place; the caller adds dah·Whᵀ). Writes
+     * dax (N,3H), the gradient of x·Wx + bx (blocks r, z, n), and dah (N,3H), that of prevH·Wh + bh: the two
+     * differ in the n block only (dah_n = dax_n * r).
+     */
+    void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev, long hPrevOff,
+                              Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dax, long daxOff,
+                              Memory dah, long dahOff);
 
     // ---------------------------------------------------------------- language-model layers and training
     // CUDA twins in kernels/train.cu. Index arrays are floats holding integers (exact below 2^24); callers

@@ -427,6 +427,24 @@ public final class CudaCompute implements Compute {
                 ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh), ptr(da, daOff, 4 * nh)));
     }
 
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.GRU_FORWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 3 * nh), ptr(gh, ghOff, 3 * nh),
+                ptr(bx, 0, 3L * h), ptr(bh, 0, 3L * h), ptr(hPrev, hPrevOff, nh), ptr(hn, hnOff, nh), ptr(hOut, hOff, nh)));
+    }
+
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+                                     long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory dax, long daxOff, Memory dah, long dahOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.GRU_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 3 * nh), ptr(hn, hnOff, nh),
+                ptr(hPrev, hPrevOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dax, daxOff, 3 * nh),
+                ptr(dah, dahOff, 3 * nh)));
+    }
+
     // ---------------------------------------------------------------- language-model layers and training
 
     @Override

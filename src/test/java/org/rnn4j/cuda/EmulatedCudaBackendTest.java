@@ -74,8 +74,9 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
         }
         assertEquals(List.of(), device.violations());
         List<EmulatedDeviceApi.Gemm> all = device.gemms();
-        // rnnStep: 2 + 4; rnn: (1+T) + (T+3); lstmStep: 2 + 4; lstm and lstmZeroC: (1+T) + (T+3) each.
-        assertEquals(6 + (2 * T + 4) + 6 + 2 * (2 * T + 4), all.size(), "GEMM count");
+        // rnnStep: 2 + 4; rnn: (1+T) + (T+3); lstmStep: 2 + 4; lstm and lstmZeroC: (1+T) + (T+3) each;
+        // gruStep: 2 + 4; gru: (1+T) + (T+3), then gruInference (1+T).
+        assertEquals(6 + (2 * T + 4) + 6 + 2 * (2 * T + 4) + 6 + (2 * T + 4) + (1 + T), all.size(), "GEMM count");
         // rnnForward (after the 6 of the step ops): x·Wx over all T·N rows at once with beta 0 (C never read),
         // then one GEMM per step accumulating into it. cuBLAS sees Cᵀ: its n is the row-major m.
         EmulatedDeviceApi.Gemm xWx = all.get(6);
@@ -87,6 +88,19 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
         assertEquals(T * N, all.get(bw + T).k(), "dWx sums over all T·N rows");
         assertEquals(T * N, all.get(bw + T + 1).k(), "dWh sums over all T·N rows");
         assertEquals(T * N, all.get(bw + T + 2).n(), "dx in one GEMM");
+        // gruForward: x·Wx over all rows; per step h·Wh into its own buffer (beta 0: r scales only its n part).
+        int gru = 6 + (2 * T + 4) + 6 + 2 * (2 * T + 4) + 6;
+        assertEquals(T * N, all.get(gru).n(), "GRU x·Wx covers all T·N rows in one GEMM");
+        for (int t = 1; t <= T; t++) {
+            assertEquals(0f, all.get(gru + t).beta(), "GRU step GEMM " + t + " writes its own buffer");
+            assertEquals(N, all.get(gru + t).n(), "GRU step GEMM " + t + " covers one step");
+        }
+        // gruBackward: per step dah·Whᵀ added to the direct part (dh+dhRec)*z; then dWx, dWh, dx over all rows.
+        int gbw = gru + 1 + T;
+        for (int t = 0; t < T; t++) assertEquals(1f, all.get(gbw + t).beta(), "GRU dPrevH GEMM " + t + " accumulates");
+        assertEquals(T * N, all.get(gbw + T).k(), "GRU dWx sums over all T·N rows");
+        assertEquals(T * N, all.get(gbw + T + 1).k(), "GRU dWh sums over all T·N rows");
+        assertEquals(T * N, all.get(gbw + T + 2).n(), "GRU dx in one GEMM");
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class HostCostModel {
                 }
                 bwd = perCall(dry.take(), currentPerCall); // closing the forward's outputs counts with the backward
             }
-            return new OpCost(fwd, bwd, CellCost.count(true, n, t, d, h));
+            return new OpCost(fwd, bwd, CellCost.count("lstm", n, t, d, h));
         }
     }
 

@@ -159,6 +159,26 @@ public final class CpuCompute implements Compute {
                 g, gho + r0 * h, rec, ro + r0 * h, dcc, dco + r0 * h, out, ao + r0 * 4 * h));
     }
 
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        float[] gt = arr(gates), q = arr(gh), bxx = arr(bx), bhh = arr(bh), hp = arr(hPrev), hid = arr(hn), out = arr(hOut);
+        int go = (int) gOff, qo = (int) ghOff, hpo = (int) hPrevOff, hno = (int) hnOff, ho = (int) hOff;
+        rows(n, h, 3, (r0, r1) -> pointwise.gruForward(r1 - r0, h, gt, go + r0 * 3 * h, q, qo + r0 * 3 * h,
+                bxx, bhh, hp, hpo + r0 * h, hid, hno + r0 * h, out, ho + r0 * h));
+    }
+
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+                                     long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory dax, long daxOff, Memory dah, long dahOff) {
+        float[] gt = arr(gates), hid = arr(hn), hp = arr(hPrev), g = arr(dh), rec = arr(dhRec), ox = arr(dax), oh = arr(dah);
+        int go = (int) gOff, hno = (int) hnOff, hpo = (int) hPrevOff, gho = (int) dhOff, ro = (int) dhRecOff,
+                xo = (int) daxOff, ao = (int) dahOff;
+        rows(n, h, 1, (r0, r1) -> CpuKernels.gruBackwardPointwise(r1 - r0, h, gt, go + r0 * 3 * h, hid, hno + r0 * h,
+                hp, hpo + r0 * h, g, gho + r0 * h, rec, ro + r0 * h, ox, xo + r0 * 3 * h, oh, ao + r0 * 3 * h));
+    }
+
     /** Which pointwise implementation runs: "scalar" or "vector512" (Vector API, with jdk.incubator.vector). */
     public String pointwiseName() { return pointwise.name(); }
 

@@ -5,7 +5,7 @@ import org.rnn4j.compute.Compute;
 /**
  * The pointwise steps of the cells in plain Java. Each method is the CPU twin of the CUDA kernel of the same
  * name in kernels/ (snake_case there); see {@link org.rnn4j.compute.Compute} for their contracts.
- * Arrays are row-major; offsets in floats. Gate order along 4H: i, f, o, g.
+ * Arrays are row-major; offsets in floats. Gate order along 4H: i, f, o, g; along 3H (GRU): r, z, n.
  */
 public final class CpuKernels {
     private CpuKernels() {}
@@ -131,6 +131,55 @@ public final class CpuKernels {
         da[a0 + 2 * h + j] = dhTot * tc * o * (1f - o);
         da[a0 + 3 * h + j] = dcTot * i * (1f - g * g);
         dc[dcIdx] = dcTot * f;
+    }
+
+    /**
+     * GRU forward, one step: gates (N,3H) holds x·Wx on entry and [r z n] on exit; gh (N,3H) = prevH·Wh is read;
+     * hn (N,H) = gh_n + bh_n is written for backward; h = (1-z)*n + z*hPrev.
+     */
+    public static void gruForwardPointwise(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx,
+                                           float[] bh, float[] hPrev, int hPrevOff, float[] hn, int hnOff,
+                                           float[] hOut, int hOff) {
+        for (int row = 0; row < n; row++) {
+            int g0 = gOff + row * 3 * h, q0 = ghOff + row * 3 * h, s0 = row * h;
+            for (int j = 0; j < h; j++) {
+                float r = sigmoid((gates[g0 + j] + bx[j]) + (gh[q0 + j] + bh[j]));
+                float z = sigmoid((gates[g0 + h + j] + bx[h + j]) + (gh[q0 + h + j] + bh[h + j]));
+                float hidden = gh[q0 + 2 * h + j] + bh[2 * h + j];
+                float nn = tanh((gates[g0 + 2 * h + j] + bx[2 * h + j]) + r * hidden);
+                gates[g0 + j] = r;
+                gates[g0 + h + j] = z;
+                gates[g0 + 2 * h + j] = nn;
+                hn[hnOff + s0 + j] = hidden;
+                hOut[hOff + s0 + j] = (1f - z) * nn + z * hPrev[hPrevOff + s0 + j];
+            }
+        }
+    }
+
+    /**
+     * GRU backward, one step, from [r z n] and hn left by forward: writes dax and dah (N,3H); dhRec holds the
+     * gradient from step t+1 on entry and (dh + dhRec)*z on exit.
+     */
+    public static void gruBackwardPointwise(int n, int h, float[] gates, int gOff, float[] hn, int hnOff,
+                                            float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dhRec,
+                                            int dhRecOff, float[] dax, int daxOff, float[] dah, int dahOff) {
+        for (int row = 0; row < n; row++) {
+            int g0 = gOff + row * 3 * h, x0 = daxOff + row * 3 * h, a0 = dahOff + row * 3 * h, s0 = row * h;
+            for (int j = 0; j < h; j++) {
+                float r = gates[g0 + j], z = gates[g0 + h + j], nn = gates[g0 + 2 * h + j];
+                float dhTot = dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j];
+                float dan = dhTot * (1f - z) * (1f - nn * nn);
+                float daz = dhTot * (hPrev[hPrevOff + s0 + j] - nn) * z * (1f - z);
+                float dar = dan * hn[hnOff + s0 + j] * r * (1f - r);
+                dax[x0 + j] = dar;
+                dax[x0 + h + j] = daz;
+                dax[x0 + 2 * h + j] = dan;
+                dah[a0 + j] = dar;
+                dah[a0 + h + j] = daz;
+                dah[a0 + 2 * h + j] = dan * r;
+                dhRec[dhRecOff + s0 + j] = dhTot * z;
+            }
+        }
     }
 
     /** dst (d1,d0,d2) = src (d0,d1,d2). */
