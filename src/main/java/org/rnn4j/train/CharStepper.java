@@ -7,7 +7,7 @@ import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.compute.Scope;
 import org.rnn4j.extension.Extension;
-import org.rnn4j.nn.SteppedLstm;
+import org.rnn4j.nn.SteppedCells;
 
 /**
  * Runs a {@link CharModel} one character at a time (a batch of one) for sampling, in buffers allocated once:
@@ -17,7 +17,7 @@ import org.rnn4j.nn.SteppedLstm;
 final class CharStepper implements AutoCloseable {
     private final CharModel model;
     private final Compute c;
-    private final SteppedLstm lstm;
+    private final SteppedCells cells;
     private final Memory embedded, scores;
     private final float[] hostScores;
 
@@ -26,8 +26,13 @@ final class CharStepper implements AutoCloseable {
         this.c = Extension.compute(model.backend);
         this.hostScores = new float[model.vocab];
         List<Tensor[]> layers = new ArrayList<>();
-        for (int l = 0; l < model.layers; l++) layers.add(new Tensor[]{model.wx(l), model.wh(l), model.b(l)});
-        this.lstm = new SteppedLstm(model.backend, model.embed, model.hidden, layers);
+        int perLayer = model.cell.paramNames().length;
+        for (int l = 0; l < model.layers; l++) {
+            Tensor[] w = new Tensor[perLayer];
+            for (int k = 0; k < perLayer; k++) w[k] = model.param(l, k);
+            layers.add(w);
+        }
+        this.cells = new SteppedCells(model.backend, SteppedCells.Kind.valueOf(model.cell.name()), model.embed, model.hidden, layers);
         try {
             Memory[] m = c.exclusive(() -> {
                 try (Scope s = new Scope(c)) {
@@ -39,14 +44,14 @@ final class CharStepper implements AutoCloseable {
             this.embedded = m[0];
             this.scores = m[1];
         } catch (RuntimeException e) {
-            lstm.close();
+            cells.close();
             throw e;
         }
     }
 
     /**
      * Feeds character {@code ch} (an index into the vocabulary) and returns the scores (V) of the next one:
-     * embedding row, the LSTM steps, then the affine of {@code Layers.temporalAffineForward} for one row. The
+     * embedding row, a step of every recurrent layer, then the affine of {@code Layers.temporalAffineForward} for one row. The
      * returned array is reused by the next call.
      */
     float[] next(int ch) {
@@ -55,7 +60,7 @@ final class CharStepper implements AutoCloseable {
         int H = model.hidden, E = model.embed, V = model.vocab;
         return c.exclusive(() -> {
             c.copy(Extension.memoryToRead(model.params.get(0)), (long) ch * E, embedded, 0, E);
-            Memory top = lstm.step(embedded, 0);
+            Memory top = cells.step(embedded, 0);
             // scores = b, then += h·W: temporalAffineForward's bias broadcast and product, for one row.
             c.copy(Extension.memoryToRead(model.outB()), 0, scores, 0, V);
             c.gemm(false, false, 1, V, H, 1f, top, 0, H, Extension.memoryToRead(model.outW()), 0, V, 1f, scores, 0, V);
@@ -71,6 +76,6 @@ final class CharStepper implements AutoCloseable {
             scores.close();
             return null;
         });
-        lstm.close();
+        cells.close();
     }
 }

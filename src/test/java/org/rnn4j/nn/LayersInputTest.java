@@ -62,10 +62,14 @@ class LayersInputTest {
     }
 
     @Test
-    void steppedLstmNamesAWrongWeightShape() {
+    void steppedCellsNameAWrongWeight() {
         try (Tensor wx = CPU.zeros(3, 8); Tensor wh = CPU.zeros(2, 4); Tensor b = CPU.zeros(8)) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new SteppedLstm(CPU, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
-            assertEquals("SteppedLstm: expected a weight of shape [2, 8] but got [2, 4]", e.getMessage());
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> new SteppedCells(CPU, SteppedCells.Kind.LSTM, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
+            assertEquals("SteppedCells: expected a weight of shape [2, 8] but got [2, 4]", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> new SteppedCells(CPU, SteppedCells.Kind.GRU, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
+            assertEquals("SteppedCells: a GRU layer has 4 weights but layer 0 has 3", e.getMessage());
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.Backend;
 import org.rnn4j.CountingCompute;
 import org.rnn4j.Numerics;
@@ -28,9 +28,9 @@ import org.rnn4j.extension.Extension;
 class CharStepperTest {
     static final int V = 11, E = 5, H = 9, LAYERS = 2, CHARS = 24;
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"cpu", "cuda-emulated"})
-    void scoresMatchTheSequenceForwardAndNoCharacterAllocates(String kind) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"cpu,LSTM", "cpu,GRU", "cpu,RNN", "cuda-emulated,LSTM", "cuda-emulated,GRU", "cuda-emulated,RNN"})
+    void scoresMatchTheSequenceForwardAndNoCharacterAllocates(String kind, CellType cell) {
         SplittableRandom r = Numerics.random();
         long seed = r.nextLong();
         double[] unigram = new double[V];
@@ -42,7 +42,7 @@ class CharStepperTest {
         // plain backend; the same seed gives the stepper's model the same weights.
         EmulatedDeviceApi plainDevice = kind.equals("cpu") ? null : new EmulatedDeviceApi(Executors.best());
         try (Backend be = Extension.backend(plainDevice == null ? new CpuCompute() : new CudaCompute(plainDevice), kind);
-             CharModel model = new CharModel(be, V, E, H, LAYERS, seed, unigram)) {
+             CharModel model = new CharModel(be, cell, V, E, H, LAYERS, seed, unigram)) {
             List<AutoCloseable> temps = new ArrayList<>();
             List<Tensor> state = model.zeroState(1);
             try {
@@ -55,7 +55,7 @@ class CharStepperTest {
         EmulatedDeviceApi device = kind.equals("cpu") ? null : new EmulatedDeviceApi(Executors.best());
         CountingCompute counting = new CountingCompute(device == null ? new CpuCompute() : new CudaCompute(device));
         float[] stepped = new float[CHARS * V];
-        try (Backend be = Extension.backend(counting, kind); CharModel model = new CharModel(be, V, E, H, LAYERS, seed, unigram)) {
+        try (Backend be = Extension.backend(counting, kind); CharModel model = new CharModel(be, cell, V, E, H, LAYERS, seed, unigram)) {
             int liveBefore = counting.live();
             try (CharStepper stepper = new CharStepper(model)) {
                 int allocated = counting.allocations(), reads = device == null ? 0 : device.hostReads();

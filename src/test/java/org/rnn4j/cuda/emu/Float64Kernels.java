@@ -102,7 +102,7 @@ final class Float64Kernels {
             for (int k = 0; k < 2; k++) {
                 int q = row + k * h + j, b = k * h + j;
                 double x = (double) gx[q] + bx[b] + gh[q] + bh[b];
-                a[k] = sigmoid(x);
+                a[k] = Reference.sigmoid(x);
                 m[k] = sigmoidMag(a[k], Math.abs(gx[q]) + Math.abs(bx[b]) + Math.abs(gh[q]) + Math.abs(bh[b]));
                 act.set(q, a[k], m[k]);
             }
