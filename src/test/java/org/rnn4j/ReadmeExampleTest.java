@@ -30,12 +30,17 @@ class ReadmeExampleTest {
 
     /** The first ```java block after the "## Usage" heading. */
     static String usageExample() throws Exception {
+        return javaBlock("Usage");
+    }
+
+    /** The first ```java block of the README's section {@code heading} (a "## " heading). */
+    static String javaBlock(String heading) throws Exception {
         String readme = Files.readString(Paths.get("README.md"), StandardCharsets.UTF_8);
-        int usage = readme.indexOf("\n## Usage");
-        assertTrue(usage >= 0, "README.md has no '## Usage' section");
+        int usage = readme.indexOf("\n## " + heading + "\n");
+        assertTrue(usage >= 0, "README.md has no '## " + heading + "' section");
         int start = readme.indexOf("```java\n", usage);
         int next = readme.indexOf("\n## ", usage + 1);
-        assertTrue(start >= 0 && (next < 0 || start < next), "the Usage section has no ```java block");
+        assertTrue(start >= 0 && (next < 0 || start < next), "the " + heading + " section has no ```java block");
         int end = readme.indexOf("\n```", start + 8);
         assertTrue(end > start, "unterminated ```java block");
         return readme.substring(start + 8, end + 1);
