@@ -108,8 +108,8 @@ public final class AllOps {
      * Four threads share {@code tested}, each running every operation {@code runs} times on fresh inputs of
      * {@code shape} and comparing with {@code reference} ({@link #assertClose}); waits at most {@code timeoutSeconds}.
      */
-    public static void assertConcurrentRunsClose(Backend reference, Backend tested, Shape shape, int runs, int timeoutSeconds)
-            throws Exception {
+    public static void assertConcurrentRunsClose(Backend reference, Backend tested, Shape shape, int runs,
+                                                 int timeoutSeconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> jobs = new ArrayList<>();

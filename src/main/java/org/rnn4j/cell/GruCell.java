@@ -115,7 +115,8 @@ public final class GruCell {
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
-                if (n > 0) recur(c, n, H, whp, bx, bh, gates, t * gstep, gh, hs, t * step, hn, t * step, hs, (t + 1) * step);
+                if (n > 0)
+                    recur(c, n, H, whp, bx, bh, gates, t * gstep, gh, hs, t * step, hn, t * step, hs, (t + 1) * step);
                 Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }

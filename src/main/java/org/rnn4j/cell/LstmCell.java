@@ -136,7 +136,8 @@ public final class LstmCell {
     }
 
     /** gates (rows,4H) = x (rows,D)·Wx: the input's part of every gate, for all rows at once. */
-    private static void project(Compute c, int rows, int D, int H, Memory x, long xOff, Memory wx, Memory gates, long gOff) {
+    private static void project(Compute c, int rows, int D, int H, Memory x, long xOff, Memory wx,
+                                Memory gates, long gOff) {
         int G = 4 * H;
         c.gemm(false, false, rows, G, D, 1f, x, xOff, D, wx, 0, G, 0f, gates, gOff, G);
     }

@@ -17,7 +17,8 @@ import org.rnn4j.extension.Extension;
  * {@link Backend}. Shapes and index conventions: package javadoc. As in {@link Backend}, every operation checks
  * its arguments first (null, rank, shape, backend, closed, index range) and only then allocates; results are
  * new tensors. Indices and masks uploaded from host arrays were checked at upload, so a step on a GPU reads
- * none of them back (see {@code Extension.facts}). Safe to call from several threads (it holds no state but the backend).
+ * none of them back (see {@code Extension.facts}). Safe to call from several threads (it holds no state but the
+ * backend).
  */
 public final class Layers {
     /** Largest vocabulary whose indices a float32 holds exactly (2^24). */

@@ -83,7 +83,8 @@ public final class SteppedCells implements AutoCloseable {
                         h[l][k] = zeros(s);
                         if (kind == Kind.LSTM) cell[l][k] = zeros(s);
                     }
-                for (int l = 0; l < L; l++) whp[l] = c.packB(false, hidden, G, Extension.memoryToRead(layers.get(l)[1]), 0, G);
+                for (int l = 0; l < L; l++)
+                    whp[l] = c.packB(false, hidden, G, Extension.memoryToRead(layers.get(l)[1]), 0, G);
                 boolean gru = kind == Kind.GRU;
                 return new Memory[]{s.alloc(G), gru ? s.alloc(G) : null, gru ? s.alloc(hidden) : null};
             });
@@ -125,7 +126,8 @@ public final class SteppedCells implements AutoCloseable {
                         h[l][prev], cell[l][prev], h[l][next], cell[l][next]);
                 case GRU -> GruCell.step(c, 1, inputs[l], H, in, off, w[0], whp[l], w[1], w[2], gates, gh, hn,
                         h[l][prev], h[l][next]);
-                case RNN -> RnnCell.step(c, 1, inputs[l], H, in, off, w[0], whp[l], w[1], gates, h[l][prev], h[l][next]);
+                case RNN -> RnnCell.step(c, 1, inputs[l], H, in, off, w[0], whp[l], w[1], gates,
+                        h[l][prev], h[l][next]);
             }
             in = h[l][next];
             off = 0;

@@ -32,7 +32,8 @@ final class CharStepper implements AutoCloseable {
             for (int k = 0; k < perLayer; k++) w[k] = model.param(l, k);
             layers.add(w);
         }
-        this.cells = new SteppedCells(model.backend, SteppedCells.Kind.valueOf(model.cell.name()), model.embed, model.hidden, layers);
+        SteppedCells.Kind kind = SteppedCells.Kind.valueOf(model.cell.name());
+        this.cells = new SteppedCells(model.backend, kind, model.embed, model.hidden, layers);
         try {
             Memory[] m = c.exclusive(() -> {
                 try (Scope s = new Scope(c)) {
@@ -51,8 +52,8 @@ final class CharStepper implements AutoCloseable {
 
     /**
      * Feeds character {@code ch} (an index into the vocabulary) and returns the scores (V) of the next one:
-     * embedding row, a step of every recurrent layer, then the affine of {@code Layers.temporalAffineForward} for one row. The
-     * returned array is reused by the next call.
+     * embedding row, a step of every recurrent layer, then the affine of {@code Layers.temporalAffineForward} for
+     * one row. The returned array is reused by the next call.
      */
     float[] next(int ch) {
         if (ch < 0 || ch >= model.vocab)

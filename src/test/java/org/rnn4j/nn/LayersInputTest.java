@@ -37,11 +37,13 @@ class LayersInputTest {
 
     @Test
     void indicesCheckedAtUploadAreNotReadBackButOthersAre() {
-        try (Tensor w = CPU.tensor(new float[]{1, 2, 3, 4, 5, 6}, 3, 2); Tensor idx = CPU.tensor(new float[]{2, 0, 1}, 1, 3)) {
-            assertTrue(Extension.facts(idx).indicesBelow(3) && !Extension.facts(idx).indicesBelow(2), "" + Extension.facts(idx));
+        try (Tensor w = CPU.tensor(new float[]{1, 2, 3, 4, 5, 6}, 3, 2);
+             Tensor idx = CPU.tensor(new float[]{2, 0, 1}, 1, 3)) {
+            HostFacts facts = Extension.facts(idx);
+            assertTrue(facts.indicesBelow(3) && !facts.indicesBelow(2), "" + facts);
             try (Tensor out = NN.wordEmbeddingForward(idx, w)) {
                 assertArrayEquals(new float[]{5, 6, 1, 2, 3, 4}, out.toArray());
-                assertEquals(HostFacts.UNKNOWN, Extension.facts(out), "results of operations were never checked on the host");
+                assertEquals(HostFacts.UNKNOWN, Extension.facts(out), "results of operations are not checked on the host");
             }
             assertTrue(Extension.facts(idx).indicesBelow(3), "reading the indices keeps what the upload established");
         }
@@ -64,11 +66,12 @@ class LayersInputTest {
     @Test
     void steppedCellsNameAWrongWeight() {
         try (Tensor wx = CPU.zeros(3, 8); Tensor wh = CPU.zeros(2, 4); Tensor b = CPU.zeros(8)) {
+            Tensor[] layer = {wx, wh, b};
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> new SteppedCells(CPU, SteppedCells.Kind.LSTM, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
+                    () -> new SteppedCells(CPU, SteppedCells.Kind.LSTM, 3, 2, List.<Tensor[]>of(layer)));
             assertEquals("SteppedCells: expected a weight of shape [2, 8] but got [2, 4]", e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
-                    () -> new SteppedCells(CPU, SteppedCells.Kind.GRU, 3, 2, List.<Tensor[]>of(new Tensor[]{wx, wh, b})));
+                    () -> new SteppedCells(CPU, SteppedCells.Kind.GRU, 3, 2, List.<Tensor[]>of(layer)));
             assertEquals("SteppedCells: a GRU layer has 4 weights but layer 0 has 3", e.getMessage());
         }
     }
@@ -82,7 +85,8 @@ class LayersInputTest {
         for (float bad : new float[]{-1, 0.5f, Float.NaN, Float.POSITIVE_INFINITY, (1 << 24) + 2})
             assertEquals(HostFacts.UNKNOWN, HostFacts.of(new float[]{0, bad, 1}), "" + bad);
         assertTrue(HostFacts.of(new float[]{0, 2}).indicesBelow(3));
-        assertTrue(!HostFacts.of(new float[]{0, 3}).indicesBelow(3) && !HostFacts.UNKNOWN.indicesBelow(Integer.MAX_VALUE));
+        assertTrue(!HostFacts.of(new float[]{0, 3}).indicesBelow(3));
+        assertTrue(!HostFacts.UNKNOWN.indicesBelow(Integer.MAX_VALUE));
     }
 
     @Test

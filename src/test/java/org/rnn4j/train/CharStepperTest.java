@@ -41,7 +41,8 @@ class CharStepperTest {
         // The layers wrap their results as tensors of the backend's own Compute, so the sequence forward runs on a
         // plain backend; the same seed gives the stepper's model the same weights.
         EmulatedDeviceApi plainDevice = kind.equals("cpu") ? null : new EmulatedDeviceApi(Executors.best());
-        try (Backend be = Extension.backend(plainDevice == null ? new CpuCompute() : new CudaCompute(plainDevice), kind);
+        Compute plain = plainDevice == null ? new CpuCompute() : new CudaCompute(plainDevice);
+        try (Backend be = Extension.backend(plain, kind);
              CharModel model = new CharModel(be, cell, V, E, H, LAYERS, seed, unigram)) {
             List<AutoCloseable> temps = new ArrayList<>();
             List<Tensor> state = model.zeroState(1);
@@ -55,18 +56,21 @@ class CharStepperTest {
         EmulatedDeviceApi device = kind.equals("cpu") ? null : new EmulatedDeviceApi(Executors.best());
         CountingCompute counting = new CountingCompute(device == null ? new CpuCompute() : new CudaCompute(device));
         float[] stepped = new float[CHARS * V];
-        try (Backend be = Extension.backend(counting, kind); CharModel model = new CharModel(be, cell, V, E, H, LAYERS, seed, unigram)) {
+        try (Backend be = Extension.backend(counting, kind);
+             CharModel model = new CharModel(be, cell, V, E, H, LAYERS, seed, unigram)) {
             int liveBefore = counting.live();
             try (CharStepper stepper = new CharStepper(model)) {
                 int allocated = counting.allocations(), reads = device == null ? 0 : device.hostReads();
                 for (int t = 0; t < CHARS; t++) System.arraycopy(stepper.next((int) chars[t]), 0, stepped, t * V, V);
                 assertEquals(allocated, counting.allocations(), "no buffer allocated per character");
-                if (device != null) assertEquals(CHARS, device.hostReads() - reads, "one read back (the scores) per character");
+                if (device != null)
+                    assertEquals(CHARS, device.hostReads() - reads, "one read back (the scores) per character");
                 assertThrows(IllegalArgumentException.class, () -> stepper.next(V));
             }
             assertEquals(liveBefore, counting.live(), "closing the stepper frees its buffers");
         }
-        Numerics.assertClose("stepped scores vs the sequence forward", stepped, Numerics.toDouble(expected), Numerics.FP32_TOL);
+        Numerics.assertClose("stepped scores vs the sequence forward", stepped, Numerics.toDouble(expected),
+                Numerics.FP32_TOL);
         for (EmulatedDeviceApi d : new EmulatedDeviceApi[]{plainDevice, device})
             if (d != null) assertEquals(List.of(), d.violations(), "device contract violations");
     }

@@ -73,7 +73,8 @@ final class GuardedBuffers {
      * and no float outside the buffers changed.
      */
     void assertOnlyOutputsWritten(Object... nameThenContent) {
-        for (int i = 0; i < nameThenContent.length; i += 2) assertUnchanged((String) nameThenContent[i], (float[]) nameThenContent[i + 1]);
+        for (int i = 0; i < nameThenContent.length; i += 2)
+            assertUnchanged((String) nameThenContent[i], (float[]) nameThenContent[i + 1]);
         assertGuardsIntact();
     }
 
