@@ -55,13 +55,19 @@ final class CharStepper implements AutoCloseable {
      * embedding row, a step of every recurrent layer, then the affine of {@code Layers.temporalAffineForward} for
      * one row. The returned array is reused by the next call.
      */
-    float[] next(int ch) {
+    float[] next(int ch) { return run(ch, true); }
+
+    /** Feeds character {@code ch} without computing or reading back scores (the prime, but for its last character). */
+    void feed(int ch) { run(ch, false); }
+
+    private float[] run(int ch, boolean scored) {
         if (ch < 0 || ch >= model.vocab)
             throw new IllegalArgumentException("character index must be in [0, " + model.vocab + ") but was " + ch);
         int H = model.hidden, E = model.embed, V = model.vocab;
         return c.exclusive(() -> {
             c.copy(Extension.memoryToRead(model.params.get(0)), (long) ch * E, embedded, 0, E);
             Memory top = cells.step(embedded, 0);
+            if (!scored) return null;
             // scores = b, then += h·W: temporalAffineForward's bias broadcast and product, for one row.
             c.copy(Extension.memoryToRead(model.outB()), 0, scores, 0, V);
             c.gemm(false, false, 1, V, H, 1f, top, 0, H, Extension.memoryToRead(model.outW()), 0, V, 1f, scores, 0, V);

@@ -25,8 +25,8 @@ public final class Sampler {
         StringBuilder out = new StringBuilder();
         double[] weights = new double[model.vocab];
         try (CharStepper stepper = new CharStepper(model)) {   // buffers reused for every character
-            float[] scores = null;
-            for (int ch : start) scores = stepper.next(ch);
+            for (int i = 0; i + 1 < start.length; i++) stepper.feed(start[i]);
+            float[] scores = stepper.next(start[start.length - 1]);
             for (int k = 0; k < length; k++) {
                 int next = draw(scores, temperature, random, weights);
                 out.append(vocab.decode(next));

@@ -1,5 +1,6 @@
 package org.rnn4j.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -66,6 +67,14 @@ class CharStepperTest {
                 if (device != null)
                     assertEquals(CHARS, device.hostReads() - reads, "one read back (the scores) per character");
                 assertThrows(IllegalArgumentException.class, () -> stepper.next(V));
+            }
+            try (CharStepper primed = new CharStepper(model)) {   // a prime: fed without scores, then one read
+                int reads = device == null ? 0 : device.hostReads();
+                for (int t = 0; t + 1 < CHARS; t++) primed.feed((int) chars[t]);
+                float[] last = primed.next((int) chars[CHARS - 1]);
+                if (device != null) assertEquals(1, device.hostReads() - reads, "only the last character's scores read");
+                assertArrayEquals(Arrays.copyOfRange(stepped, (CHARS - 1) * V, CHARS * V), last,
+                        "feeding makes the same steps as next");
             }
             assertEquals(liveBefore, counting.live(), "closing the stepper frees its buffers");
         }
