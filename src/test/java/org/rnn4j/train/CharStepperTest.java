@@ -72,7 +72,8 @@ class CharStepperTest {
                 int reads = device == null ? 0 : device.hostReads();
                 for (int t = 0; t + 1 < CHARS; t++) primed.feed((int) chars[t]);
                 float[] last = primed.next((int) chars[CHARS - 1]);
-                if (device != null) assertEquals(1, device.hostReads() - reads, "only the last character's scores read");
+                if (device != null)
+                    assertEquals(1, device.hostReads() - reads, "only the last character's scores read back");
                 assertArrayEquals(Arrays.copyOfRange(stepped, (CHARS - 1) * V, CHARS * V), last,
                         "feeding makes the same steps as next");
             }
