@@ -49,7 +49,8 @@ class ReadmeExampleTest {
     /** The test classpath: surefire's real one when it launched us through a manifest-only jar. */
     static String classpath() throws Exception {
         Set<String> entries = new LinkedHashSet<>();
-        for (String p : List.of(System.getProperty("surefire.test.class.path", ""), System.getProperty("java.class.path", "")))
+        for (String p : List.of(System.getProperty("surefire.test.class.path", ""),
+                System.getProperty("java.class.path", "")))
             for (String e : p.split(File.pathSeparator)) if (!e.isBlank()) entries.add(e);
         entries.add(Paths.get(Backend.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         return String.join(File.pathSeparator, entries);
@@ -91,6 +92,7 @@ class ReadmeExampleTest {
         Matcher v = Pattern.compile("h\\[0\\]\\[T-1\\]\\[0\\] = (\\S+)").matcher(text);
         assertTrue(v.find(), "no value printed: " + text);
         float h = Float.parseFloat(v.group(1));
-        assertTrue(Float.isFinite(h) && h != 0 && Math.abs(h) < 1, "an LSTM hidden state lies in (-1, 1), non-zero here: " + h);
+        assertTrue(Float.isFinite(h) && h != 0 && Math.abs(h) < 1,
+                "an LSTM hidden state lies in (-1, 1), non-zero here: " + h);
     }
 }
