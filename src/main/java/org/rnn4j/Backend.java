@@ -6,6 +6,7 @@ import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.extension.Extension;
+import org.rnn4j.extension.HostFacts;
 import org.rnn4j.extension.Shapes;
 
 /**
@@ -56,7 +57,8 @@ public final class Backend implements AutoCloseable {
         if (Shapes.size(s) != data.length)
             throw new IllegalArgumentException("tensor: data has " + data.length + " elements but shape "
                     + Shapes.format(s) + " needs " + Shapes.size(s));
-        return run(() -> new Tensor(this, compute.upload(data), s));
+        HostFacts facts = HostFacts.of(data);   // while the host has the data: spares reading indices back later
+        return run(() -> new Tensor(this, compute.upload(data), s, facts));
     }
 
     /** A tensor of zeros. */
@@ -209,7 +211,9 @@ public final class Backend implements AutoCloseable {
     private static final class Bridge implements Extension.Bridge {
         @Override public Compute compute(Backend backend) { return backend.compute; }
 
-        @Override public Memory memory(Tensor tensor) { return tensor.memory(); }
+        @Override public Memory memory(Tensor tensor) { return tensor.memoryToWrite(); }
+        @Override public Memory memoryToRead(Tensor tensor) { return tensor.memory(); }
+        @Override public HostFacts facts(Tensor tensor) { return tensor.facts(); }
 
         @Override public Backend backend(Compute compute, String reason) { return new Backend(compute, reason); }
 

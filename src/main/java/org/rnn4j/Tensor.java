@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import java.util.Arrays;
 import org.rnn4j.compute.Memory;
+import org.rnn4j.extension.HostFacts;
 import org.rnn4j.extension.Shapes;
 
 /**
@@ -13,11 +14,16 @@ public final class Tensor implements AutoCloseable {
     private final Backend backend;
     private final Memory memory;
     private final int[] shape;
+    /** Checked on the host at upload; forgotten once the storage is handed out for writing. */
+    private volatile HostFacts facts;
 
-    Tensor(Backend backend, Memory memory, int[] shape) {
+    Tensor(Backend backend, Memory memory, int[] shape) { this(backend, memory, shape, HostFacts.UNKNOWN); }
+
+    Tensor(Backend backend, Memory memory, int[] shape, HostFacts facts) {
         this.backend = backend;
         this.memory = memory;
         this.shape = shape.clone();
+        this.facts = facts;
     }
 
     public Backend backend() { return backend; }
@@ -49,8 +55,16 @@ public final class Tensor implements AutoCloseable {
     @Override
     public void close() { memory.close(); }
 
-    /** The storage; extension code reaches it through {@code org.rnn4j.extension.Extension.memory}. */
+    /** The storage, for reading; extension code reaches it through {@code org.rnn4j.extension.Extension}. */
     Memory memory() { return memory; }
+
+    /** The storage for code that may write it: what was known about the contents no longer holds. */
+    Memory memoryToWrite() {
+        facts = HostFacts.UNKNOWN;
+        return memory;
+    }
+
+    HostFacts facts() { return facts; }
 
     @Override
     public String toString() {

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.rnn4j.Numerics.uniform;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * All the cell operations of the public API (RNN, LSTM, GRU) on one backend, on one set of fresh random inputs, every output
@@ -96,6 +102,29 @@ public final class AllOps {
         assertEquals(want.keySet(), got.keySet(), label + ": outputs");
         for (String k : want.keySet())
             Numerics.assertClose(label + " " + k, got.get(k), Numerics.toDouble(want.get(k)), Numerics.FP32_TOL);
+    }
+
+    /**
+     * Four threads share {@code tested}, each running every operation {@code runs} times on fresh inputs of
+     * {@code shape} and comparing with {@code reference} ({@link #assertClose}); waits at most {@code timeoutSeconds}.
+     */
+    public static void assertConcurrentRunsClose(Backend reference, Backend tested, Shape shape, int runs,
+                                                 int timeoutSeconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int t = 0; t < 4; t++)
+                jobs.add(pool.submit(() -> {
+                    for (int i = 0; i < runs; i++) {
+                        Inputs in = Inputs.random(Numerics.random(), shape);
+                        assertClose(run(reference, in), run(tested, in), "thread " + Thread.currentThread().getName());
+                    }
+                    return null;
+                }));
+            for (Future<?> f : jobs) f.get(timeoutSeconds, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Two runs on the same inputs must agree bit for bit (no atomics, fixed summation order). */

@@ -12,19 +12,19 @@ import org.rnn4j.compute.PackedOperand;
  * whether an operation allocated anything ({@link #allocations()}) and whether everything it allocated was
  * released again ({@link #live()}). The buffers are the delegate's own, so the delegate accepts them unchanged.
  */
-final class CountingCompute implements Compute {
+public final class CountingCompute implements Compute {
     private final Compute delegate;
     /** Buffers handed out and maybe still open; closed ones are pruned now and then, so long runs keep no garbage. */
     private final List<Memory> open = new ArrayList<>();
     private int allocations, pruneAt = 64;
 
-    CountingCompute(Compute delegate) { this.delegate = delegate; }
+    public CountingCompute(Compute delegate) { this.delegate = delegate; }
 
     /** Buffers allocated or uploaded so far. */
-    synchronized int allocations() { return allocations; }
+    public synchronized int allocations() { return allocations; }
 
     /** Buffers handed out and not closed. */
-    synchronized int live() {
+    public synchronized int live() {
         int n = 0;
         for (Memory m : open) if (!m.isClosed()) n++;
         return n;

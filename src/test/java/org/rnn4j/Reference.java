@@ -7,7 +7,25 @@ package org.rnn4j;
 public final class Reference {
     private Reference() {}
 
-    static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+    /** The logistic function; the one float64 sigmoid of the tests. */
+    public static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+
+    /**
+     * The softmax of one row {@code s[off, off+v)}, shifted by its max so that no exp overflows; the one float64
+     * softmax of the tests. {@link #logSumExp} is log Σ exp(s_j), {@link #p} the probability of a score.
+     */
+    public record Softmax(double max, double z) {
+        public static Softmax of(double[] s, int off, int v) {
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int j = 0; j < v; j++) max = Math.max(max, s[off + j]);
+            for (int j = 0; j < v; j++) z += Math.exp(s[off + j] - max);
+            return new Softmax(max, z);
+        }
+
+        public double logSumExp() { return Math.log(z) + max; }
+
+        public double p(double score) { return Math.exp(score - max) / z; }
+    }
 
     /** a (m,k) · b (k,n). */
     static double[] matmul(double[] a, double[] b, int m, int k, int n) {

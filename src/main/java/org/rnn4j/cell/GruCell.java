@@ -115,14 +115,29 @@ public final class GruCell {
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
-                if (n > 0) {
-                    c.gemm(false, n, G, H, 1f, hs, t * step, H, whp, 0f, gh, 0, G);
-                    c.gruForwardPointwise(n, H, gates, t * gstep, gh, 0, bx, bh, hs, t * step, hn, t * step,
-                            hs, (t + 1) * step);
-                }
+                if (n > 0)
+                    recur(c, n, H, whp, bx, bh, gates, t * gstep, gh, hs, t * step, hn, t * step, hs, (t + 1) * step);
                 Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
+    }
+
+    /** One step's recurrence: gh (N,3H) = hPrev·Wh, then the fused pointwise writes hn and hOut. */
+    private static void recur(Compute c, int N, int H, PackedOperand whp, Memory bx, Memory bh, Memory gates, long gOff,
+                              Memory gh, Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        c.gemm(false, N, 3 * H, H, 1f, hPrev, hPrevOff, H, whp, 0f, gh, 0, 3 * H);
+        c.gruForwardPointwise(N, H, gates, gOff, gh, 0, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
+    }
+
+    /**
+     * One step (T = 1) into the caller's buffers, allocating nothing (see {@link LstmCell#step}). x (N,D); whp is
+     * Wh (H,3H) packed once by the caller; gates and gh (N,3H), hn (N,H) scratch; hPrev in and hOut out (N,H),
+     * separate buffers.
+     */
+    public static void step(Compute c, int N, int D, int H, Memory x, long xOff, Memory wx, PackedOperand whp,
+                            Memory bx, Memory bh, Memory gates, Memory gh, Memory hn, Memory hPrev, Memory hOut) {
+        c.gemm(false, false, N, 3 * H, D, 1f, x, xOff, D, wx, 0, 3 * H, 0f, gates, 0, 3 * H);
+        recur(c, N, H, whp, bx, bh, gates, 0, gh, hPrev, 0, hn, 0, hOut, 0);
     }
 
     /**

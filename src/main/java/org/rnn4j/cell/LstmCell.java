@@ -121,19 +121,45 @@ public final class LstmCell {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
-        if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        if (batch == null) project(c, T * N, D, H, xTm, 0, wx, gates, 0);
         else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
                 if (n > 0) {
-                    c.gemm(false, n, G, H, 1f, hs, t * step, H, whp, 1f, gates, t * gstep, G);
-                    c.lstmForwardPointwise(n, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step,
-                            hs, (t + 1) * step);
+                    recur(c, n, H, whp, b, gates, t * gstep, hs, t * step, cs, t * step,
+                            hs, (t + 1) * step, cs, (t + 1) * step);
                 }
                 Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
+    }
+
+    /** gates (rows,4H) = x (rows,D)·Wx: the input's part of every gate, for all rows at once. */
+    private static void project(Compute c, int rows, int D, int H, Memory x, long xOff, Memory wx,
+                                Memory gates, long gOff) {
+        int G = 4 * H;
+        c.gemm(false, false, rows, G, D, 1f, x, xOff, D, wx, 0, G, 0f, gates, gOff, G);
+    }
+
+    /** One step's recurrence: gates += hPrev·Wh, then the fused pointwise writes c and h. */
+    private static void recur(Compute c, int N, int H, PackedOperand whp, Memory b, Memory gates, long gOff,
+                              Memory hPrev, long hPrevOff, Memory cPrev, long cPrevOff,
+                              Memory hOut, long hOff, Memory cOut, long cOff) {
+        c.gemm(false, N, 4 * H, H, 1f, hPrev, hPrevOff, H, whp, 1f, gates, gOff, 4 * H);
+        c.lstmForwardPointwise(N, H, gates, gOff, b, cPrev, cPrevOff, cOut, cOff, hOut, hOff);
+    }
+
+    /**
+     * One step (T = 1) into the caller's buffers, allocating nothing: for a caller that runs many single steps
+     * with the same weights (sampling a character at a time). x (N,D); whp is Wh (H,4H) packed once by the caller
+     * ({@code c.packB(false, H, 4H, wh, 0, 4H)}); gates (N,4H) scratch; hPrev, cPrev (N,H) in, hOut, cOut (N,H)
+     * out, separate buffers. The same calls, in the same order, as a step of {@link #forward}.
+     */
+    public static void step(Compute c, int N, int D, int H, Memory x, long xOff, Memory wx, PackedOperand whp,
+                            Memory b, Memory gates, Memory hPrev, Memory cPrev, Memory hOut, Memory cOut) {
+        project(c, N, D, H, x, xOff, wx, gates, 0);
+        recur(c, N, H, whp, b, gates, 0, hPrev, 0, cPrev, 0, hOut, 0, cOut, 0);
     }
 
     /**

@@ -106,13 +106,27 @@ public final class RnnCell {
         try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
                 int n = Ragged.rows(batch, t, N);
-                if (n > 0) {
-                    c.gemm(false, n, H, H, 1f, hs, t * step, H, whp, 1f, pre, t * step, H);
-                    c.rnnForwardPointwise(n, H, pre, t * step, b, hs, (t + 1) * step);
-                }
+                if (n > 0) recur(c, n, H, whp, b, pre, t * step, hs, t * step, hs, (t + 1) * step);
                 Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
+    }
+
+    /** One step's recurrence: pre += hPrev·Wh, then hOut = tanh(pre + b). */
+    private static void recur(Compute c, int N, int H, PackedOperand whp, Memory b, Memory pre, long preOff,
+                              Memory hPrev, long hPrevOff, Memory hOut, long hOff) {
+        c.gemm(false, N, H, H, 1f, hPrev, hPrevOff, H, whp, 1f, pre, preOff, H);
+        c.rnnForwardPointwise(N, H, pre, preOff, b, hOut, hOff);
+    }
+
+    /**
+     * One step (T = 1) into the caller's buffers, allocating nothing (see {@link LstmCell#step}). x (N,D); whp is
+     * Wh (H,H) packed once by the caller; pre (N,H) scratch; hPrev in and hOut out (N,H), separate buffers.
+     */
+    public static void step(Compute c, int N, int D, int H, Memory x, long xOff, Memory wx, PackedOperand whp,
+                            Memory b, Memory pre, Memory hPrev, Memory hOut) {
+        c.gemm(false, false, N, H, D, 1f, x, xOff, D, wx, 0, H, 0f, pre, 0, H);
+        recur(c, N, H, whp, b, pre, 0, hPrev, 0, hOut, 0);
     }
 
     /**

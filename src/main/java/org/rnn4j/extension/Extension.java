@@ -18,6 +18,10 @@ public final class Extension {
 
         Memory memory(Tensor tensor);
 
+        Memory memoryToRead(Tensor tensor);
+
+        HostFacts facts(Tensor tensor);
+
         Tensor tensor(Backend backend, Memory memory, int[] shape);
 
         Backend backend(Compute compute, String reason);
@@ -47,8 +51,20 @@ public final class Extension {
     /** The primitives behind {@code backend}. Call them inside {@link Compute#exclusive}. */
     public static Compute compute(Backend backend) { return bridge().compute(Objects.requireNonNull(backend)); }
 
-    /** The storage behind {@code tensor} (a live view: writing it changes the tensor). */
+    /**
+     * The storage behind {@code tensor} (a live view: writing it changes the tensor, so the tensor forgets its
+     * {@link #facts}). Code that only reads uses {@link #memoryToRead}.
+     */
     public static Memory memory(Tensor tensor) { return bridge().memory(Objects.requireNonNull(tensor)); }
+
+    /** The storage behind {@code tensor}, to be read only: the tensor keeps its {@link #facts}. */
+    public static Memory memoryToRead(Tensor tensor) { return bridge().memoryToRead(Objects.requireNonNull(tensor)); }
+
+    /**
+     * What the host checked about {@code tensor}'s contents when it uploaded them ({@code Backend.tensor} from
+     * a host array), or {@link HostFacts#UNKNOWN}: always UNKNOWN once {@link #memory} handed out its storage.
+     */
+    public static HostFacts facts(Tensor tensor) { return bridge().facts(Objects.requireNonNull(tensor)); }
 
     /**
      * A tensor of {@code backend} over {@code memory}, which it takes over (closing the tensor frees it). The memory

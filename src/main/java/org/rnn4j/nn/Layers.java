@@ -16,7 +16,9 @@ import org.rnn4j.extension.Extension;
  * Word/character embedding, temporal affine and temporal softmax cross-entropy, forward and backward, on one
  * {@link Backend}. Shapes and index conventions: package javadoc. As in {@link Backend}, every operation checks
  * its arguments first (null, rank, shape, backend, closed, index range) and only then allocates; results are
- * new tensors. Safe to call from several threads (it holds no state but the backend).
+ * new tensors. Indices and masks uploaded from host arrays were checked at upload, so a step on a GPU reads
+ * none of them back (see {@code Extension.facts}). Safe to call from several threads (it holds no state but the
+ * backend).
  */
 public final class Layers {
     /** Largest vocabulary whose indices a float32 holds exactly (2^24). */
@@ -48,7 +50,7 @@ public final class Layers {
         return run(() -> {
             try (Scope s = new Scope(compute)) {
                 Memory out = s.alloc((long) N * T * D);
-                compute.gatherRows(N * T, D, Extension.memory(idx), 0, Extension.memory(w), 0, out, 0);
+                compute.gatherRows(N * T, D, Extension.memoryToRead(idx), 0, Extension.memoryToRead(w), 0, out, 0);
                 s.keep(out);
                 return Extension.tensor(backend, out, N, T, D);
             }
@@ -73,8 +75,8 @@ public final class Layers {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
                 Memory hot = s.alloc((long) rows * vocab), dw = s.alloc((long) vocab * D);
-                compute.oneHot(rows, vocab, Extension.memory(idx), 0, hot, 0);
-                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, Extension.memory(dout), 0, D, 0f, dw, 0, D);
+                compute.oneHot(rows, vocab, Extension.memoryToRead(idx), 0, hot, 0);
+                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, Extension.memoryToRead(dout), 0, D, 0f, dw, 0, D);
                 s.keep(dw);
                 return Extension.tensor(backend, dw, vocab, D);
             }
@@ -97,8 +99,8 @@ public final class Layers {
                 Memory ones = s.alloc(rows), out = s.alloc((long) rows * M);
                 compute.fill(ones, 0, rows, 1f);
                 // out = ones(rows,1)·b(1,M) broadcasts b with the GEMM the backend has anyway, then += x·W.
-                compute.gemm(false, false, rows, M, 1, 1f, ones, 0, 1, Extension.memory(b), 0, M, 0f, out, 0, M);
-                compute.gemm(false, false, rows, M, D, 1f, Extension.memory(x), 0, D, Extension.memory(w), 0, M, 1f, out, 0, M);
+                compute.gemm(false, false, rows, M, 1, 1f, ones, 0, 1, Extension.memoryToRead(b), 0, M, 0f, out, 0, M);
+                compute.gemm(false, false, rows, M, D, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(w), 0, M, 1f, out, 0, M);
                 s.keep(out);
                 return Extension.tensor(backend, out, N, T, M);
             }
@@ -117,9 +119,9 @@ public final class Layers {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
                 Memory dx = s.alloc((long) rows * D), dw = s.alloc((long) D * M), db = s.alloc(M);
-                compute.gemm(false, true, rows, D, M, 1f, Extension.memory(dout), 0, M, Extension.memory(w), 0, M, 0f, dx, 0, D);
-                compute.gemm(true, false, D, M, rows, 1f, Extension.memory(x), 0, D, Extension.memory(dout), 0, M, 0f, dw, 0, M);
-                compute.columnSum(Extension.memory(dout), 0, rows, M, db, 0);
+                compute.gemm(false, true, rows, D, M, 1f, Extension.memoryToRead(dout), 0, M, Extension.memoryToRead(w), 0, M, 0f, dx, 0, D);
+                compute.gemm(true, false, D, M, rows, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(dout), 0, M, 0f, dw, 0, M);
+                compute.columnSum(Extension.memoryToRead(dout), 0, rows, M, db, 0);
                 s.keep(dx, dw, db);
                 return new TemporalAffineGradients(Extension.tensor(backend, dx, N, T, D), Extension.tensor(backend, dw, D, M), Extension.tensor(backend, db, M));
             }
@@ -147,10 +149,10 @@ public final class Layers {
         return run(() -> {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
-                Memory m = mask != null ? Extension.memory(mask) : s.alloc(rows);
+                Memory m = mask != null ? Extension.memoryToRead(mask) : s.alloc(rows);
                 if (mask == null) compute.fill(m, 0, rows, 1f);
                 Memory lossRows = s.alloc(rows), total = s.alloc(1), d = s.alloc((long) rows * V);
-                compute.softmaxCrossEntropy(rows, V, 1f / N, Extension.memory(scores), 0, Extension.memory(y), 0, m, 0, lossRows, 0, d, 0);
+                compute.softmaxCrossEntropy(rows, V, 1f / N, Extension.memoryToRead(scores), 0, Extension.memoryToRead(y), 0, m, 0, lossRows, 0, d, 0);
                 compute.sum(lossRows, 0, rows, false, total, 0);
                 float[] host = new float[1];
                 compute.download(total, 0, host, 0, 1);
@@ -162,8 +164,13 @@ public final class Layers {
 
     // ---------------------------------------------------------------- checks
 
-    /** Indices travel in float tensors: each must be a finite integer in [0, bound). Reads them to the host. */
+    /**
+     * Indices travel in float tensors: each must be a finite integer in [0, bound). Uploaded from a host array,
+     * the tensor says so itself (checked once, at upload); otherwise, or to name the bad element, its contents
+     * are read back to the host.
+     */
     private static void checkIndices(String op, String arg, Tensor idx, int bound) {
+        if (Extension.facts(idx).indicesBelow(bound)) return;
         float[] v = idx.toArray();
         for (int i = 0; i < v.length; i++) {
             float f = v[i];
@@ -174,6 +181,7 @@ public final class Layers {
     }
 
     private static void checkMask(String op, Tensor mask) {
+        if (Extension.facts(mask).binary()) return;
         float[] v = mask.toArray();
         for (int i = 0; i < v.length; i++)
             if (v[i] != 0f && v[i] != 1f)

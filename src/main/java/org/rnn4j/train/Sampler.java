@@ -1,9 +1,6 @@
 package org.rnn4j.train;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import org.rnn4j.Tensor;
 
 /** Generates text from a {@link CharModel}, one character at a time, with its own state (batch of one). */
 public final class Sampler {
@@ -24,40 +21,32 @@ public final class Sampler {
         if (!(temperature > 0) || Double.isInfinite(temperature))
             throw new IllegalArgumentException("--temperature must be positive but was " + temperature);
         int[] start = prime == null || prime.isEmpty() ? new int[]{Math.max(0, vocab.indexOf('\n'))} : vocab.encode(prime);
-        List<Tensor> state = model.zeroState(1);
+        if (length == 0) return "";
         StringBuilder out = new StringBuilder();
-        try {
-            float[] input = new float[start.length];
-            for (int i = 0; i < start.length; i++) input[i] = start[i];
+        double[] weights = new double[model.vocab];
+        try (CharStepper stepper = new CharStepper(model)) {   // buffers reused for every character
+            for (int i = 0; i + 1 < start.length; i++) stepper.feed(start[i]);
+            float[] scores = stepper.next(start[start.length - 1]);
             for (int k = 0; k < length; k++) {
-                float[] scores = lastScores(input, state);
-                int next = draw(scores, temperature, random);
+                int next = draw(scores, temperature, random, weights);
                 out.append(vocab.decode(next));
-                input = new float[]{next};
+                if (k + 1 < length) scores = stepper.next(next);
             }
-        } finally {
-            state.forEach(Tensor::close);
         }
         return out.toString();
     }
 
-    private float[] lastScores(float[] input, List<Tensor> state) {
-        List<AutoCloseable> temps = new ArrayList<>();
-        try {
-            Tensor s = CharModel.keep(temps, model.scores(input, 1, input.length, state, temps));
-            float[] all = s.toArray();
-            return java.util.Arrays.copyOfRange(all, all.length - model.vocab, all.length);
-        } finally {
-            CharModel.closeAll(temps);
-        }
+    static int draw(float[] scores, double temperature, SplittableRandom random) {
+        return draw(scores, temperature, random, new double[scores.length]);
     }
 
     /**
      * Draws an index from softmax(scores / temperature). Computed as exp((s - max) / temperature), which never
      * overflows: however small the temperature, the best score gets weight 1 and the others at most 1, so a tiny
      * temperature tends to the argmax (ties shared evenly) instead of overflowing. Non-finite scores are refused.
+     * {@code p} (at least as long as scores) is scratch.
      */
-    static int draw(float[] scores, double temperature, SplittableRandom random) {
+    static int draw(float[] scores, double temperature, SplittableRandom random, double[] p) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < scores.length; i++) {
             if (!Float.isFinite(scores[i]))
@@ -65,12 +54,11 @@ public final class Sampler {
                         + "; its weights are broken (did training diverge?), use another checkpoint");
             max = Math.max(max, scores[i]);
         }
-        double[] p = new double[scores.length];
         double z = 0;
-        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp((scores[i] - max) / temperature);
+        for (int i = 0; i < scores.length; i++) z += p[i] = Math.exp((scores[i] - max) / temperature);
         double u = random.nextDouble() * z;   // z >= 1: the maximum contributes exp(0)
-        for (int i = 0; i < p.length; i++) if ((u -= p[i]) < 0) return i;
-        for (int i = p.length - 1; i >= 0; i--) if (p[i] > 0) return i;   // rounding left u >= 0: the last possible index
+        for (int i = 0; i < scores.length; i++) if ((u -= p[i]) < 0) return i;
+        for (int i = scores.length - 1; i >= 0; i--) if (p[i] > 0) return i;   // rounding left u >= 0: the last possible index
         return 0;
     }
 }

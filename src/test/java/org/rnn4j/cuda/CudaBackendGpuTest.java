@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,20 +128,6 @@ class CudaBackendGpuTest {
 
     @Test
     void concurrentThreadsOnOneBackendGetCorrectResults() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int t = 0; t < 4; t++)
-                jobs.add(pool.submit(() -> {
-                    for (int i = 0; i < 5; i++) {
-                        Inputs in = Inputs.random(Numerics.random(), new Shape(3, 10, 8, 40));
-                        AllOps.assertClose(AllOps.run(CPU, in), AllOps.run(cuda, in), "thread " + Thread.currentThread().getName());
-                    }
-                    return null;
-                }));
-            for (Future<?> f : jobs) f.get(300, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
+        AllOps.assertConcurrentRunsClose(CPU, cuda, new Shape(3, 10, 8, 40), 5, 300);
     }
 }

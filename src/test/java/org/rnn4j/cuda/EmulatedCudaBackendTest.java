@@ -8,12 +8,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,24 +30,8 @@ import org.rnn4j.extension.Extension;
  * CI without a GPU: every operation against the CPU backend, bit-identical reruns, the outputs NaN-poisoned by
  * the emulator's malloc, every GEMM and launch checked against cuBLAS's and the kernels' contracts.
  */
-class EmulatedCudaBackendTest {
+class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     static final Backend CPU = Backend.cpu();
-
-    EmulatedBackend emulated;
-    EmulatedDeviceApi device;
-    CudaCompute compute;
-    Backend cuda;
-
-    @BeforeEach
-    void open() {
-        emulated = new EmulatedBackend();
-        device = emulated.device;
-        compute = emulated.compute;
-        cuda = emulated.backend;
-    }
-
-    @AfterEach
-    void closeAndCheck() { emulated.close(); }
 
     @AfterAll
     static void closeCpu() { CPU.close(); }
@@ -203,21 +183,7 @@ class EmulatedCudaBackendTest {
     void concurrentThreadsOnOneBackendGetCorrectResults() throws Exception {
         // The emulator fails any call made while another thread is inside, or from a thread whose current
         // context is not this device: correct results here mean CudaCompute serialises and makes it current.
-        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int t = 0; t < 4; t++)
-                jobs.add(pool.submit(() -> {
-                    for (int i = 0; i < 3; i++) {
-                        Inputs in = Inputs.random(Numerics.random(), new Shape(3, 5, 4, 6));
-                        AllOps.assertClose(AllOps.run(CPU, in), AllOps.run(cuda, in), "thread " + Thread.currentThread().getName());
-                    }
-                    return null;
-                }));
-            for (Future<?> f : jobs) f.get(120, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
+        AllOps.assertConcurrentRunsClose(CPU, cuda, new Shape(3, 5, 4, 6), 3, 120);
     }
 
     @Test

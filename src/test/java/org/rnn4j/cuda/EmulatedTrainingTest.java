@@ -8,8 +8,6 @@ import static org.rnn4j.Numerics.FP32_TOL;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,27 +28,11 @@ import org.rnn4j.extension.Extension;
  * checked against its signature and extents, outputs NaN-poisoned by the emulator's malloc, no leaks, no contract
  * violations, bit-identical reruns.
  */
-class EmulatedTrainingTest {
+class EmulatedTrainingTest extends EmulatedDeviceTest {
     static final Backend CPU = Backend.cpu();
     /** Small enough for a few steps in well under a second on the emulated device; two layers, clipping active. */
     static final TrainConfig TINY = new TrainConfig(12, 2, 8, 10, 4, 5e-3, 8, 5, 1.0, 0.05);
     static final String TEXT = TrainOps.corpus(3_000);
-
-    EmulatedBackend emulated;
-    EmulatedDeviceApi device;
-    CudaCompute compute;
-    Backend cuda;
-
-    @BeforeEach
-    void open() {
-        emulated = new EmulatedBackend();
-        device = emulated.device;
-        compute = emulated.compute;
-        cuda = emulated.backend;
-    }
-
-    @AfterEach
-    void closeAndCheck() { emulated.close(); }
 
     @AfterAll
     static void closeCpu() { CPU.close(); }

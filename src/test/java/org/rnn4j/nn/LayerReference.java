@@ -1,5 +1,7 @@
 package org.rnn4j.nn;
 
+import org.rnn4j.Reference.Softmax;
+
 /** Float64 reference of the layers (course formulas, written independently of Layers), for gradient checks. */
 final class LayerReference {
     private LayerReference() {}
@@ -47,23 +49,17 @@ final class LayerReference {
     /** loss = -(1/N) Σ mask·log softmax(s)[y]. */
     static double softmaxLoss(double[] s, int[] y, double[] mask, int N, int V) {
         double loss = 0;
-        for (int r = 0; r < y.length; r++) {
-            double max = Double.NEGATIVE_INFINITY, z = 0;
-            for (int j = 0; j < V; j++) max = Math.max(max, s[r * V + j]);
-            for (int j = 0; j < V; j++) z += Math.exp(s[r * V + j] - max);
-            loss += mask[r] * (Math.log(z) + max - s[r * V + y[r]]);
-        }
+        for (int r = 0; r < y.length; r++)
+            loss += mask[r] * (Softmax.of(s, r * V, V).logSumExp() - s[r * V + y[r]]);
         return loss / N;
     }
 
     static double[] softmaxLossGrad(double[] s, int[] y, double[] mask, int N, int V) {
         double[] d = new double[s.length];
         for (int r = 0; r < y.length; r++) {
-            double max = Double.NEGATIVE_INFINITY, z = 0;
-            for (int j = 0; j < V; j++) max = Math.max(max, s[r * V + j]);
-            for (int j = 0; j < V; j++) z += Math.exp(s[r * V + j] - max);
+            Softmax p = Softmax.of(s, r * V, V);
             for (int j = 0; j < V; j++)
-                d[r * V + j] = mask[r] / N * (Math.exp(s[r * V + j] - max) / z - (j == y[r] ? 1 : 0));
+                d[r * V + j] = mask[r] / N * (p.p(s[r * V + j]) - (j == y[r] ? 1 : 0));
         }
         return d;
     }

@@ -1,5 +1,7 @@
 package org.rnn4j.cuda.emu;
 
+import org.rnn4j.Reference;
+
 /**
  * The pointwise kernels' formulas in float64, from the same float32 inputs, for judging a float32 result.
  * Besides each value, a {@link Ref} carries its rounding magnitude, a first-order running error bound: a sum's
@@ -22,8 +24,6 @@ final class Float64Kernels {
             mag[i] = m;
         }
     }
-
-    static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
     /** Magnitude of sigmoid(x) = s from an x of magnitude xMag: s + s(1-s)·xMag. */
     static double sigmoidMag(double s, double xMag) { return s + s * (1 - s) * xMag; }
@@ -57,7 +57,7 @@ final class Float64Kernels {
             double[] a = new double[4], m = new double[4];
             for (int k = 0; k < 4; k++) {
                 double x = (double) gates[row + k * h + j] + b[k * h + j];
-                a[k] = k == 3 ? Math.tanh(x) : sigmoid(x);
+                a[k] = k == 3 ? Math.tanh(x) : Reference.sigmoid(x);
                 m[k] = k == 3 ? tanhMag(a[k], Math.abs(x)) : sigmoidMag(a[k], Math.abs(x));
                 act.set(row + k * h + j, a[k], m[k]);
             }
@@ -102,7 +102,7 @@ final class Float64Kernels {
             for (int k = 0; k < 2; k++) {
                 int q = row + k * h + j, b = k * h + j;
                 double x = (double) gx[q] + bx[b] + gh[q] + bh[b];
-                a[k] = sigmoid(x);
+                a[k] = Reference.sigmoid(x);
                 m[k] = sigmoidMag(a[k], Math.abs(gx[q]) + Math.abs(bx[b]) + Math.abs(gh[q]) + Math.abs(bh[b]));
                 act.set(q, a[k], m[k]);
             }

@@ -1,5 +1,6 @@
 package org.rnn4j.cuda.emu;
 
+import org.rnn4j.Reference.Softmax;
 import org.rnn4j.cuda.emu.Float64Kernels.Ref;
 
 /**
@@ -36,19 +37,19 @@ final class Float64TrainKernels {
         Ref loss = new Ref(rows), d = new Ref(rows * v);
         for (int r = 0; r < rows; r++) {
             int label = (int) y[r];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, s[r * v + j]);
-            double z = 0, zMag = 0;
+            double[] row = new double[v];
+            for (int j = 0; j < v; j++) row[j] = s[r * v + j];
+            Softmax sm = Softmax.of(row, 0, v);
+            double max = sm.max(), z = sm.z(), zMag = 0;
             for (int j = 0; j < v; j++) {
-                double x = s[r * v + j] - max, e = Math.exp(x);
-                z += e;
-                zMag += e * (1 + Math.abs(x));
+                double x = row[j] - max;
+                zMag += Math.exp(x) * (1 + Math.abs(x));
             }
             double w = mask[r], k = (double) scale * w, relZ = zMag / z;
-            double logZ = Math.log(z), sLabel = s[r * v + label];
-            loss.set(r, w * (logZ + max - sLabel), w * (Math.abs(logZ) + relZ + Math.abs(max) + Math.abs(sLabel)));
+            double logZ = Math.log(z), sLabel = row[label];
+            loss.set(r, w * (sm.logSumExp() - sLabel), w * (Math.abs(logZ) + relZ + Math.abs(max) + Math.abs(sLabel)));
             for (int j = 0; j < v; j++) {
-                double x = s[r * v + j] - max, p = Math.exp(x) / z, hit = j == label ? 1 : 0;
+                double x = row[j] - max, p = sm.p(row[j]), hit = j == label ? 1 : 0;
                 d.set(r * v + j, k * (p - hit), Math.abs(k) * (p * (1 + Math.abs(x) + relZ) + hit));
             }
         }

@@ -68,6 +68,16 @@ final class GuardedBuffers {
                     "read-only input " + name + "[" + i + "] was overwritten");
     }
 
+    /**
+     * After a launch: each named read-only input ({@code name, content, ...}) still holds its content bit for bit,
+     * and no float outside the buffers changed.
+     */
+    void assertOnlyOutputsWritten(Object... nameThenContent) {
+        for (int i = 0; i < nameThenContent.length; i += 2)
+            assertUnchanged((String) nameThenContent[i], (float[]) nameThenContent[i + 1]);
+        assertGuardsIntact();
+    }
+
     /** Asserts no float outside the named regions changed. */
     void assertGuardsIntact() {
         for (Map.Entry<String, Region> e : regions.entrySet()) {
