@@ -1,5 +1,5 @@
 // Layout kernels the cells use around the GEMMs: batch-major <-> time-major and the bias-gradient reduction.
-// Contracts: org.rnn4j.internal.Compute; launch parameters: org.rnn4j.cuda.Kernel. Pointers arrive already
+// Contracts: org.rnn4j.compute.Compute; launch parameters: org.rnn4j.cuda.Kernel. Pointers arrive already
 // offset.
 #include "common.cuh"
 

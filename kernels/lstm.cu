@@ -1,5 +1,5 @@
 // LSTM pointwise steps. Gate order along 4H: i, f, o, g; row r of gates/da is [i | f | o | g], each H wide.
-// Contracts: org.rnn4j.internal.Compute; launch parameters: org.rnn4j.cuda.Kernel. Pointers arrive already
+// Contracts: org.rnn4j.compute.Compute; launch parameters: org.rnn4j.cuda.Kernel. Pointers arrive already
 // offset. One thread per (row, hidden unit): it reads all four gates of its unit and every other input
 // before it writes, and writes only its own unit's positions, which is what makes the in-place contracts
 // (gates overwritten by forward, dc by backward) safe under any grid.

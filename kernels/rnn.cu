@@ -1,4 +1,4 @@
-// Vanilla (tanh) RNN pointwise steps. Contracts: org.rnn4j.internal.Compute; launch parameters:
+// Vanilla (tanh) RNN pointwise steps. Contracts: org.rnn4j.compute.Compute; launch parameters:
 // org.rnn4j.cuda.Kernel. Pointers arrive already offset. Every thread reads all its inputs before it writes
 // and touches only its own element, so an output may alias an input of the same shape (the contracts need
 // pre == h_out and da == dh).

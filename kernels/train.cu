@@ -2,7 +2,7 @@
 // Every kernel: extern "C" so the PTX entry is the plain name; 1-D grid-stride loop unless it says otherwise,
 // so any grid is correct; no atomics, so results are deterministic. Index arrays are floats holding integers
 // (the Java side validates them: integral, in range). Each kernel names its CPU twin in
-// native-fallback/.../CpuKernels.java; contracts are in org.rnn4j.internal.Compute.
+// native-fallback/.../CpuKernels.java; contracts are in org.rnn4j.compute.Compute.
 // Parameter lists must match src/main/java/org/rnn4j/cuda/Kernel.java exactly.
 #include "common.cuh"
 

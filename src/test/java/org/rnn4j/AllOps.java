@@ -15,7 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * All the cell operations of the public API (RNN, LSTM, GRU) on one backend, on one set of fresh random inputs, every output
+ * All the cell operations of the public API (RNN, LSTM, GRU) on one backend, on one set of fresh random inputs, every
+ * output
  * downloaded by name: for the tests that compare backends (emulated device, GPU) and whole runs bit for bit
  * (determinism, concurrency).
  */
@@ -60,19 +61,22 @@ public final class AllOps {
              Tensor dNextC = b.tensor(in.dNextC, N, H);
              Tensor gWx = b.tensor(in.gWx, D, 3 * H); Tensor gWh = b.tensor(in.gWh, H, 3 * H);
              Tensor gBx = b.tensor(in.gBx, 3 * H); Tensor gBh = b.tensor(in.gBh, 3 * H)) {
-            try (Rnn.StepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
+            try (Rnn.StepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB);
+                    Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
                 put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
             }
             try (Rnn.Output f = b.rnnForward(x, h0, rWx, rWh, rB); Rnn.Gradients g = b.rnnBackward(dh, f.cache())) {
-                put(out, "rnn", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, f.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
+                put(out, "rnn", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, f.h(), g.dx(), g.dh0(), g.dWx(),
+                        g.dWh(), g.db());
             }
             try (Lstm.StepOutput f = b.lstmStepForward(xs, h0, c0, lWx, lWh, lB);
                  Lstm.StepGradients g = b.lstmStepBackward(dNextH, dNextC, f.cache())) {
                 put(out, "lstmStep", new String[]{"nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"},
                         f.nextH(), f.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
             }
-            try (Lstm.Output f = b.lstmForward(x, h0, c0, lWx, lWh, lB); Lstm.Gradients g = b.lstmBackward(dh, dcT, f.cache())) {
+            try (Lstm.Output f = b.lstmForward(x, h0, c0, lWx, lWh, lB);
+                    Lstm.Gradients g = b.lstmBackward(dh, dcT, f.cache())) {
                 put(out, "lstm", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
                         f.h(), f.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
             }
@@ -80,7 +84,8 @@ public final class AllOps {
             try (Lstm.Output f = b.lstmForward(x, h0, lWx, lWh, lB); Lstm.Gradients g = b.lstmBackward(dh, f.cache())) {
                 put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
             }
-            try (Gru.StepOutput f = b.gruStepForward(xs, h0, gWx, gWh, gBx, gBh); Gru.StepGradients g = b.gruStepBackward(dNextH, f.cache())) {
+            try (Gru.StepOutput f = b.gruStepForward(xs, h0, gWx, gWh, gBx, gBh);
+                    Gru.StepGradients g = b.gruStepBackward(dNextH, f.cache())) {
                 put(out, "gruStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "dbx", "dbh"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
             }

@@ -43,9 +43,11 @@ public final class CountingCompute implements Compute {
     @Override public String name() { return delegate.name(); }
     @Override public Memory alloc(long floats) { return track(delegate.alloc(floats)); }
     @Override public Memory upload(float[] host) { return track(delegate.upload(host)); }
-    @Override public void download(Memory src, long srcOff, float[] dst, int dstOff, int len) { delegate.download(src, srcOff, dst, dstOff, len); }
+    @Override public void download(Memory src, long srcOff, float[] dst, int dstOff,
+            int len) { delegate.download(src, srcOff, dst, dstOff, len); }
     @Override public void fill(Memory m, long off, long len, float value) { delegate.fill(m, off, len, value); }
-    @Override public void copy(Memory src, long srcOff, Memory dst, long dstOff, long len) { delegate.copy(src, srcOff, dst, dstOff, len); }
+    @Override public void copy(Memory src, long srcOff, Memory dst, long dstOff,
+            long len) { delegate.copy(src, srcOff, dst, dstOff, len); }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
@@ -80,14 +82,17 @@ public final class CountingCompute implements Compute {
     }
 
     @Override
-    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out,
+            long outOff) {
         delegate.gatherRows(rows, d, idx, idxOff, table, tableOff, out, outOff);
     }
 
     @Override
     public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
-                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
-        delegate.softmaxCrossEntropy(rows, v, scale, scores, sOff, y, yOff, mask, maskOff, lossRows, lossOff, dScores, dOff);
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores,
+                                    long dOff) {
+        delegate.softmaxCrossEntropy(rows, v, scale, scores, sOff, y, yOff, mask, maskOff, lossRows, lossOff, dScores,
+                dOff);
     }
 
     @Override
@@ -110,7 +115,8 @@ public final class CountingCompute implements Compute {
     }
 
     @Override
-    public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+    public void rnnBackwardPointwise(int n, int h, Memory hT, long hOff, Memory dh, long dhOff, Memory dhRec,
+            long dhRecOff,
                                      Memory da, long daOff) {
         delegate.rnnBackwardPointwise(n, h, hT, hOff, dh, dhOff, dhRec, dhRecOff, da, daOff);
     }
@@ -122,9 +128,12 @@ public final class CountingCompute implements Compute {
     }
 
     @Override
-    public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff, Memory c, long cOff,
-                                      Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dc, long dcOff, Memory da, long daOff) {
-        delegate.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff, dc, dcOff, da, daOff);
+    public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff, Memory c,
+            long cOff,
+                                      Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dc, long dcOff,
+                                      Memory da, long daOff) {
+        delegate.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff, dc,
+                dcOff, da, daOff);
     }
 
     @Override
@@ -134,10 +143,12 @@ public final class CountingCompute implements Compute {
     }
 
     @Override
-    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev, long hPrevOff,
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+            long hPrevOff,
                                      Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dax, long daxOff,
                                      Memory dah, long dahOff) {
-        delegate.gruBackwardPointwise(n, h, gates, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dhRec, dhRecOff, dax, daxOff, dah, dahOff);
+        delegate.gruBackwardPointwise(n, h, gates, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dhRec, dhRecOff, dax,
+                daxOff, dah, dahOff);
     }
 
     @Override public <R> R exclusive(Supplier<R> body) { return delegate.exclusive(body); }

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.extension.Extension;
 
-/** {@link Soak} on the CPU backend, its buffers counted by a {@link CountingCompute}; then a closed one refuses work. */
+/**
+ * {@link Soak} on the CPU backend, its buffers counted by a {@link CountingCompute}; then a closed one refuses work.
+ */
 class CpuSoakTest {
     @Test
     void tenThousandCallsLeaveAllocationsAndHeapAtTheirBaseline() {

@@ -80,4 +80,10 @@ public final class Numerics {
         for (int i = 0; i < a.length; i++)
             assertTrue(Float.isFinite(a[i]), what + "[" + i + "] = " + a[i]);
     }
+
+    /** Bytes this thread has allocated on the heap so far (HotSpot's counter): allocation bounds in tests. */
+    public static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
 }

@@ -58,7 +58,8 @@ public final class Reference {
     static void addTo(double[] acc, double[] v) { for (int i = 0; i < acc.length; i++) acc[i] += v[i]; }
 
     /** RNN over a sequence: returns h (N,T,H). */
-    public static double[] rnnForward(double[] x, double[] h0, double[] wx, double[] wh, double[] b, int N, int T, int D, int H) {
+    public static double[] rnnForward(double[] x, double[] h0, double[] wx, double[] wh, double[] b, int N, int T,
+            int D, int H) {
         double[] h = new double[N * T * H];
         double[] prev = h0;
         for (int t = 0; t < T; t++) {

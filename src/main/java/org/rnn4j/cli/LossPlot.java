@@ -81,7 +81,8 @@ final class LossPlot {
         java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer in this JVM");
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void polyline(Graphics2D g, List<double[]> h, java.util.function.DoubleUnaryOperator x,

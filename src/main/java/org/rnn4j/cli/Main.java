@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
  * a stack trace only with {@code --verbose}.
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Versions.class,
-        description = "Recurrent networks on the JVM (CUDA or pure-Java CPU): train a character-level LSTM language model.",
-        subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        description = "Recurrent networks on the JVM (CUDA or pure-Java CPU): train a character-level LSTM language "
+                + "model.",
+        subcommands = {TrainCommand.class, SampleCommand.class, InfoCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Keeps the library logger quiet (the CLI prints the backend choice itself); held so it is not collected. */
     private static final Logger LIBRARY_LOG = Logger.getLogger("org.rnn4j");
@@ -33,11 +35,13 @@ public final class Main implements Runnable {
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean verbose = false;   // --verbose belongs to the subcommand's parse result, not the top level one
-            for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) verbose |= pr.hasMatchedOption("--verbose");
+            for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand())
+                verbose |= pr.hasMatchedOption("--verbose");
             String what = "rnn4j " + cmd.getCommandName();
             if (verbose) ex.printStackTrace(err);
             String oom = OutOfMemory.message(ex, cmd.getCommandName());
-            String msg = oom != null ? oom : ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+            String msg = oom != null ? oom : ex instanceof UserError || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.IOException
                     || ex instanceof org.rnn4j.cuda.CudaUnavailableException ? ex.getMessage() : ex.toString();
             err.println(what + ": error: " + oneLine(msg) + (verbose ? "" : " (--verbose shows details)"));
             return 1;

@@ -14,11 +14,13 @@ final class OutOfMemory {
     static String message(Throwable e, String command) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CudaOutOfMemoryException c)
-                return String.format(Locale.ROOT, "out of GPU memory: asked for %s with %s free of %s on the device; %s, "
+                return String.format(Locale.ROOT,
+                        "out of GPU memory: asked for %s with %s free of %s on the device; %s, "
                         + "or run on the CPU with --backend cpu", size(c.requestedBytes()), size(c.freeBytes()),
                         size(c.totalBytes()), smaller(command));
             if (t instanceof OutOfMemoryError)
-                return String.format(Locale.ROOT, "out of memory: the Java heap (at most %s) is too small for this (%s); "
+                return String.format(Locale.ROOT,
+                        "out of memory: the Java heap (at most %s) is too small for this (%s); "
                         + "give Java more memory, e.g. RNN4J_JAVA_OPTS=-Xmx8g rnn4j %s ..., or %s",
                         size(Runtime.getRuntime().maxMemory()), t.getMessage() == null ? "no detail" : t.getMessage(),
                         command, smaller(command));

@@ -33,7 +33,8 @@ public final class Extension {
 
     /** Called once by {@link Backend}'s initialiser; a second call throws. */
     public static synchronized void install(Bridge b) {
-        if (bridge != null) throw new IllegalStateException("the extension bridge is installed by org.rnn4j.Backend only");
+        if (bridge != null) throw new IllegalStateException("the extension bridge is installed by org.rnn4j.Backend "
+                + "only");
         bridge = Objects.requireNonNull(b);
     }
 
@@ -74,7 +75,9 @@ public final class Extension {
         return bridge().tensor(Objects.requireNonNull(backend), Objects.requireNonNull(memory), shape);
     }
 
-    /** A backend over a custom {@link Compute} (tests, emulators, new devices); {@code reason} is its {@code reason()}. */
+    /**
+     * A backend over a custom {@link Compute} (tests, emulators, new devices); {@code reason} is its {@code reason()}.
+     */
     public static Backend backend(Compute compute, String reason) {
         return bridge().backend(Objects.requireNonNull(compute), reason);
     }

@@ -28,7 +28,8 @@ public final class Shapes {
             throw new IllegalArgumentException("shape must have rank 1 to 4 but was " + Arrays.toString(shape));
         long n = 1;
         for (int d : shape) {
-            if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive but was " + format(shape));
+            if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive but was "
+                    + format(shape));
             if (n > Long.MAX_VALUE / d)   // 65536^4 would wrap round to 0 in a long
                 throw new IllegalArgumentException("shape " + format(shape) + " has more than 2^63 elements");
             n *= d;
@@ -54,13 +55,16 @@ public final class Shapes {
         checkShape(op, arg, t, backend, names, origin, expected);
     }
 
-    private static void checkShape(String op, String arg, Tensor t, Backend backend, String[] names, Supplier<String> origin,
+    private static void checkShape(String op, String arg, Tensor t, Backend backend, String[] names,
+            Supplier<String> origin,
                                    int[] expected) {
         if (t == null) throw new NullPointerException(op + ": " + arg + " must not be null");
         if (t.backend() != backend)
             throw new IllegalArgumentException(op + ": " + arg + " belongs to another backend (" + t.backend()
-                    + ") than the one running this operation (" + backend + "); copy it with backend.tensor(t.toArray(), t.shape())");
-        if (t.isClosed()) throw new IllegalStateException(op + ": " + arg + " " + format(t.shape()) + " was used after close()");
+                    + ") than the one running this operation (" + backend
+                    + "); copy it with backend.tensor(t.toArray(), t.shape())");
+        if (t.isClosed()) throw new IllegalStateException(op + ": " + arg + " " + format(t.shape())
+                + " was used after close()");
         int[] actual = t.shape();
         if (!Arrays.equals(actual, expected))
             throw new IllegalArgumentException(op + ": " + arg + " must have shape " + describe(names, expected)

@@ -106,11 +106,14 @@ public final class Npy {
     private static void checkDataSize(String what, NpyHeader h, long have) throws IOException {
         long need = h.count() * h.dtype().bytes;
         if (have < need) throw truncated(what, h, have);
-        if (have > need) throw new IOException(what + ": unexpected bytes after the .npy data of shape " + Arrays.toString(h.shape())
+        if (have > need) throw new IOException(what + ": unexpected bytes after the .npy data of shape "
+                + Arrays.toString(h.shape())
                 + " (" + need + " bytes expected, " + have + " present)");
     }
 
-    /** Reads and parses the preamble and header; {@code dataBytes[0]} gets the bytes after it when the length is known. */
+    /**
+     * Reads and parses the preamble and header; {@code dataBytes[0]} gets the bytes after it when the length is known.
+     */
     private static NpyHeader header(DataInputStream in, String what, long length, long[] dataBytes) throws IOException {
         byte[] pre = new byte[MAGIC.length + 2];
         readFully(in, pre, what, "magic string and version");
@@ -118,14 +121,17 @@ public final class Npy {
             throw new IOException(what + ": not a .npy file (missing the \\x93NUMPY magic string)");
         int major = pre[6] & 0xff, minor = pre[7] & 0xff;
         if (major < 1 || major > 3)
-            throw new IOException(what + ": .npy format version " + major + "." + minor + " is not supported (1.0, 2.0, 3.0 are)");
+            throw new IOException(what + ": .npy format version " + major + "." + minor
+                    + " is not supported (1.0, 2.0, 3.0 are)");
         byte[] lenBytes = new byte[major == 1 ? 2 : 4];   // little-endian u16 in version 1, u32 after
         readFully(in, lenBytes, what, "header length");
         long headerLen = 0;
         for (int i = lenBytes.length - 1; i >= 0; i--) headerLen = headerLen << 8 | (lenBytes[i] & 0xff);
         if (headerLen > NpyHeader.MAX_BYTES)
-            throw new IOException(what + ": .npy header of " + headerLen + " bytes is longer than the " + NpyHeader.MAX_BYTES
-                    + " bytes allowed (numpy's np.load has the same limit); the file is corrupt or not an array rnn4j reads");
+            throw new IOException(what + ": .npy header of " + headerLen + " bytes is longer than the "
+                    + NpyHeader.MAX_BYTES
+                    + " bytes allowed (numpy's np.load has the same limit); the file is corrupt or not an array rnn4j "
+                    + "reads");
         long preamble = pre.length + lenBytes.length;
         if (length >= 0 && preamble + headerLen > length)
             throw new IOException(what + ": file ends inside the .npy header (" + headerLen + " bytes promised, "
@@ -150,7 +156,8 @@ public final class Npy {
             int bytes = take * dtype.bytes, got = in.readNBytes(chunk, 0, bytes);
             if (got < bytes) throw truncated(what, h, (long) done * dtype.bytes + got);
             if (done + take > java.lang.reflect.Array.getLength(values))
-                values = grow(values, (int) Math.min(n, Math.max(2L * java.lang.reflect.Array.getLength(values), done + take)));
+                values = grow(values, (int) Math.min(n,
+                        Math.max(2L * java.lang.reflect.Array.getLength(values), done + take)));
             ByteBuffer bb = ByteBuffer.wrap(chunk, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
             switch (dtype) {
                 case FLOAT32 -> bb.asFloatBuffer().get((float[]) values, done, take);
@@ -160,8 +167,10 @@ public final class Npy {
             }
             done += take;
         }
-        if (in.read() != -1) throw new IOException(what + ": unexpected bytes after the .npy data of shape " + Arrays.toString(h.shape()));
-        return new NpyArray(dtype, h.shape(), values instanceof float[] f ? f : null, values instanceof double[] d ? d : null,
+        if (in.read() != -1) throw new IOException(what + ": unexpected bytes after the .npy data of shape "
+                + Arrays.toString(h.shape()));
+        return new NpyArray(dtype, h.shape(), values instanceof float[] f ? f : null, values instanceof double[] d ? d
+                : null,
                 values instanceof int[] i ? i : null, values instanceof long[] l ? l : null);
     }
 
@@ -182,7 +191,8 @@ public final class Npy {
     }
 
     private static IOException truncated(String what, NpyHeader h, long have) {
-        return new IOException(what + ": truncated .npy data: shape " + Arrays.toString(h.shape()) + " of " + h.dtype().descr
+        return new IOException(what + ": truncated .npy data: shape " + Arrays.toString(h.shape()) + " of "
+                + h.dtype().descr
                 + " needs " + h.count() * h.dtype().bytes + " bytes, the file has " + Math.max(0, have));
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 import org.rnn4j.io.NpyArray.DType;
 
 /**
- * The header dictionary of a {@code .npy} file, e.g. {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }},
+ * The header dictionary of a {@code .npy} file, e.g. {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3),
+ * }},
  * parsed by one left-to-right scan (linear in the header's length, whatever it contains) instead of regular
  * expressions, which backtrack quadratically on hostile headers. Accepts exactly the Python literals numpy writes:
  * a dict of the three keys with a string, a boolean and a tuple of non-negative integers.
@@ -52,7 +53,8 @@ record NpyHeader(DType dtype, int[] shape, long count) {
                     case "descr" -> {
                         if (descr != null) throw fail("the key 'descr' appears twice");
                         if (peek() == '[')
-                            throw fail("unsupported dtype (structured) in header " + quote(s) + "; supported: <f4, <f8, <i4, <i8");
+                            throw fail("unsupported dtype (structured) in header " + quote(s)
+                                    + "; supported: <f4, <f8, <i4, <i8");
                         descr = string("the descr value");
                     }
                     case "fortran_order" -> {
@@ -72,12 +74,14 @@ record NpyHeader(DType dtype, int[] shape, long count) {
             i++;
             skip();
             if (i != s.length()) throw fail("text after the header dictionary at offset " + i + ": " + quote(s));
-            if (descr == null) throw fail("unsupported dtype (structured or missing descr) in header " + quote(s) + "; supported: <f4, <f8, <i4, <i8");
+            if (descr == null) throw fail("unsupported dtype (structured or missing descr) in header " + quote(s)
+                    + "; supported: <f4, <f8, <i4, <i8");
             if (fortran == null) throw fail(".npy header has no fortran_order: " + quote(s));
             if (shape == null) throw fail(".npy header has no shape: " + quote(s));
             DType dtype = dtype(descr);
             if (fortran)
-                throw fail("Fortran-order arrays are not supported; save a C-order array (np.save(path, np.ascontiguousarray(a)))");
+                throw fail("Fortran-order arrays are not supported; save a C-order array (np.save(path, "
+                        + "np.ascontiguousarray(a)))");
             long count = 1;
             try {
                 for (int d : shape) count = Math.multiplyExact(count, d);
@@ -85,21 +89,26 @@ record NpyHeader(DType dtype, int[] shape, long count) {
                 count = Long.MAX_VALUE;
             }
             if (count > MAX_ELEMENTS)
-                throw fail("shape " + Arrays.toString(shape) + " has " + (count == Long.MAX_VALUE ? "more than 2^63" : count)
+                throw fail("shape " + Arrays.toString(shape) + " has "
+                        + (count == Long.MAX_VALUE ? "more than 2^63" : count)
                         + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
             return new NpyHeader(dtype, shape, count);
         }
 
         private DType dtype(String d) throws IOException {
-            String n = d.startsWith("=") ? "<" + d.substring(1) : d;   // '=' (native) is little-endian wherever this runs
+            // '=' (native) is little-endian wherever this runs
+            String n = d.startsWith("=") ? "<" + d.substring(1) : d;
             for (DType t : DType.values()) if (t.descr.equals(n)) return t;
-            if (n.startsWith(">")) throw fail("big-endian dtype " + quote(d) + " is not supported; save with a.astype('<" + quote(n.substring(1)) + "')");
-            throw fail("unsupported dtype " + quote(d) + "; supported: <f4 (float32), <f8 (float64), <i4 (int32), <i8 (int64)");
+            if (n.startsWith(">")) throw fail("big-endian dtype " + quote(d)
+                    + " is not supported; save with a.astype('<" + quote(n.substring(1)) + "')");
+            throw fail("unsupported dtype " + quote(d)
+                    + "; supported: <f4 (float32), <f8 (float64), <i4 (int32), <i8 (int64)");
         }
 
         private String string(String what) throws IOException {
             char q = peek();
-            if (q != '\'' && q != '"') throw fail("expected " + what + " (a quoted string) at offset " + i + " of header " + quote(s));
+            if (q != '\'' && q != '"') throw fail("expected " + what + " (a quoted string) at offset " + i
+                    + " of header " + quote(s));
             int end = s.indexOf(q, i + 1);
             if (end < 0) throw fail("unterminated string at offset " + i + " of header " + quote(s));
             String v = s.substring(i + 1, end);
@@ -123,7 +132,8 @@ record NpyHeader(DType dtype, int[] shape, long count) {
                 skip();
                 if (peek() == 'L') { i++; skip(); }
                 if (peek() == ',') { i++; skip(); }
-                else if (peek() != ')') throw fail("expected ',' or ')' in the shape at offset " + i + " of header " + quote(s));
+                else if (peek() != ')') throw fail("expected ',' or ')' in the shape at offset " + i + " of header "
+                        + quote(s));
             }
             i++;
             return dims.stream().mapToInt(Integer::intValue).toArray();
@@ -136,14 +146,16 @@ record NpyHeader(DType dtype, int[] shape, long count) {
             while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) {
                 v = v * 10 + (s.charAt(i++) - '0');
                 if (v > Integer.MAX_VALUE)
-                    throw fail("dimension " + quote(s.substring(start, Math.min(s.length(), start + 40))) + "... in the shape is larger than 2^31-1");
+                    throw fail("dimension " + quote(s.substring(start, Math.min(s.length(), start + 40)))
+                            + "... in the shape is larger than 2^31-1");
             }
             if (i == start) throw fail("bad dimension at offset " + i + " of the shape in header " + quote(s));
             return (int) v;
         }
 
         private void skip() {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n' || s.charAt(i) == '\r')) i++;
+            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\n'
+                    || s.charAt(i) == '\r')) i++;
         }
 
         private char peek() throws IOException {

@@ -76,7 +76,8 @@ public final class Layers {
                 int rows = N * T;
                 Memory hot = s.alloc((long) rows * vocab), dw = s.alloc((long) vocab * D);
                 compute.oneHot(rows, vocab, Extension.memoryToRead(idx), 0, hot, 0);
-                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, Extension.memoryToRead(dout), 0, D, 0f, dw, 0, D);
+                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, Extension.memoryToRead(dout), 0, D, 0f, dw,
+                        0, D);
                 s.keep(dw);
                 return Extension.tensor(backend, dw, vocab, D);
             }
@@ -100,7 +101,8 @@ public final class Layers {
                 compute.fill(ones, 0, rows, 1f);
                 // out = ones(rows,1)·b(1,M) broadcasts b with the GEMM the backend has anyway, then += x·W.
                 compute.gemm(false, false, rows, M, 1, 1f, ones, 0, 1, Extension.memoryToRead(b), 0, M, 0f, out, 0, M);
-                compute.gemm(false, false, rows, M, D, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(w), 0, M, 1f, out, 0, M);
+                compute.gemm(false, false, rows, M, D, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(w),
+                        0, M, 1f, out, 0, M);
                 s.keep(out);
                 return Extension.tensor(backend, out, N, T, M);
             }
@@ -119,11 +121,14 @@ public final class Layers {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
                 Memory dx = s.alloc((long) rows * D), dw = s.alloc((long) D * M), db = s.alloc(M);
-                compute.gemm(false, true, rows, D, M, 1f, Extension.memoryToRead(dout), 0, M, Extension.memoryToRead(w), 0, M, 0f, dx, 0, D);
-                compute.gemm(true, false, D, M, rows, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(dout), 0, M, 0f, dw, 0, M);
+                compute.gemm(false, true, rows, D, M, 1f, Extension.memoryToRead(dout), 0, M, Extension.memoryToRead(w),
+                        0, M, 0f, dx, 0, D);
+                compute.gemm(true, false, D, M, rows, 1f, Extension.memoryToRead(x), 0, D, Extension.memoryToRead(dout),
+                        0, M, 0f, dw, 0, M);
                 compute.columnSum(Extension.memoryToRead(dout), 0, rows, M, db, 0);
                 s.keep(dx, dw, db);
-                return new TemporalAffineGradients(Extension.tensor(backend, dx, N, T, D), Extension.tensor(backend, dw, D, M), Extension.tensor(backend, db, M));
+                return new TemporalAffineGradients(Extension.tensor(backend, dx, N, T, D),
+                        Extension.tensor(backend, dw, D, M), Extension.tensor(backend, db, M));
             }
         });
     }
@@ -152,7 +157,8 @@ public final class Layers {
                 Memory m = mask != null ? Extension.memoryToRead(mask) : s.alloc(rows);
                 if (mask == null) compute.fill(m, 0, rows, 1f);
                 Memory lossRows = s.alloc(rows), total = s.alloc(1), d = s.alloc((long) rows * V);
-                compute.softmaxCrossEntropy(rows, V, 1f / N, Extension.memoryToRead(scores), 0, Extension.memoryToRead(y), 0, m, 0, lossRows, 0, d, 0);
+                compute.softmaxCrossEntropy(rows, V, 1f / N, Extension.memoryToRead(scores), 0,
+                        Extension.memoryToRead(y), 0, m, 0, lossRows, 0, d, 0);
                 compute.sum(lossRows, 0, rows, false, total, 0);
                 float[] host = new float[1];
                 compute.download(total, 0, host, 0, 1);
@@ -185,7 +191,8 @@ public final class Layers {
         float[] v = mask.toArray();
         for (int i = 0; i < v.length; i++)
             if (v[i] != 0f && v[i] != 1f)
-                throw new IllegalArgumentException(op + ": mask must hold only 0 and 1 but mask" + at(mask, i) + " = " + v[i]);
+                throw new IllegalArgumentException(op + ": mask must hold only 0 and 1 but mask" + at(mask, i) + " = "
+                        + v[i]);
     }
 
     private static String at(Tensor t, int flat) {

@@ -54,7 +54,8 @@ public final class CharModel implements AutoCloseable {
      * forget gate at 1 (remember by default); output W U(±1/√H) and output bias log(unigram frequency), so the
      * untrained model already predicts like the unigram model and training starts from its loss.
      */
-    public CharModel(Backend backend, CellType cell, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
+    public CharModel(Backend backend, CellType cell, int vocab, int embed, int hidden, int layers, long seed,
+            double[] unigram) {
         parameterShapes(cell, vocab, embed, hidden, layers);   // every size checked before anything is allocated
         this.backend = backend;
         this.nn = new Layers(backend);
@@ -91,7 +92,8 @@ public final class CharModel implements AutoCloseable {
      */
     static Map<String, int[]> parameterShapes(CellType cell, int vocab, int embed, int hidden, int layers) {
         if (vocab < 1 || embed < 1 || hidden < 1 || layers < 1)
-            throw new IllegalArgumentException("model sizes must be positive but were vocabulary " + vocab + ", embed " + embed
+            throw new IllegalArgumentException("model sizes must be positive but were vocabulary " + vocab + ", embed "
+                    + embed
                     + ", hidden " + hidden + ", layers " + layers);
         Map<String, int[]> m = new LinkedHashMap<>();
         int g = fits(cell.gates + " x hidden", (long) cell.gates * hidden);
@@ -117,7 +119,8 @@ public final class CharModel implements AutoCloseable {
 
     private static int fits(String what, long n) {
         if (n > MAX_ARRAY)
-            throw new IllegalArgumentException("the model is too large: " + what + " has " + n + " elements, more than one array holds ("
+            throw new IllegalArgumentException("the model is too large: " + what + " has " + n
+                    + " elements, more than one array holds ("
                     + MAX_ARRAY + "); lower --hidden or --embed");
         return (int) n;
     }
@@ -135,10 +138,12 @@ public final class CharModel implements AutoCloseable {
 
     /** Overwrites tensor {@code dst} (same size) with host data, on the device. */
     static void overwrite(Tensor dst, float[] data) {
-        if (data.length != dst.size()) throw new IllegalArgumentException("expected " + dst.size() + " floats but got " + data.length);
+        if (data.length != dst.size()) throw new IllegalArgumentException("expected " + dst.size() + " floats but got "
+                + data.length);
         var b = dst.backend();
         try (Tensor src = b.tensor(data, dst.shape())) {
-            Extension.compute(b).exclusive(() -> { Extension.compute(b).copy(Extension.memory(src), 0, Extension.memory(dst), 0, dst.size()); return null; });
+            Extension.compute(b).exclusive(() -> { Extension.compute(b).copy(Extension.memory(src), 0,
+                    Extension.memory(dst), 0, dst.size()); return null; });
         }
     }
 
@@ -169,7 +174,8 @@ public final class CharModel implements AutoCloseable {
         Tensor h0 = state.get(cell.states() * l);
         return switch (cell) {
             case LSTM -> {
-                Lstm.Output o = backend.lstmForward(in, h0, state.get(2 * l + 1), param(l, 0), param(l, 1), param(l, 2));
+                Lstm.Output o = backend.lstmForward(in, h0, state.get(2 * l + 1), param(l, 0), param(l, 1),
+                        param(l, 2));
                 yield new LayerOutput(o, o.h(), o.cT(), o.cache());
             }
             case GRU -> {
@@ -231,7 +237,8 @@ public final class CharModel implements AutoCloseable {
             Tensor scores = keep(temps, nn.temporalAffineForward(in, outW(), outB()));
             SoftmaxLoss loss = keep(temps, nn.temporalSoftmaxLoss(scores, yi, null));
             Tensor dScores = loss.dScores();
-            Extension.compute(backend).exclusive(() -> { Extension.compute(backend).scale(Extension.memory(dScores), 0, dScores.size(), 1f / t); return null; });
+            Extension.compute(backend).exclusive(() -> { Extension.compute(backend).scale(Extension.memory(dScores), 0,
+                    dScores.size(), 1f / t); return null; });
             TemporalAffineGradients ag = nn.temporalAffineBackward(dScores, in, outW());
             Tensor[] g = new Tensor[params.size()];
             g[g.length - 2] = ag.dW();
@@ -276,7 +283,9 @@ public final class CharModel implements AutoCloseable {
         return nn.temporalAffineForward(in, outW(), outB());
     }
 
-    /** Replaces each layer's h (and c) by its final h[:, T-1, :] (and cT), copied on the device; closes the old ones. */
+    /**
+     * Replaces each layer's h (and c) by its final h[:, T-1, :] (and cT), copied on the device; closes the old ones.
+     */
     private void carryState(LayerOutput[] outs, int n, int t, List<Tensor> state) {
         var c = Extension.compute(backend);
         long nh = (long) n * hidden;
@@ -289,7 +298,8 @@ public final class CharModel implements AutoCloseable {
                 } else {
                     var tm = c.alloc(t * nh);
                     try {
-                        c.swapAxes01(Extension.memory(h), 0, tm, 0, n, t, hidden);   // time-major: step T-1 is the last block
+                        // time-major: step T-1 is the last block
+                        c.swapAxes01(Extension.memory(h), 0, tm, 0, n, t, hidden);
                         c.copy(tm, (t - 1) * nh, hm, 0, nh);
                     } finally {
                         tm.close();

@@ -73,22 +73,28 @@ public final class Checkpoint {
     /** The manifest of a checkpoint directory, checked for format and version. */
     public static Properties manifest(Path dir) throws CheckpointException {
         Path m = dir.resolve(MANIFEST);
-        if (!Files.isDirectory(dir)) throw new CheckpointException("checkpoint " + dir + " does not exist; pass the --out directory of a training run");
-        if (!Files.isRegularFile(m)) throw new CheckpointException(dir + " is not an rnn4j checkpoint (no " + MANIFEST + "); pass the --out directory of a training run");
+        if (!Files.isDirectory(dir)) throw new CheckpointException("checkpoint " + dir
+                + " does not exist; pass the --out directory of a training run");
+        if (!Files.isRegularFile(m)) throw new CheckpointException(dir + " is not an rnn4j checkpoint (no " + MANIFEST
+                + "); pass the --out directory of a training run");
         Properties p = new Properties();
         try {
             if (Files.size(m) > MAX_MANIFEST_BYTES)
-                throw new IOException(Files.size(m) + " bytes, more than the " + MAX_MANIFEST_BYTES + " a manifest can have");
+                throw new IOException(Files.size(m) + " bytes, more than the " + MAX_MANIFEST_BYTES
+                        + " a manifest can have");
             try (Reader r = Files.newBufferedReader(m, StandardCharsets.UTF_8)) {
                 p.load(r);
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + dir + " has an unreadable manifest (" + e.getMessage() + "); it is corrupt, use another checkpoint");
+            throw new CheckpointException("checkpoint " + dir + " has an unreadable manifest (" + e.getMessage()
+                    + "); it is corrupt, use another checkpoint");
         }
         if (!FORMAT.equals(p.getProperty("format")))
-            throw new CheckpointException("checkpoint " + dir + " has format '" + cut(p.getProperty("format")) + "', expected " + FORMAT);
+            throw new CheckpointException("checkpoint " + dir + " has format '" + cut(p.getProperty("format"))
+                    + "', expected " + FORMAT);
         if (!Integer.toString(VERSION).equals(p.getProperty("formatVersion")))
-            throw new CheckpointException("checkpoint " + dir + " has format version " + cut(p.getProperty("formatVersion"))
+            throw new CheckpointException("checkpoint " + dir + " has format version "
+                    + cut(p.getProperty("formatVersion"))
                     + " but this rnn4j reads version " + VERSION + "; use a matching rnn4j version");
         return p;
     }
@@ -99,11 +105,13 @@ public final class Checkpoint {
         try {
             v = Long.parseLong(p.getProperty(key, "").trim());
         } catch (NumberFormatException e) {
-            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key + "' is missing or not an integer ('"
+            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key
+                    + "' is missing or not an integer ('"
                     + cut(p.getProperty(key)) + "'); it is corrupt");
         }
         if (v < min || v > max)
-            throw new CheckpointException("checkpoint " + dir + ": manifest entry " + key + "=" + v + " is outside [" + min + ", "
+            throw new CheckpointException("checkpoint " + dir + ": manifest entry " + key + "=" + v + " is outside ["
+                    + min + ", "
                     + max + "]; it is corrupt");
         return v;
     }
@@ -116,7 +124,8 @@ public final class Checkpoint {
         try {
             return Double.parseDouble(p.getProperty(key, "").trim());
         } catch (NumberFormatException e) {
-            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key + "' is missing or not a number; it is corrupt");
+            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key
+                    + "' is missing or not a number; it is corrupt");
         }
     }
 
@@ -126,13 +135,17 @@ public final class Checkpoint {
      */
     public static TrainConfig config(Properties p, Path dir) throws CheckpointException {
         try {
-            return new TrainConfig(intOf(p, "hidden", dir, 1, Integer.MAX_VALUE), intOf(p, "layers", dir, 1, Integer.MAX_VALUE),
+            return new TrainConfig(intOf(p, "hidden", dir, 1, Integer.MAX_VALUE),
+                    intOf(p, "layers", dir, 1, Integer.MAX_VALUE),
                     intOf(p, "embed", dir, 1, Integer.MAX_VALUE), intOf(p, "seqLen", dir, 1, Integer.MAX_VALUE),
-                    intOf(p, "batch", dir, 1, Integer.MAX_VALUE), doubleOf(p, "lr", dir), intOf(p, "steps", dir, 0, Integer.MAX_VALUE),
-                    longOf(p, "seed", dir, Long.MIN_VALUE, Long.MAX_VALUE), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir),
+                    intOf(p, "batch", dir, 1, Integer.MAX_VALUE), doubleOf(p, "lr", dir),
+                    intOf(p, "steps", dir, 0, Integer.MAX_VALUE),
+                    longOf(p, "seed", dir, Long.MIN_VALUE, Long.MAX_VALUE), doubleOf(p, "clip", dir),
+                    doubleOf(p, "valFraction", dir),
                     CellType.of(cut(p.getProperty("cell", "lstm").trim()), "manifest entry 'cell'"));
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + dir + " holds an invalid configuration (" + e.getMessage() + "); it is corrupt");
+            throw new CheckpointException("checkpoint " + dir + " holds an invalid configuration (" + e.getMessage()
+                    + "); it is corrupt");
         }
     }
 
@@ -151,15 +164,18 @@ public final class Checkpoint {
         try {
             params = CharModel.parameterShapes(cfg.cell(), vocab, cfg.embed(), cfg.hidden(), cfg.layers());
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + dir + " describes an impossible model (" + e.getMessage() + "); it is corrupt");
+            throw new CheckpointException("checkpoint " + dir + " describes an impossible model (" + e.getMessage()
+                    + "); it is corrupt");
         }
         Map<String, int[]> f = new java.util.LinkedHashMap<>();
         f.put("vocab.npy", new int[]{vocab});
         params.forEach((name, shape) -> f.put("param." + name + ".npy", shape));
         if (training) {
-            for (String kind : new String[]{"m", "v"}) params.forEach((name, shape) -> f.put("adam." + kind + "." + name + ".npy", shape));
+            for (String kind : new String[]{"m", "v"}) params.forEach((name, shape) -> f.put("adam." + kind + "."
+                    + name + ".npy", shape));
             int states = cfg.cell().states();   // batch and hidden are at most 100000 and 4096 (TrainConfig)
-            for (int i = 0; i < states * cfg.layers(); i++) f.put(stateFile(i % states, i / states), new int[]{cfg.batch(), cfg.hidden()});
+            for (int i = 0; i < states * cfg.layers(); i++) f.put(stateFile(i % states, i / states),
+                    new int[]{cfg.batch(), cfg.hidden()});
         }
         return f;
     }
@@ -183,31 +199,39 @@ public final class Checkpoint {
             try {
                 shape = Npy.shape(dir.resolve(f.getKey()));
             } catch (NoSuchFileException e) {
-                throw new CheckpointException("checkpoint " + dir + " lacks " + f.getKey() + "; it is incomplete, use another checkpoint");
+                throw new CheckpointException("checkpoint " + dir + " lacks " + f.getKey()
+                        + "; it is incomplete, use another checkpoint");
             } catch (IOException e) {
-                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " is corrupt (" + e.getMessage() + ")");
+                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " is corrupt ("
+                        + e.getMessage() + ")");
             }
             if (!Arrays.equals(shape, f.getValue()))
-                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " has shape " + Arrays.toString(shape)
-                        + " but the manifest implies " + Arrays.toString(f.getValue()) + "; it does not match its manifest");
+                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " has shape "
+                        + Arrays.toString(shape)
+                        + " but the manifest implies " + Arrays.toString(f.getValue())
+                        + "; it does not match its manifest");
         }
     }
 
-    /** Reads one array, checking its shape before reading the data and every value after: NaN and infinity are refused. */
+    /**
+     * Reads one array, checking its shape before reading the data and every value after: NaN and infinity are refused.
+     */
     static float[] array(Path dir, String file, int... shape) throws CheckpointException {
         checkFiles(dir, Map.of(file, shape));
         float[] v;
         try {
             v = Npy.read(dir.resolve(file)).floats();
         } catch (NoSuchFileException e) {
-            throw new CheckpointException("checkpoint " + dir + " lacks " + file + "; it is incomplete, use another checkpoint");
+            throw new CheckpointException("checkpoint " + dir + " lacks " + file
+                    + "; it is incomplete, use another checkpoint");
         } catch (IOException e) {
             throw new CheckpointException("checkpoint " + dir + ": " + file + " is corrupt (" + e.getMessage() + ")");
         }
         for (int i = 0; i < v.length; i++)
             if (!Float.isFinite(v[i]))
                 throw new CheckpointException("checkpoint " + dir + ": " + file + " holds " + v[i] + " at element " + i
-                        + "; a model with non-finite values cannot be used (did training diverge?), use an earlier checkpoint");
+                        + "; a model with non-finite values cannot be used (did training diverge?), use an earlier "
+                        + "checkpoint");
         return v;
     }
 
@@ -223,7 +247,8 @@ public final class Checkpoint {
         try {
             return new Vocabulary(cps);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + dir + ": vocab.npy is not a sorted list of distinct characters; it is corrupt");
+            throw new CheckpointException("checkpoint " + dir
+                    + ": vocab.npy is not a sorted list of distinct characters; it is corrupt");
         }
     }
 
@@ -235,17 +260,21 @@ public final class Checkpoint {
             long max = 100 + 80L * steps;   // a row is at most about 60 characters
             if (Files.size(f) > max) throw new IOException(Files.size(f) + " bytes for " + steps + " steps");
             List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || !lines.get(0).equals("step,train_loss,val_loss")) throw new IOException("no header line");
+            if (lines.isEmpty() || !lines.get(0).equals("step,train_loss,val_loss")) throw new IOException("no header "
+                    + "line");
             for (String line : lines.subList(1, lines.size())) {
                 String[] c = line.split(",", -1);
                 if (c.length != 3) throw new IOException("a row with " + c.length + " fields");
-                double[] row = {Double.parseDouble(c[0]), Double.parseDouble(c[1]), c[2].isEmpty() ? Double.NaN : Double.parseDouble(c[2])};
-                if (row[0] != rows.size() + 1) throw new IOException("row " + (rows.size() + 1) + " is for step " + c[0]);
+                double[] row = {Double.parseDouble(c[0]), Double.parseDouble(c[1]), c[2].isEmpty() ? Double.NaN
+                        : Double.parseDouble(c[2])};
+                if (row[0] != rows.size() + 1) throw new IOException("row " + (rows.size() + 1) + " is for step "
+                        + c[0]);
                 rows.add(row);
             }
             if (rows.size() != steps) throw new IOException(rows.size() + " rows for " + steps + " steps");
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("checkpoint " + dir + ": history.csv is missing or corrupt (" + e.getMessage() + ")");
+            throw new CheckpointException("checkpoint " + dir + ": history.csv is missing or corrupt ("
+                    + e.getMessage() + ")");
         }
         return rows;
     }

@@ -40,7 +40,8 @@ final class CheckpointStore {
             files.syncDirectory(fresh);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // A failed write (disk full, no memory) leaves the previous checkpoint as it was and nothing half-done.
-            try { files.deleteTree(fresh, Checkpoint.MANIFEST); } catch (IOException | RuntimeException ignored) { /* recover() retries */ }
+            try { files.deleteTree(fresh, Checkpoint.MANIFEST);
+                    } catch (IOException | RuntimeException ignored) { /* recover() retries */ }
             throw e;
         }
         files.syncDirectory(parent);
@@ -65,7 +66,8 @@ final class CheckpointStore {
         if (!hasFresh && !hasOld) return null;
         String note;
         if (Files.exists(target)) {
-            note = "removed the leftovers of an interrupted checkpoint save (" + names(hasFresh, hasOld) + ") next to " + target;
+            note = "removed the leftovers of an interrupted checkpoint save (" + names(hasFresh, hasOld) + ") next to "
+                    + target;
         } else if (Checkpoint.isCheckpoint(fresh)) {
             files.move(fresh, target);
             note = "completed an interrupted checkpoint save: " + fresh.getFileName() + " became " + target;
@@ -89,12 +91,14 @@ final class CheckpointStore {
         if (Files.exists(base)) return base;   // complete or not: reading it says what is wrong
         for (Path p : List.of(sibling(base, NEW), sibling(base, OLD)))
             if (Checkpoint.isCheckpoint(p)) return p;
-        throw new CheckpointException("checkpoint " + given + " does not exist; pass the --out directory of a training run");
+        throw new CheckpointException("checkpoint " + given
+                + " does not exist; pass the --out directory of a training run");
     }
 
     /** Whether {@code dir} or the copies an interrupted save left next to it hold a complete checkpoint. */
     static boolean anyComplete(Path dir) {
-        return Checkpoint.isCheckpoint(dir) || Checkpoint.isCheckpoint(sibling(dir, NEW)) || Checkpoint.isCheckpoint(sibling(dir, OLD));
+        return Checkpoint.isCheckpoint(dir) || Checkpoint.isCheckpoint(sibling(dir, NEW))
+                || Checkpoint.isCheckpoint(sibling(dir, OLD));
     }
 
     static Path sibling(Path dir, String suffix) {
@@ -103,7 +107,8 @@ final class CheckpointStore {
     }
 
     private static String names(boolean fresh, boolean old) {
-        return fresh && old ? NEW.substring(1) + " and " + OLD.substring(1) : fresh ? NEW.substring(1) : OLD.substring(1);
+        return fresh && old ? NEW.substring(1) + " and " + OLD.substring(1) : fresh ? NEW.substring(1)
+                : OLD.substring(1);
     }
 
     private static boolean isEmptyDir(Path dir) throws IOException {
@@ -149,7 +154,8 @@ final class CheckpointStore {
             write(files, d.resolve("adam.v." + name + ".npy"), moments.get(k + i));
         }
         int states = c.cell().states();
-        for (int i = 0; i < states * c.layers(); i++) write(files, d.resolve(Checkpoint.stateFile(i % states, i / states)), tr.state.get(i));
+        for (int i = 0; i < states * c.layers(); i++) write(files,
+                d.resolve(Checkpoint.stateFile(i % states, i / states)), tr.state.get(i));
         StringBuilder csv = new StringBuilder("step,train_loss,val_loss\n");
         for (double[] row : tr.history)   // %.17g round-trips a double exactly: resumed curves are the same bits
             csv.append((long) row[0]).append(',').append(String.format(Locale.ROOT, "%.17g", row[1])).append(',')

@@ -25,7 +25,9 @@ interface DurableFiles {
     /** Creates (or replaces) a file with what {@code body} writes, and forces it to the disk before returning. */
     void write(Path file, Body body) throws IOException;
 
-    /** Renames atomically: afterwards {@code to} is the old {@code from}, never a mixture; {@code to} must not exist. */
+    /**
+     * Renames atomically: afterwards {@code to} is the old {@code from}, never a mixture; {@code to} must not exist.
+     */
     void move(Path from, Path to) throws IOException;
 
     /** Forces a directory's entries (created, renamed, deleted names) to the disk. */
@@ -62,7 +64,8 @@ interface DurableFiles {
 
         @Override
         public void write(Path file, Body body) throws IOException {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 body.writeTo(out);

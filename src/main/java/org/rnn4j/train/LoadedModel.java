@@ -16,7 +16,8 @@ public record LoadedModel(CharModel model, Vocabulary vocabulary, Properties man
         Checkpoint.checkParamNames(dir, p, files.keySet());
         Checkpoint.checkFiles(dir, files);
         Vocabulary v = Checkpoint.vocabulary(dir, vocabSize);
-        CharModel m = new CharModel(backend, cfg.cell(), v.size(), cfg.embed(), cfg.hidden(), cfg.layers(), 0, new double[v.size()]);
+        CharModel m = new CharModel(backend, cfg.cell(), v.size(), cfg.embed(), cfg.hidden(), cfg.layers(), 0,
+                new double[v.size()]);
         try {
             m.loadParams(dir);
             return new LoadedModel(m, v, p);

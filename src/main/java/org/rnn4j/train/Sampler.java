@@ -20,7 +20,8 @@ public final class Sampler {
         if (length < 0) throw new IllegalArgumentException("--length must not be negative but was " + length);
         if (!(temperature > 0) || Double.isInfinite(temperature))
             throw new IllegalArgumentException("--temperature must be positive but was " + temperature);
-        int[] start = prime == null || prime.isEmpty() ? new int[]{Math.max(0, vocab.indexOf('\n'))} : vocab.encode(prime);
+        int[] start = prime == null || prime.isEmpty() ? new int[]{Math.max(0, vocab.indexOf('\n'))}
+                : vocab.encode(prime);
         if (length == 0) return "";
         StringBuilder out = new StringBuilder();
         double[] weights = new double[model.vocab];
@@ -58,7 +59,8 @@ public final class Sampler {
         for (int i = 0; i < scores.length; i++) z += p[i] = Math.exp((scores[i] - max) / temperature);
         double u = random.nextDouble() * z;   // z >= 1: the maximum contributes exp(0)
         for (int i = 0; i < scores.length; i++) if ((u -= p[i]) < 0) return i;
-        for (int i = scores.length - 1; i >= 0; i--) if (p[i] > 0) return i;   // rounding left u >= 0: the last possible index
+        // rounding left u >= 0: the last possible index
+        for (int i = scores.length - 1; i >= 0; i--) if (p[i] > 0) return i;
         return 0;
     }
 }

@@ -38,7 +38,8 @@ public final class Trainer implements AutoCloseable {
 
     /** A fresh run. Throws IllegalArgumentException (one line, what to do) when the text is too short. */
     public Trainer(Backend backend, String text, TrainConfig cfg) {
-        if (text == null || text.isEmpty()) throw new IllegalArgumentException("the text is empty; give a text of a few hundred KB");
+        if (text == null || text.isEmpty()) throw new IllegalArgumentException("the text is empty; give a text of a "
+                + "few hundred KB");
         this.backend = backend;
         this.cfg = cfg;
         this.vocab = Vocabulary.of(text);
@@ -53,7 +54,8 @@ public final class Trainer implements AutoCloseable {
                     + need + "; lower --seq-len or --batch, or give a longer --text");
         this.train = java.util.Arrays.copyOfRange(all, 0, trainLen);
         this.val = java.util.Arrays.copyOfRange(all, trainLen, all.length);
-        this.model = new CharModel(backend, cfg.cell(), vocab.size(), cfg.embed(), cfg.hidden(), cfg.layers(), cfg.seed(),
+        this.model = new CharModel(backend, cfg.cell(), vocab.size(), cfg.embed(), cfg.hidden(), cfg.layers(),
+                cfg.seed(),
                 frequencies(train, vocab.size()));
         this.adam = new Adam(backend, model.params(), 0.9, 0.999, 1e-8);
         this.state = model.zeroState(cfg.batch());
@@ -65,7 +67,8 @@ public final class Trainer implements AutoCloseable {
      * step), 0 keeps it; everything else comes from the checkpoint, so the next steps give exactly the losses the
      * uninterrupted run would have given. Every file is checked against the manifest before anything is built.
      */
-    public static Trainer resume(Backend backend, String text, java.nio.file.Path dir, int steps) throws Checkpoint.CheckpointException {
+    public static Trainer resume(Backend backend, String text, java.nio.file.Path dir,
+            int steps) throws Checkpoint.CheckpointException {
         if (steps < 0) throw new IllegalArgumentException("--steps must not be negative but was " + steps);
         java.util.Properties p = Checkpoint.manifest(dir);
         TrainConfig cfg = Checkpoint.config(p, dir);
@@ -75,38 +78,45 @@ public final class Trainer implements AutoCloseable {
                     + "; --steps is the run's total, give at least " + step);
         if (steps > 0) cfg = cfg.withSteps(steps);
         if (!sha256(text).equals(p.getProperty("textSha256")))
-            throw new Checkpoint.CheckpointException("checkpoint " + dir + " was trained on a different text; pass the same --text as the original run");
+            throw new Checkpoint.CheckpointException("checkpoint " + dir
+                    + " was trained on a different text; pass the same --text as the original run");
         int vocabSize = Checkpoint.vocabSize(p, dir);
         java.util.Map<String, int[]> files = Checkpoint.files(dir, cfg, vocabSize, true);
         Checkpoint.checkParamNames(dir, p, files.keySet());
         Checkpoint.checkFiles(dir, files);
-        int epoch = Checkpoint.intOf(p, "epoch", dir, 0, Integer.MAX_VALUE), pos = Checkpoint.intOf(p, "streamPos", dir, 0, Integer.MAX_VALUE);
+        int epoch = Checkpoint.intOf(p, "epoch", dir, 0, Integer.MAX_VALUE),
+                pos = Checkpoint.intOf(p, "streamPos", dir, 0, Integer.MAX_VALUE);
         long adamStep = Checkpoint.longOf(p, "adamStep", dir, 0, Long.MAX_VALUE);
         List<double[]> history = Checkpoint.history(dir, step);
         Trainer tr;
         try {
             tr = new Trainer(backend, text, cfg);
         } catch (IllegalArgumentException e) {   // the same text, so the checkpoint's batching cannot fail on it
-            throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not fit its own text (" + e.getMessage() + "); it is corrupt");
+            throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not fit its own text ("
+            + e.getMessage() + "); it is corrupt");
         }
         try {
             int k = tr.model.params().size();
             if (vocabSize != tr.vocab.size())
-                throw new Checkpoint.CheckpointException("checkpoint " + dir + " has a vocabulary of " + vocabSize + " but its text has "
+                throw new Checkpoint.CheckpointException("checkpoint " + dir + " has a vocabulary of " + vocabSize
+                        + " but its text has "
                         + tr.vocab.size() + " characters; it is corrupt");
             long stream = tr.train.length / cfg.batch();
             if ((long) pos + cfg.seqLen() + 1 > stream)   // in long: a corrupt position near 2^31 must not wrap round
-                throw new Checkpoint.CheckpointException("checkpoint " + dir + " holds stream position " + pos + " but each of its "
+                throw new Checkpoint.CheckpointException("checkpoint " + dir + " holds stream position " + pos
+                + " but each of its "
                         + cfg.batch() + " streams has " + stream + " characters; it is corrupt");
             tr.model.loadParams(dir);
             List<float[]> moments = new ArrayList<>();
             for (String kind : new String[]{"m", "v"})
                 for (int i = 0; i < k; i++)
-                    moments.add(Checkpoint.array(dir, "adam." + kind + "." + tr.model.names().get(i) + ".npy", tr.model.params().get(i).shape()));
+                    moments.add(Checkpoint.array(dir, "adam." + kind + "." + tr.model.names().get(i) + ".npy",
+                            tr.model.params().get(i).shape()));
             tr.adam.restore(adamStep, moments);
             int states = cfg.cell().states();
             for (int i = 0; i < states * cfg.layers(); i++)
-                CharModel.overwrite(tr.state.get(i), Checkpoint.array(dir, Checkpoint.stateFile(i % states, i / states), cfg.batch(), cfg.hidden()));
+                CharModel.overwrite(tr.state.get(i),
+                        Checkpoint.array(dir, Checkpoint.stateFile(i % states, i / states), cfg.batch(), cfg.hidden()));
             tr.step = step;
             tr.epoch = epoch;
             tr.pos = pos;
@@ -212,7 +222,8 @@ public final class Trainer implements AutoCloseable {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from this JVM", e);
         }

@@ -44,7 +44,8 @@ class KilledTrainingTest {
     @Test
     void killedWhileCheckpointingEveryStepItResumesFromACompleteCheckpoint() throws Exception {
         Path text = text(), out = tmp.resolve("run"), log = tmp.resolve("log.txt");
-        String[] common = {"--text", text.toString(), "--backend", "cpu", "--eval-every", "1000000", "--sample-every", "0",
+        String[] common = {"--text", text.toString(), "--backend", "cpu", "--eval-every", "1000000", "--sample-every",
+                "0",
                 "--checkpoint-every", "1"};
         String[] tiny = {"--hidden", "8", "--embed", "4", "--seq-len", "8", "--batch", "2", "--steps", "1000000"};
         SplittableRandom random = new SplittableRandom(5);
@@ -65,7 +66,9 @@ class KilledTrainingTest {
             lastStep = step;
         }
         // Resume to a fixed end: the run completes from whatever the last kill left.
-        Process p = start(log, "-Xmx128m", concat(new String[]{"train", "--resume", out.toString(), "--steps", Integer.toString(lastStep + 3)}, common));
+        Process p = start(log, "-Xmx128m",
+                concat(new String[]{"train", "--resume", out.toString(), "--steps", Integer.toString(lastStep + 3)},
+                common));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String printed = Files.readString(log);
         assertEquals(0, p.exitValue(), printed);
@@ -73,14 +76,16 @@ class KilledTrainingTest {
         Properties m = Checkpoint.manifest(out.resolve("checkpoint"));
         assertEquals(lastStep + 3, Integer.parseInt(m.getProperty("step")));
         try (var files = Files.list(out)) {
-            assertEquals(List.of("checkpoint", "loss.png"), files.map(f -> f.getFileName().toString()).sorted().toList(), "no leftovers");
+            assertEquals(List.of("checkpoint", "loss.png"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "no leftovers");
         }
     }
 
     @Test
     void runningOutOfMemoryIsOneLineAndLeavesNoDirectory() throws Exception {
         Path text = text(), out = tmp.resolve("huge"), log = tmp.resolve("oom.txt");
-        Process p = start(log, "-Xmx96m", "train", "--text", text.toString(), "--backend", "cpu", "--hidden", "4096", "--embed", "512",
+        Process p = start(log, "-Xmx96m", "train", "--text", text.toString(), "--backend", "cpu", "--hidden", "4096",
+                "--embed", "512",
                 "--seq-len", "8", "--batch", "2", "--out", out.toString());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String printed = Files.readString(log);

@@ -12,7 +12,8 @@ class OutOfMemoryTest {
     void gpuExhaustionSaysHowMuchWasAskedForAndWhatToChange() {
         var cuda = new CudaOutOfMemoryException("cuMemAlloc", 3L << 30, 1L << 20, 141L << 30);
         String m = OutOfMemory.message(new IllegalStateException("wrapped", cuda), "train");
-        assertTrue(m.contains("asked for 3.0 GiB with 1.0 MiB free of 141.0 GiB") && m.contains("--batch") && m.contains("--backend cpu"), m);
+        assertTrue(m.contains("asked for 3.0 GiB with 1.0 MiB free of 141.0 GiB") && m.contains("--batch")
+                && m.contains("--backend cpu"), m);
         assertTrue(!m.contains("\n"), m);
     }
 

@@ -11,7 +11,8 @@ import org.rnn4j.Reference;
 /** The float exp/tanh/sigmoid of {@link CpuKernels} against Math's double versions, element by element. */
 class FastMathTest {
     /** Worst error in ulps of the float result over a sweep of [-lim, lim] plus random points. */
-    private static double worstUlps(java.util.function.DoubleUnaryOperator exact, java.util.function.Function<Float, Float> f,
+    private static double worstUlps(java.util.function.DoubleUnaryOperator exact, java.util.function.Function<Float,
+            Float> f,
                                     float lim) {
         SplittableRandom r = Numerics.random();
         double worst = 0;
@@ -36,7 +37,8 @@ class FastMathTest {
         ulps("exp", worstUlps(Math::exp, CpuKernels::exp, 87f), 4);
         assertEquals(Float.POSITIVE_INFINITY, CpuKernels.exp(100f));
         for (float x : new float[]{88.7f, 88.5f, -87f, -95f, -102f}) // near overflow and in the subnormal range
-            assertTrue(Math.abs(CpuKernels.exp(x) - Math.exp(x)) <= 3 * Math.ulp((float) Math.exp(x)), "exp(" + x + ")");
+            assertTrue(Math.abs(CpuKernels.exp(x) - Math.exp(x)) <= 3 * Math.ulp((float) Math.exp(x)), "exp(" + x
+            + ")");
         assertEquals(0f, CpuKernels.exp(-200f));
         assertTrue(Float.isNaN(CpuKernels.exp(Float.NaN)));
     }

@@ -70,7 +70,8 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
         // Without CUDA graphs, so that every GEMM reaches cuBLAS as its own call (a replayed graph makes none).
         EmulatedDeviceApi device = new EmulatedDeviceApi(Executors.best());
         try (Backend eager = Extension.backend(new CudaCompute(device, false), "emulated, no graphs")) {
-            AllOps.run(eager, in); // every GEMM of every operation passed the emulator's cuBLAS validation and bounds checks
+            // every GEMM of every operation passed the emulator's cuBLAS validation and bounds checks
+            AllOps.run(eager, in);
         }
         assertEquals(List.of(), device.violations());
         List<EmulatedDeviceApi.Gemm> all = device.gemms();
@@ -126,7 +127,8 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
             for (int i = 0; i < 1000; i++) {
                 try (var f = b.rnnForward(x, h0, rWx, rWh, rB); var g = b.rnnBackward(dh, f.cache());
                      var lf = b.lstmForward(x, h0, lWx, lWh, lB); var lg = b.lstmBackward(dh, lf.cache())) {
-                    if (i == 0) assertTrue(compute.liveBuffers() > baseline && g.db().size() == 4 && lg.db().size() == 16);
+                    if (i == 0) assertTrue(compute.liveBuffers() > baseline && g.db().size() == 4
+                            && lg.db().size() == 16);
                 }
                 if (i == 0) afterFirst = device.liveAllocations();
             }
@@ -142,11 +144,13 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     @Test
     void oneOperationTakesTheContextOnceAndQueuesItsWorkOnTheStream() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 6, 5, 8));
-        try (var x = cuda.tensor(in.x(), 3, 6, 5); var h0 = cuda.tensor(in.h0(), 3, 8); var wx = cuda.tensor(in.lWx(), 5, 32);
+        try (var x = cuda.tensor(in.x(), 3, 6, 5); var h0 = cuda.tensor(in.h0(), 3, 8);
+                var wx = cuda.tensor(in.lWx(), 5, 32);
              var wh = cuda.tensor(in.lWh(), 8, 32); var bias = cuda.tensor(in.lB(), 32)) {
             int calls = device.makeCurrentCalls(), reads = device.hostReads();
             try (var out = cuda.lstmForward(x, h0, wx, wh, bias)) {
-                assertEquals(1, device.makeCurrentCalls() - calls, "makeCurrent once for the whole forward, not per primitive");
+                assertEquals(1, device.makeCurrentCalls() - calls,
+                        "makeCurrent once for the whole forward, not per primitive");
                 assertEquals(0, device.hostReads() - reads, "the forward never waits for the device");
                 assertTrue(device.queued() > 6, "its work is still queued: " + device.queued());
                 assertTrue(Float.isFinite(out.h().toArray()[0]));
@@ -158,7 +162,8 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     @Test
     void outOfMemoryInTheMiddleOfAnOperationIsClearAndLeaksNothing() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 8, 5, 6));
-        try (var x = cuda.tensor(in.x(), 3, 8, 5); var h0 = cuda.tensor(in.h0(), 3, 6); var wx = cuda.tensor(in.lWx(), 5, 24);
+        try (var x = cuda.tensor(in.x(), 3, 8, 5); var h0 = cuda.tensor(in.h0(), 3, 6);
+                var wx = cuda.tensor(in.lWx(), 5, 24);
              var wh = cuda.tensor(in.lWh(), 6, 24); var bias = cuda.tensor(in.lB(), 24)) {
             int baseBuffers = compute.liveBuffers();
             long baseBytes = device.liveBytes();
@@ -168,7 +173,8 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
             compute.releaseCache(); // else the cached blocks would serve the whole next forward
             assertEquals(baseBytes, device.liveBytes());
             device.setLimitBytes(baseBytes + (peak - baseBytes) / 2); // room for some of its buffers, not all
-            CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> cuda.lstmForward(x, h0, wx, wh, bias));
+            CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class,
+            () -> cuda.lstmForward(x, h0, wx, wh, bias));
             assertTrue(e.getMessage().contains("asked for") && e.getMessage().contains("bytes free"), e.getMessage());
             assertTrue(e.requestedBytes() > e.freeBytes(), e.getMessage());
             assertEquals(baseBuffers, compute.liveBuffers(), "the failed operation freed what it had allocated");

@@ -49,12 +49,15 @@ class EmulatedTrainingTest extends EmulatedDeviceTest {
             // The scale is exactly 1/2 (maxNorm = norm/2): halving is exact in float, so the bits are known.
             float[] g = in.gA()[0], half = got.get("clip.half.gA"), kept = got.get("clip.above.gA");
             for (int i = 0; i < g.length; i++) {
-                assertEquals(Float.floatToRawIntBits(g[i] / 2), Float.floatToRawIntBits(half[i]), "clipped gA[" + i + "]");
-                assertEquals(Float.floatToRawIntBits(g[i]), Float.floatToRawIntBits(kept[i]), "gA[" + i + "] under the threshold");
+                assertEquals(Float.floatToRawIntBits(g[i] / 2), Float.floatToRawIntBits(half[i]), "clipped gA[" + i
+                        + "]");
+                assertEquals(Float.floatToRawIntBits(g[i]), Float.floatToRawIntBits(kept[i]), "gA[" + i
+                        + "] under the threshold");
             }
             double norm = got.get("clip.norm")[0];
             assertEquals(norm, got.get("clip.half.before")[0], 0, "clip returns the norm before clipping");
-            assertEquals(norm / 2, got.get("clip.half.after")[0], norm * FP32_TOL, "after clipping the norm is the threshold");
+            assertEquals(norm / 2, got.get("clip.half.after")[0], norm * FP32_TOL,
+                    "after clipping the norm is the threshold");
         }
     }
 

@@ -30,7 +30,8 @@ class TrainingStepHostCallsTest {
             tr.trainStep();
             DryDeviceApi.HostCalls step = dry.take();
             assertEquals(2, step.syncs(), "the loss and the gradient norm: " + step);
-            assertEquals(16, step.makeCurrent(), "one context switch per operation (19 with indices read back): " + step);
+            assertEquals(16, step.makeCurrent(), "one context switch per operation (19 with indices read back): "
+                    + step);
             assertEquals(20, step.other(), "uploads of x and y, memsets, copies, the two reads (23 before): " + step);
             assertEquals(0, step.malloc(), "every buffer from the block cache: " + step);
             assertEquals(0, step.free(), "no cuMemFree: " + step);

@@ -104,7 +104,8 @@ class NpyTest {
             double[] d = new double[n];
             for (int k = 0; k < n; k++) d[k] = r.nextGaussian() * 1e6;
             if (n >= 5) { // values that a careless converter would change
-                f[0] = Float.NaN; f[1] = -0f; f[2] = Float.MIN_VALUE; f[3] = Float.NEGATIVE_INFINITY; f[4] = Float.MAX_VALUE;
+                f[0] = Float.NaN; f[1] = -0f; f[2] = Float.MIN_VALUE; f[3] = Float.NEGATIVE_INFINITY;
+                f[4] = Float.MAX_VALUE;
                 d[0] = Double.NaN; d[1] = -0d; d[2] = Double.MIN_VALUE; d[3] = Double.POSITIVE_INFINITY;
             }
             Path pf = tmp.resolve("f.npy"), pd = tmp.resolve("d.npy");
@@ -114,8 +115,10 @@ class NpyTest {
             assertArrayEquals(shape, af.shape());
             assertArrayEquals(shape, ad.shape());
             for (int k = 0; k < n; k++) {
-                assertEquals(Float.floatToRawIntBits(f[k]), Float.floatToRawIntBits(af.floats()[k]), "float32 element " + k);
-                assertEquals(Double.doubleToRawLongBits(d[k]), Double.doubleToRawLongBits(ad.doubles()[k]), "float64 element " + k);
+                assertEquals(Float.floatToRawIntBits(f[k]), Float.floatToRawIntBits(af.floats()[k]), "float32 element "
+                        + k);
+                assertEquals(Double.doubleToRawLongBits(d[k]), Double.doubleToRawLongBits(ad.doubles()[k]),
+                        "float64 element " + k);
             }
             assertEquals(128, Files.size(pf) - n * 4L, "the data starts at byte 128 (header padded to 64)");
         }
@@ -134,7 +137,8 @@ class NpyTest {
         Path p = tmp.resolve("d.npy");
         Npy.writeDouble(p, new double[]{0.1, 1e300, 3}, 3);
         NpyArray a = Npy.read(p);
-        assertArrayEquals(new float[]{0.1f, Float.POSITIVE_INFINITY, 3f}, a.floats(), "float64 rounds to nearest float32");
+        assertArrayEquals(new float[]{0.1f, Float.POSITIVE_INFINITY, 3f}, a.floats(),
+                "float64 rounds to nearest float32");
         IllegalStateException e = assertThrows(IllegalStateException.class, a::ints);
         assertTrue(e.getMessage().contains("FLOAT64"), e.getMessage());
         assertThrows(IllegalStateException.class, a::longs);
@@ -170,7 +174,8 @@ class NpyTest {
     private static void assertFails(byte[] bytes, String... fragments) {
         IOException e = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(bytes), "case.npy"));
         assertTrue(e.getMessage().startsWith("case.npy: "), "names the file: " + e.getMessage());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: " + e.getMessage());
+        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: "
+                + e.getMessage());
     }
 
     @Test
@@ -191,8 +196,10 @@ class NpyTest {
     @Test
     void writeChecksItsArguments() {
         Path p = tmp.resolve("x.npy");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.write(p, new float[5], 2, 3));
-        assertTrue(e.getMessage().contains("5 elements") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("needs 6"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Npy.write(p, new float[5], 2, 3));
+        assertTrue(e.getMessage().contains("5 elements") && e.getMessage().contains("[2, 3]")
+                && e.getMessage().contains("needs 6"), e.getMessage());
         assertThrows(NullPointerException.class, () -> Npy.write(p, (float[]) null, 1));
         assertThrows(IllegalArgumentException.class, () -> Npy.writeDouble(p, new double[0], -1, 0));
         assertTrue(Files.notExists(p), "nothing written on bad arguments");
@@ -202,30 +209,29 @@ class NpyTest {
     static byte[] npy(String dict, byte[] data) {
         byte[] h = dict.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length + data.length);
-        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, (byte) (h.length >>> 8)}).put(h).put(data);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length,
+                (byte) (h.length >>> 8)}).put(h).put(data);
         return b.array();
-    }
-
-    static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     @Test
     void aHeaderThatPromisesMoreThanTheFileHoldsAllocatesNothing() throws IOException {
-        // 2^31-9 floats promised (8 GB) in a file of about 100 bytes: refused from the file size, before any allocation.
+        // 2^31-9 floats promised (8 GB) in a file of about 100 bytes: refused from the file size, before any
+        // allocation.
         Path p = tmp.resolve("liar.npy");
         Files.write(p, npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2147483639,), }\n", new byte[16]));
-        long before = allocatedBytes();
+        long before = Numerics.allocatedBytes();
         IOException e = assertThrows(IOException.class, () -> Npy.read(p));
-        long allocated = allocatedBytes() - before;
+        long allocated = Numerics.allocatedBytes() - before;
         assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes");
-        assertTrue(e.getMessage().startsWith(p.toString()) && e.getMessage().contains("needs 17179869112 bytes, the file has 16"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(p.toString())
+                && e.getMessage().contains("needs 17179869112 bytes, the file has 16"), e.getMessage());
         assertThrows(IOException.class, () -> Npy.shape(p));
         // From a stream of unknown length the array grows with the data that actually arrives: bounded as well.
-        before = allocatedBytes();
+        before = Numerics.allocatedBytes();
         assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2147483639,), }", new byte[400_000]),
                 "truncated", "the file has 400000");
-        allocated = allocatedBytes() - before;
+        allocated = Numerics.allocatedBytes() - before;
         assertTrue(allocated < 8 << 20, "allocated " + allocated + " bytes");
     }
 
@@ -235,24 +241,31 @@ class NpyTest {
         // headers longer than numpy's own limit are refused before they are read.
         String repeated = "{'descr': '<f4', 'fortran_order': False, " + "'shape':(".repeat(1100);
         assertTrue(repeated.length() > 9_000 && repeated.length() < 10_000);
-        IOException e = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(npy(repeated, new byte[0])), "case.npy"));
+        IOException e = assertThrows(IOException.class,
+                () -> Npy.read(new ByteArrayInputStream(npy(repeated, new byte[0])), "case.npy"));
         assertTrue(e.getMessage().length() < 400 && !e.getMessage().contains("\n"), e.getMessage());
         byte[] big = npy("{'descr': '" + "x".repeat(60_000) + "'}", new byte[0]);
         assertFails(big, "header of 60013 bytes is longer than the 10000 bytes allowed");
         assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (,), }", new byte[0]), "bad dimension");
         assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,,3), }", new byte[0]), "bad dimension");
-        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", new byte[0]), "negative dimension");
-        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", new byte[0]), "larger than 2^31-1");
-        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }", new byte[0]),
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", new byte[0]),
+                "negative dimension");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", new byte[0]),
+                "larger than 2^31-1");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }",
+                new byte[0]),
                 "more than 2^63", "more than a Java array holds");
         assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", new byte[0]),
                 "4294967296 elements");
-        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", new byte[8]), "appears twice");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", new byte[8]),
+                "appears twice");
         assertFails(npy("{'descr': '<f4', 'shape': (2,)}", new byte[8]), "no fortran_order");
         assertFails(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}", new byte[8]), "structured");
         String junk = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x" + "y".repeat(5000) + "': 1}";
-        IOException j = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(npy(junk, new byte[8])), "case.npy"));
-        assertTrue(j.getMessage().length() < 600, "header text is cut short in messages: " + j.getMessage().length() + " characters");
+        IOException j = assertThrows(IOException.class,
+                () -> Npy.read(new ByteArrayInputStream(npy(junk, new byte[8])), "case.npy"));
+        assertTrue(j.getMessage().length() < 600, "header text is cut short in messages: " + j.getMessage().length()
+                + " characters");
         // the preamble cut anywhere: a message naming the file, never null
         byte[] good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]);
         for (int len = 0; len < 12; len++) {
@@ -264,14 +277,16 @@ class NpyTest {
 
     @Test
     void zeroElementArraysRoundTripAsInNumpy() throws IOException {
-        // numpy saves and loads arrays with a zero dimension; so does rnn4j (a tensor cannot have one, toTensor says so).
+        // numpy saves and loads arrays with a zero dimension; so does rnn4j (a tensor cannot have one, toTensor says
+        // so).
         Path p = tmp.resolve("empty.npy");
         Npy.write(p, new float[0], 2, 0);
         NpyArray a = Npy.read(p);
         assertArrayEquals(new int[]{2, 0}, a.shape());
         assertEquals(0, a.size());
         assertArrayEquals(new int[]{2, 0}, Npy.shape(p));
-        NpyArray b = Npy.read(new ByteArrayInputStream(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (0,), }", new byte[0])), "e.npy");
+        NpyArray b = Npy.read(new ByteArrayInputStream(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (0,), }",
+                new byte[0])), "e.npy");
         assertEquals(0, b.longs().length);
         try (Backend cpu = Backend.cpu()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.toTensor(cpu));

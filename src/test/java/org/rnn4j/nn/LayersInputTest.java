@@ -26,12 +26,15 @@ class LayersInputTest {
     @Test
     void indicesMustBeIntegralAndInRange() {
         try (Tensor w = CPU.tensor(new float[]{1, 2, 3, 4, 5, 6}, 3, 2);
-             Tensor outOfRange = CPU.tensor(new float[]{0, 3}, 1, 2); Tensor fractional = CPU.tensor(new float[]{0, 1.5f}, 1, 2);
+             Tensor outOfRange = CPU.tensor(new float[]{0, 3}, 1, 2);
+                     Tensor fractional = CPU.tensor(new float[]{0, 1.5f}, 1, 2);
              Tensor negative = CPU.tensor(new float[]{-1, 0}, 1, 2)) {
             var e = assertThrows(IllegalArgumentException.class, () -> NN.wordEmbeddingForward(outOfRange, w));
-            assertTrue(e.getMessage().contains("idx") && e.getMessage().contains("[0, 3)") && e.getMessage().contains("[0, 1] = 3.0"), e.getMessage());
+            assertTrue(e.getMessage().contains("idx") && e.getMessage().contains("[0, 3)")
+                    && e.getMessage().contains("[0, 1] = 3.0"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> NN.wordEmbeddingForward(fractional, w));
-            assertThrows(IllegalArgumentException.class, () -> NN.wordEmbeddingBackward(CPU.zeros(1, 2, 2), negative, 3));
+            assertThrows(IllegalArgumentException.class,
+                    () -> NN.wordEmbeddingBackward(CPU.zeros(1, 2, 2), negative, 3));
         }
     }
 
@@ -43,7 +46,8 @@ class LayersInputTest {
             assertTrue(facts.indicesBelow(3) && !facts.indicesBelow(2), "" + facts);
             try (Tensor out = NN.wordEmbeddingForward(idx, w)) {
                 assertArrayEquals(new float[]{5, 6, 1, 2, 3, 4}, out.toArray());
-                assertEquals(HostFacts.UNKNOWN, Extension.facts(out), "results of operations are not checked on the host");
+                assertEquals(HostFacts.UNKNOWN, Extension.facts(out),
+                        "results of operations are not checked on the host");
             }
             assertTrue(Extension.facts(idx).indicesBelow(3), "reading the indices keeps what the upload established");
         }
@@ -95,7 +99,8 @@ class LayersInputTest {
             var e = assertThrows(IllegalArgumentException.class, () -> NN.temporalAffineForward(x, w, b));
             assertEquals("temporalAffineForward: W must have shape (D=4, M=6) but has shape (5, 6)", e.getMessage());
         }
-        try (Tensor s = CPU.zeros(2, 3, 4); Tensor y = CPU.zeros(2, 3); Tensor mask = CPU.tensor(new float[]{1, 0, 1, 2, 1, 1}, 2, 3)) {
+        try (Tensor s = CPU.zeros(2, 3, 4); Tensor y = CPU.zeros(2, 3);
+                Tensor mask = CPU.tensor(new float[]{1, 0, 1, 2, 1, 1}, 2, 3)) {
             var e = assertThrows(IllegalArgumentException.class, () -> NN.temporalSoftmaxLoss(s, y, mask));
             assertTrue(e.getMessage().contains("mask must hold only 0 and 1"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> NN.temporalSoftmaxLoss(s, CPU.zeros(3, 2), null));

@@ -133,10 +133,12 @@ class CheckpointCrashTest {
                 assertThrows(Crash.class, () -> CheckpointStore.save(t, dir, new CrashingFiles(crashAt)));
                 boolean found = Checkpoint.exists(dir);
                 if (found) checkResumes(text, Checkpoint.locate(dir.getParent()), 1, TrainerTest.params(t));
-                else assertThrows(Checkpoint.CheckpointException.class, () -> LoadedModel.read(CPU, Checkpoint.locate(dir.getParent())));
+                else assertThrows(Checkpoint.CheckpointException.class,
+                        () -> LoadedModel.read(CPU, Checkpoint.locate(dir.getParent())));
                 recoverThroughCrashes(dir);
                 assertEquals(found, Checkpoint.isCheckpoint(dir), "crash at step " + k);
-                assertEquals(found ? List.of(dir) : List.of(), list(dir.getParent()), "no leftovers, crash at step " + k);
+                assertEquals(found ? List.of(dir) : List.of(), list(dir.getParent()), "no leftovers, crash at step "
+                        + k);
             }
         }
     }
@@ -156,7 +158,8 @@ class CheckpointCrashTest {
 
     private static void checkLoads(Path dir, float[][] params) throws IOException {
         try (LoadedModel m = LoadedModel.read(CPU, dir)) {
-            for (int i = 0; i < params.length; i++) assertArrayEquals(params[i], m.model().params().get(i).toArray(), "parameter " + i);
+            for (int i = 0; i < params.length; i++) assertArrayEquals(params[i], m.model().params().get(i).toArray(),
+                    "parameter " + i);
         }
     }
 

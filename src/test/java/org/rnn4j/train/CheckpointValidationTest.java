@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Numerics;
 import org.rnn4j.Backend;
 import org.rnn4j.io.Npy;
 
@@ -49,18 +50,17 @@ class CheckpointValidationTest {
         Files.writeString(m, s.replaceAll("(?m)^" + key + "=.*$", key + "=" + value));
     }
 
-    static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    /** Runs {@code load}, which must fail with a CheckpointException containing every fragment, allocating under 16 MB. */
+    /**
+     * Runs {@code load}, which must fail with a CheckpointException containing every fragment, allocating under 16 MB.
+     */
     private static void refused(Executable load, String... fragments) {
-        long before = allocatedBytes();
+        long before = Numerics.allocatedBytes();
         Checkpoint.CheckpointException e = assertThrows(Checkpoint.CheckpointException.class, load);
-        long allocated = allocatedBytes() - before;
+        long allocated = Numerics.allocatedBytes() - before;
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes before refusing: " + e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: " + e.getMessage());
+        for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' missing from: "
+                + e.getMessage());
     }
 
     @Test
@@ -100,7 +100,8 @@ class CheckpointValidationTest {
             float[] c = vocab.clone();
             c[c.length - 1] = badValue;
             Npy.write(v, c, c.length);
-            refused(() -> LoadedModel.read(CPU, ckpt), "vocab.npy", "element " + (c.length - 1), Float.isNaN(badValue) ? "NaN" : "not a Unicode code point");
+            refused(() -> LoadedModel.read(CPU, ckpt), "vocab.npy", "element " + (c.length - 1), Float.isNaN(badValue)
+                    ? "NaN" : "not a Unicode code point");
         }
         float[] unsorted = vocab.clone();
         unsorted[0] = vocab[1];
@@ -123,7 +124,8 @@ class CheckpointValidationTest {
         set(ckpt, "step", "2");
         try (Trainer t = Trainer.resume(CPU, text, ckpt, 0)) { assertEquals(2, t.step()); }
         // --steps on resume: a total at least the checkpoint's step, never negative
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(CPU, text, ckpt, -5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(CPU, text, ckpt, -5));
         assertTrue(e.getMessage().contains("--steps must not be negative"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Trainer.resume(CPU, text, ckpt, 1));
         assertTrue(e.getMessage().contains("below the checkpoint's step 2"), e.getMessage());
@@ -145,7 +147,8 @@ class CheckpointValidationTest {
         // huge scores do not overflow either
         assertEquals(0, Sampler.draw(new float[]{3e38f, -3e38f}, 0.01, r));
         for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sampler.draw(new float[]{1f, bad}, 1, r));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Sampler.draw(new float[]{1f, bad}, 1, r));
             assertTrue(e.getMessage().contains("character 1 is " + bad), e.getMessage());
         }
     }

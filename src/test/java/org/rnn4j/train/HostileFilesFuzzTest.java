@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Numerics;
 import org.rnn4j.Backend;
 import org.rnn4j.io.Npy;
 
@@ -44,15 +45,11 @@ class HostileFilesFuzzTest {
     @AfterAll
     static void close() { CPU.close(); }
 
-    static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
     interface Load { void run() throws Exception; }
 
     /** Runs one case: success or an IOException, within the allocation limit. */
     private static void check(String what, Load load) {
-        long before = allocatedBytes();
+        long before = Numerics.allocatedBytes();
         try {
             load.run();
         } catch (IOException expected) {
@@ -60,7 +57,7 @@ class HostileFilesFuzzTest {
         } catch (Throwable t) {
             fail(what + ": " + t, t);
         }
-        long allocated = allocatedBytes() - before;
+        long allocated = Numerics.allocatedBytes() - before;
         assertTrue(allocated < ALLOCATION_LIMIT, what + ": allocated " + allocated + " bytes");
     }
 
@@ -83,7 +80,8 @@ class HostileFilesFuzzTest {
                 }
                 loaded += ok[0];
             }
-            assertTrue(loaded > NPY_CASES / 50 && loaded < NPY_CASES * 9 / 10, "mutations should break most files but not all: " + loaded);
+            assertTrue(loaded > NPY_CASES / 50 && loaded < NPY_CASES * 9 / 10,
+                    "mutations should break most files but not all: " + loaded);
         });
     }
 
@@ -111,16 +109,19 @@ class HostileFilesFuzzTest {
                 if (kind < 4) Files.write(manifest, lie(original.get(manifest), r));
                 else if (kind == 4) Files.delete(f);
                 else Files.write(f, mutate(original.get(f), r));
-                String what = "checkpoint case " + i + " (" + (kind < 4 ? "manifest entry" : kind == 4 ? "deleted " : "mutated ")
+                String what = "checkpoint case " + i + " ("
+                        + (kind < 4 ? "manifest entry" : kind == 4 ? "deleted " : "mutated ")
                         + (kind < 4 ? "" : f.getFileName()) + ")";
                 int[] ok = {0};
                 check(what, () -> { try (LoadedModel m = LoadedModel.read(CPU, ckpt)) { ok[0]++; } });
-                if (i % 10 == 0) check(what + " resume", () -> { try (Trainer t = Trainer.resume(CPU, text, ckpt, 0)) { t.step(); } });
+                if (i % 10 == 0) check(what + " resume",
+                        () -> { try (Trainer t = Trainer.resume(CPU, text, ckpt, 0)) { t.step(); } });
                 loaded += ok[0];
                 Path changed = kind < 4 ? manifest : f;
                 Files.write(changed, original.get(changed));
             }
-            assertTrue(loaded < CHECKPOINT_CASES * 9 / 10, "mutations should break most checkpoints: " + loaded + " loaded");
+            assertTrue(loaded < CHECKPOINT_CASES * 9 / 10, "mutations should break most checkpoints: " + loaded
+                    + " loaded");
         });
     }
 
@@ -129,7 +130,8 @@ class HostileFilesFuzzTest {
         List<byte[]> seeds = new ArrayList<>();
         for (String n : new String[]{"f32_2x3.npy", "f32_2x3_v2.npy", "f32_2x3_v3.npy", "f64_2x3x4.npy", "f64_5.npy",
                 "f64_scalar.npy", "i32_2x2.npy", "i64_3.npy"})
-            try (InputStream in = HostileFilesFuzzTest.class.getResourceAsStream("/npy/" + n)) { seeds.add(in.readAllBytes()); }
+            try (InputStream in = HostileFilesFuzzTest.class.getResourceAsStream("/npy/"
+                    + n)) { seeds.add(in.readAllBytes()); }
         Path p = tmp.resolve("seed.npy");
         Npy.write(p, new float[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2);
         seeds.add(Files.readAllBytes(p));
@@ -142,7 +144,8 @@ class HostileFilesFuzzTest {
     static byte[] mutate(byte[] src, SplittableRandom r) {
         byte[] b = src.clone();
         switch (r.nextInt(8)) {
-            case 0 -> { for (int k = r.nextInt(1, 5); k > 0; k--) { int i = r.nextInt(b.length); b[i] ^= (byte) (1 << r.nextInt(8)); } }
+            case 0 -> { for (int k = r.nextInt(1,
+                    5); k > 0; k--) { int i = r.nextInt(b.length); b[i] ^= (byte) (1 << r.nextInt(8)); } }
             case 1 -> { for (int k = r.nextInt(1, 4); k > 0; k--) b[r.nextInt(b.length)] = (byte) r.nextInt(256); }
             case 2 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
             case 3 -> {
@@ -155,7 +158,9 @@ class HostileFilesFuzzTest {
             case 6 -> { if (b.length > 7) b[6] = (byte) r.nextInt(5); }
             default -> {   // Python-literal punctuation dropped into the header
                 String p = "(),:'\"{}[]0123456789L -";
-                for (int k = r.nextInt(1, 6); k > 0 && b.length > 12; k--) b[r.nextInt(10, Math.min(b.length, 120))] = (byte) p.charAt(r.nextInt(p.length()));
+                for (int k = r.nextInt(1, 6); k > 0
+                        && b.length > 12; k--) b[r.nextInt(10,
+                        Math.min(b.length, 120))] = (byte) p.charAt(r.nextInt(p.length()));
             }
         }
         return b;
@@ -163,30 +168,37 @@ class HostileFilesFuzzTest {
 
     /** The same data under a well-formed version-1 header that claims another dtype, order and shape. */
     private static byte[] lyingHeader(byte[] src, SplittableRandom r) {
-        int[] dims = {0, 1, 2, 3, 7, 65_536, 1 << 20, Integer.MAX_VALUE - 8, Integer.MAX_VALUE, r.nextInt(Integer.MAX_VALUE)};
+        int[] dims = {0, 1, 2, 3, 7, 65_536, 1 << 20, Integer.MAX_VALUE - 8, Integer.MAX_VALUE,
+                r.nextInt(Integer.MAX_VALUE)};
         StringBuilder shape = new StringBuilder("(");
         for (int k = r.nextInt(0, 6); k > 0; k--) shape.append(dims[r.nextInt(dims.length)]).append(", ");
         shape.append(')');
         String[] descr = {"<f4", "<f8", "<i4", "<i8", ">f4", "|u1", "<c16", "O"};
-        String dict = "{'descr': '" + descr[r.nextInt(descr.length)] + "', 'fortran_order': " + (r.nextInt(8) == 0 ? "True" : "False")
+        String dict = "{'descr': '" + descr[r.nextInt(descr.length)] + "', 'fortran_order': "
+                + (r.nextInt(8) == 0 ? "True" : "False")
                 + ", 'shape': " + shape + ", }\n";
         byte[] h = dict.getBytes(StandardCharsets.US_ASCII);
-        int dataStart = src.length >= 10 ? Math.min(src.length, 10 + ((src[8] & 0xff) | (src[9] & 0xff) << 8)) : src.length;
+        int dataStart = src.length >= 10 ? Math.min(src.length, 10 + ((src[8] & 0xff) | (src[9] & 0xff) << 8))
+                : src.length;
         ByteBuffer b = ByteBuffer.allocate(10 + h.length + src.length - dataStart).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h).put(src, dataStart, src.length - dataStart);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h).put(src,
+                dataStart, src.length - dataStart);
         return b.array();
     }
 
     /** The manifest with one entry set to a hostile value. */
     private static byte[] lie(byte[] manifest, SplittableRandom r) {
-        String[] keys = {"hidden", "layers", "embed", "seqLen", "batch", "vocabSize", "step", "epoch", "streamPos", "adamStep",
+        String[] keys = {"hidden", "layers", "embed", "seqLen", "batch", "vocabSize", "step", "epoch", "streamPos",
+                "adamStep",
                 "steps", "lr", "clip", "valFraction", "seed", "format", "formatVersion", "params", "textSha256"};
-        String[] values = {"0", "-1", "1", "2", "3", "4096", "100000", "1114112", "2147483647", "2147483640", "-2147483648",
+        String[] values = {"0", "-1", "1", "2", "3", "4096", "100000", "1114112", "2147483647", "2147483640",
+                "-2147483648",
                 "9223372036854775807", "99999999999999999999", "NaN", "Infinity", "1e308", "x", "", "4097",
                 "embed.W,lstm0.Wx", "\\u0000"};
         String key = keys[r.nextInt(keys.length)], value = values[r.nextInt(values.length)];
         String s = new String(manifest, StandardCharsets.UTF_8);
-        return (r.nextInt(6) == 0 ? s.replaceAll("(?m)^" + key + "=.*\\n", "") : s.replaceAll("(?m)^" + key + "=.*$", key + "=" + value))
+        return (r.nextInt(6) == 0 ? s.replaceAll("(?m)^" + key + "=.*\\n", "")
+                : s.replaceAll("(?m)^" + key + "=.*$", key + "=" + value))
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -126,7 +126,8 @@ final class Float64Kernels {
             double r = gates[row + j], z = gates[row + h + j], nn = gates[row + 2 * h + j];
             double g = (double) dh[e] + dhRec[e], gMag = Math.abs(g);
             double dan = g * (1 - z) * (1 - nn * nn), danMag = gMag * (1 - z) * (1 + nn * nn);
-            double daz = g * (hPrev[e] - nn) * z * (1 - z), dazMag = gMag * (Math.abs(hPrev[e]) + Math.abs(nn)) * z * (1 - z);
+            double daz = g * (hPrev[e] - nn) * z * (1 - z),
+                    dazMag = gMag * (Math.abs(hPrev[e]) + Math.abs(nn)) * z * (1 - z);
             double dar = dan * hn[e] * r * (1 - r), darMag = danMag * Math.abs(hn[e]) * r * (1 - r);
             dax.set(row + j, dar, darMag);
             dax.set(row + h + j, daz, dazMag);

@@ -74,7 +74,8 @@ class KernelsMatchCpuTwinsTest extends HostKernelTest {
 
         // da aliasing dh, as the contract allows.
         GuardedBuffers same = buffers(l.layout(), "h", hT, "dh", dh, "dhRec", dhRec);
-        launch(Kernel.RNN_BACKWARD_POINTWISE, l, n, h, same.ptr("h"), same.ptr("dh"), same.ptr("dhRec"), same.ptr("dh"));
+        launch(Kernel.RNN_BACKWARD_POINTWISE, l, n, h, same.ptr("h"), same.ptr("dh"), same.ptr("dhRec"),
+                same.ptr("dh"));
         check("da (over dh)", same.get("dh"), twin, ref);
         same.assertGuardsIntact();
     }
@@ -103,7 +104,8 @@ class KernelsMatchCpuTwinsTest extends HostKernelTest {
         CpuKernels.lstmForwardPointwise(n, h, twinGates, 0, b, cPrev, 0, twinC, 0, twinH, 0);
         Ref[] ref = Float64Kernels.lstmForward(n, h, gates, b, cPrev);
 
-        GuardedBuffers buf = buffers(l.layout(), "gates", gates, "b", b, "cPrev", cPrev, "c", nan(n * h), "h", nan(n * h));
+        GuardedBuffers buf = buffers(l.layout(), "gates", gates, "b", b, "cPrev", cPrev, "c", nan(n * h), "h",
+                nan(n * h));
         launch(Kernel.LSTM_FORWARD_POINTWISE, l, n, h, buf.ptr("gates"), buf.ptr("b"), buf.ptr("cPrev"), buf.ptr("c"),
                 buf.ptr("h"));
         check("gates (activated in place)", buf.get("gates"), twinGates, ref[0]);
@@ -231,7 +233,8 @@ class KernelsMatchCpuTwinsTest extends HostKernelTest {
             float[] out = buf.get("out");
             check("out (chunk " + chunk + ")", out, twin, ref);
             // Same additions in the same order as the twin (rows ascending from 0, no fused ops): equal bit for bit.
-            assertArrayEquals(twin, out, "column_sum must add each chunk's rows in ascending order, like CpuKernels.columnSumChunks");
+            assertArrayEquals(twin, out, "column_sum must add each chunk's rows in ascending order, like "
+                    + "CpuKernels.columnSumChunks");
             buf.assertOnlyOutputsWritten("a", a);
         }
     }

@@ -49,7 +49,8 @@ class TrainKernelsMatchCpuTwinsTest extends HostKernelTest {
     }
 
     /** (n, 1) for the elementwise in-place kernels. */
-    static List<Launch> vectorShapes() { return launches(new int[][] {{1, 1}, {9, 1}, {1000, 1}, {4099, 1}}, s -> s[0]); }
+    static List<Launch> vectorShapes() { return launches(new int[][] {{1, 1}, {9, 1}, {1000, 1}, {4099, 1}}, s -> s[0]);
+            }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("oneHotShapes")
