@@ -39,7 +39,8 @@ public final class ProfileMain {
                     return r;
                 });
         try (Backend be = Backend.of(timed, "profile"); Workload w = Workload.parse(be, cell, size)) {
-            for (int i = 0; i < 5; i++) w.forwardBackward();
+            long warm = System.nanoTime() + 3_000_000_000L; // JIT: every path compiled before timing
+            for (int i = 0; i < 5 || System.nanoTime() < warm; i++) w.forwardBackward();
             on[0] = true;
             long t0 = System.nanoTime();
             for (int i = 0; i < runs; i++) w.forwardBackward();
