@@ -2,6 +2,8 @@ package org.rnn4j;
 
 import java.util.Locale;
 import java.util.logging.Logger;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cuda.CudaCompute;
 
 /**
@@ -27,8 +29,8 @@ final class BackendSelection {
             chosen = autoDetect();
         } else {
             switch (forced.trim().toLowerCase(Locale.ROOT)) {
-                case "cpu" -> chosen = Backend.of(new org.rnn4j.cpu.CpuCompute(), "cpu forced by " + source);
-                case "cuda" -> chosen = Backend.of(forcedCuda(source + "=" + forced), "cuda forced by " + source);
+                case "cpu" -> chosen = new Backend(new CpuCompute(), "cpu forced by " + source);
+                case "cuda" -> chosen = new Backend(forcedCuda(source + "=" + forced), "cuda forced by " + source);
                 default -> throw new IllegalArgumentException(source + "=" + forced
                         + " is not a backend; use cpu, cuda or auto");
             }
@@ -38,7 +40,7 @@ final class BackendSelection {
     }
 
     /** Forced CUDA that cannot run is an error, never a silent fallback; the message says who forced it. */
-    private static org.rnn4j.internal.Compute forcedCuda(String setting) {
+    private static Compute forcedCuda(String setting) {
         try {
             return CudaCompute.open();
         } catch (CudaUnavailableException e) {
@@ -50,11 +52,11 @@ final class BackendSelection {
     private static Backend autoDetect() {
         try {
             CudaCompute cuda = (CudaCompute) CudaCompute.open();
-            return Backend.of(cuda, "auto: CUDA device usable (" + cuda.describe() + ")");
+            return new Backend(cuda, "auto: CUDA device usable (" + cuda.describe() + ")");
         } catch (CudaUnavailableException e) {
-            return Backend.of(new org.rnn4j.cpu.CpuCompute(), "auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
+            return new Backend(new CpuCompute(), "auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
         } catch (LinkageError e) {
-            return Backend.of(new org.rnn4j.cpu.CpuCompute(), "auto: CUDA libraries failed to load (" + e + "); using cpu");
+            return new Backend(new CpuCompute(), "auto: CUDA libraries failed to load (" + e + "); using cpu");
         }
     }
 }

@@ -1,7 +1,8 @@
 package org.rnn4j;
 
 import java.util.Arrays;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.extension.Shapes;
 
 /**
  * A dense row-major float32 array living on one {@link Backend} (host memory for the CPU backend, device
@@ -36,7 +37,7 @@ public final class Tensor implements AutoCloseable {
         memory.ensureOpen("tensor " + Shapes.format(shape));
         if (size() > Integer.MAX_VALUE) throw new IllegalStateException("tensor too large for one Java array");
         float[] out = new float[(int) size()];
-        backend.compute().exclusive(() -> {
+        backend.run(() -> {
             backend.compute().download(memory, 0, out, 0, out.length);
             return null;
         });
@@ -48,8 +49,8 @@ public final class Tensor implements AutoCloseable {
     @Override
     public void close() { memory.close(); }
 
-    /** Internal, for backend extensions (layers, emulators): the storage behind this tensor. */
-    public Memory memory() { return memory; }
+    /** The storage; extension code reaches it through {@code org.rnn4j.extension.Extension.memory}. */
+    Memory memory() { return memory; }
 
     @Override
     public String toString() {

@@ -39,41 +39,41 @@
  *   <tr><td>{@link org.rnn4j.Backend#rnnStepForward rnnStepForward}</td>
  *       <td>x (N,D), prevH (N,H), Wx (D,H), Wh (H,H), b (H)</td>
  *       <td>nextH = tanh(a)</td>
- *       <td>{@link org.rnn4j.RnnStepOutput}: nextH (N,H), cache</td></tr>
+ *       <td>{@link org.rnn4j.Rnn.StepOutput}: nextH (N,H), cache</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#rnnStepBackward rnnStepBackward}</td>
  *       <td>dNextH (N,H), cache</td>
  *       <td>da = (1 − nextH²) ⊙ dNextH; dx = da·Wxᵀ, dPrevH = da·Whᵀ, dWx = xᵀ·da, dWh = prevHᵀ·da, db = Σ<sub>n</sub> da</td>
- *       <td>{@link org.rnn4j.RnnStepGradients}: dx (N,D), dPrevH (N,H), dWx (D,H), dWh (H,H), db (H)</td></tr>
+ *       <td>{@link org.rnn4j.Rnn.StepGradients}: dx (N,D), dPrevH (N,H), dWx (D,H), dWh (H,H), db (H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#rnnForward rnnForward}</td>
  *       <td>x (N,T,D), h0 (N,H), Wx, Wh, b</td>
  *       <td>h[t] = tanh(x[t]·Wx + h[t−1]·Wh + b) for t = 0..T−1, with h[−1] = h0</td>
- *       <td>{@link org.rnn4j.RnnOutput}: h (N,T,H), every hidden state; cache</td></tr>
+ *       <td>{@link org.rnn4j.Rnn.Output}: h (N,T,H), every hidden state; cache</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#rnnBackward rnnBackward}</td>
  *       <td>dh (N,T,H), cache</td>
  *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1; weight
  *           gradients summed over t</td>
- *       <td>{@link org.rnn4j.RnnGradients}: dx (N,T,D), dh0 (N,H), dWx (D,H), dWh (H,H), db (H)</td></tr>
+ *       <td>{@link org.rnn4j.Rnn.Gradients}: dx (N,T,D), dh0 (N,H), dWx (D,H), dWh (H,H), db (H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#lstmStepForward lstmStepForward}</td>
  *       <td>x (N,D), prevH (N,H), prevC (N,H), Wx (D,4H), Wh (H,4H), b (4H)</td>
  *       <td>i, f, o = σ(a<sub>i</sub>), σ(a<sub>f</sub>), σ(a<sub>o</sub>); g = tanh(a<sub>g</sub>);
  *           nextC = f ⊙ prevC + i ⊙ g; nextH = o ⊙ tanh(nextC)</td>
- *       <td>{@link org.rnn4j.LstmStepOutput}: nextH (N,H), nextC (N,H), cache</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.StepOutput}: nextH (N,H), nextC (N,H), cache</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#lstmStepBackward lstmStepBackward}</td>
  *       <td>dNextH (N,H), dNextC (N,H), cache</td>
  *       <td>dc = dNextC + dNextH ⊙ o ⊙ (1 − tanh²(nextC));
  *           da<sub>i</sub> = dc ⊙ g ⊙ i(1−i), da<sub>f</sub> = dc ⊙ prevC ⊙ f(1−f),
  *           da<sub>o</sub> = dNextH ⊙ tanh(nextC) ⊙ o(1−o), da<sub>g</sub> = dc ⊙ i ⊙ (1−g²);
  *           dPrevC = dc ⊙ f; dx, dPrevH, dWx, dWh, db from da as for the RNN</td>
- *       <td>{@link org.rnn4j.LstmStepGradients}: dx (N,D), dPrevH (N,H), dPrevC (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.StepGradients}: dx (N,D), dPrevH (N,H), dPrevC (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#lstmForward lstmForward}</td>
  *       <td>x (N,T,D), h0 (N,H), c0 (N,H) or null, Wx, Wh, b</td>
  *       <td>the step forward for t = 0..T−1 from (h0, c0); c0 null means zeros</td>
- *       <td>{@link org.rnn4j.LstmOutput}: h (N,T,H), cT (N,H) the final cell state, cache</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.Output}: h (N,T,H), cT (N,H) the final cell state, cache</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#lstmBackward lstmBackward}</td>
  *       <td>dh (N,T,H), dcT (N,H) or null, cache</td>
  *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1 and dNextC =
  *           dPrevC of step t+1 (dcT at t = T−1; null means zeros); weight gradients summed over t</td>
- *       <td>{@link org.rnn4j.LstmGradients}: dx (N,T,D), dh0 (N,H), dc0 (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.Gradients}: dx (N,T,D), dh0 (N,H), dc0 (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
  * </table>
  * Backward computes the gradients of a scalar loss L from the upstream gradients: dh[t] is ∂L/∂h[t] from
  * whatever consumes h[t] directly (not through later steps: backward adds that part), dcT is ∂L/∂cT. The
@@ -82,7 +82,7 @@
  *
  * <h2>Results, caches and close()</h2>
  * Every operation returns new tensors; inputs are never modified. Results are records; closing a record
- * closes every component. A forward pass returns a cache ({@link org.rnn4j.RnnCache}, {@link org.rnn4j.LstmCache})
+ * closes every component. A forward pass returns a {@link org.rnn4j.Cache}
  * holding what backward needs on the backend (x, every h, for the LSTM every c and the activated gates) and
  * referring to Wx and Wh, which must stay open until backward is done. A cache can serve several backward
  * calls, only on the backend that made it, and only for the kind that made it (a step cache goes to the step

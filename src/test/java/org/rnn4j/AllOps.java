@@ -50,24 +50,24 @@ public final class AllOps {
              Tensor dh = b.tensor(in.dh, N, T, H); Tensor dcT = b.tensor(in.dcT, N, H);
              Tensor xs = b.tensor(in.xStep, N, D); Tensor dNextH = b.tensor(in.dNextH, N, H);
              Tensor dNextC = b.tensor(in.dNextC, N, H)) {
-            try (RnnStepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); RnnStepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
+            try (Rnn.StepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
                 put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
             }
-            try (RnnOutput f = b.rnnForward(x, h0, rWx, rWh, rB); RnnGradients g = b.rnnBackward(dh, f.cache())) {
+            try (Rnn.Output f = b.rnnForward(x, h0, rWx, rWh, rB); Rnn.Gradients g = b.rnnBackward(dh, f.cache())) {
                 put(out, "rnn", new String[]{"h", "dx", "dh0", "dWx", "dWh", "db"}, f.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
             }
-            try (LstmStepOutput f = b.lstmStepForward(xs, h0, c0, lWx, lWh, lB);
-                 LstmStepGradients g = b.lstmStepBackward(dNextH, dNextC, f.cache())) {
+            try (Lstm.StepOutput f = b.lstmStepForward(xs, h0, c0, lWx, lWh, lB);
+                 Lstm.StepGradients g = b.lstmStepBackward(dNextH, dNextC, f.cache())) {
                 put(out, "lstmStep", new String[]{"nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"},
                         f.nextH(), f.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
             }
-            try (LstmOutput f = b.lstmForward(x, h0, c0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, dcT, f.cache())) {
+            try (Lstm.Output f = b.lstmForward(x, h0, c0, lWx, lWh, lB); Lstm.Gradients g = b.lstmBackward(dh, dcT, f.cache())) {
                 put(out, "lstm", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
                         f.h(), f.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
             }
             // c0 and dcT omitted: the backend fills zeros on the device itself.
-            try (LstmOutput f = b.lstmForward(x, h0, lWx, lWh, lB); LstmGradients g = b.lstmBackward(dh, f.cache())) {
+            try (Lstm.Output f = b.lstmForward(x, h0, lWx, lWh, lB); Lstm.Gradients g = b.lstmBackward(dh, f.cache())) {
                 put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
             }
         }

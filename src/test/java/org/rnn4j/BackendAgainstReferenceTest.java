@@ -30,7 +30,7 @@ class BackendAgainstReferenceTest {
                 wh = uniform(r, H * H, 0.5), b = uniform(r, H, 0.5), dh = uniform(r, N * T * H, 1);
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor twx = CPU.tensor(wx, D, H);
              Tensor twh = CPU.tensor(wh, H, H); Tensor tb = CPU.tensor(b, H); Tensor tdh = CPU.tensor(dh, N, T, H);
-             RnnOutput out = CPU.rnnForward(tx, th0, twx, twh, tb); RnnGradients g = CPU.rnnBackward(tdh, out.cache())) {
+             Rnn.Output out = CPU.rnnForward(tx, th0, twx, twh, tb); Rnn.Gradients g = CPU.rnnBackward(tdh, out.cache())) {
             assertClose("h", out.h(), Reference.rnnForward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H));
             double[][] ref = Reference.rnnBackward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H);
             assertClose("dx", g.dx(), ref[0]);
@@ -52,8 +52,8 @@ class BackendAgainstReferenceTest {
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor tc0 = CPU.tensor(c0, N, H);
              Tensor twx = CPU.tensor(wx, D, G); Tensor twh = CPU.tensor(wh, H, G); Tensor tb = CPU.tensor(b, G);
              Tensor tdh = CPU.tensor(dh, N, T, H); Tensor tdc = CPU.tensor(dcT, N, H);
-             LstmOutput out = CPU.lstmForward(tx, th0, tc0, twx, twh, tb);
-             LstmGradients g = CPU.lstmBackward(tdh, tdc, out.cache())) {
+             Lstm.Output out = CPU.lstmForward(tx, th0, tc0, twx, twh, tb);
+             Lstm.Gradients g = CPU.lstmBackward(tdh, tdc, out.cache())) {
             double[][] fw = Reference.lstmForward(toDouble(x), toDouble(h0), toDouble(c0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H);
             assertClose("h", out.h(), fw[0]);
             assertClose("cT", out.cT(), Reference.stepOf(fw[1], N, T, H, T - 1));

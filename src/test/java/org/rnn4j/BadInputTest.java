@@ -17,6 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.rnn4j.cpu.CpuCompute;
+import org.rnn4j.extension.Extension;
+import org.rnn4j.extension.Shapes;
+import org.rnn4j.compute.Closeables;
 
 /**
  * Bad input: the right exception type, a message naming the argument with the expected and the actual shape,
@@ -37,7 +40,7 @@ class BadInputTest {
     @BeforeEach
     void setUp() {
         counting = new CountingCompute(new CpuCompute(2));
-        be = Backend.of(counting, "counting");
+        be = Extension.backend(counting, "counting");
         r = Numerics.random();
         x1 = in(N, D); x = in(N, T, D); h = in(N, H); c = in(N, H);
         rwx = in(D, H); rwh = in(H, H); rb = in(H);
@@ -94,7 +97,7 @@ class BadInputTest {
         rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h3, c, lwx, lwh, lb), "lstmForward: h0", "(N, H)", "(2, 3, 5)");
         rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, w3, rwh, rb), "rnnForward: Wx", "(D=4, H=5)", "(4, 5, 1)");
         rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh, b2), "rnnStepForward: b", "(H=5)", "(1, 5)");
-        try (RnnOutput o = be.rnnForward(x, h, rwx, rwh, rb); RnnStepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
+        try (Rnn.Output o = be.rnnForward(x, h, rwx, rwh, rb); Rnn.StepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
             rejects(IllegalArgumentException.class, () -> be.rnnBackward(dn, o.cache()), "rnnBackward: dh", "(N=2, T=3, H=5)", "(2, 5)");
             rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dh, s.cache()), "rnnStepBackward: dNextH", "(N=2, H=5)", "(2, 3, 5)");
         }
@@ -124,10 +127,10 @@ class BadInputTest {
         rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, c, lwx, lwh, lb5), "lstmStepForward: b must have shape (4H=20) but has shape (5)");
         rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, rwx, rwh, rb4), "rnnForward: b must have shape (H=5) but has shape (4)");
 
-        RnnStepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
-        RnnOutput rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
-        LstmStepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
-        LstmOutput lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
+        Rnn.StepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
+        Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
+        Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
+        Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
         rejects(IllegalArgumentException.class, () -> be.rnnBackward(dhT4, rq.cache()),
                 "rnnBackward: dh must have shape (N=2, T=3, H=5) but has shape (2, 4, 5)", "forward pass with N=2, T=3");
         rejects(IllegalArgumentException.class, () -> be.lstmBackward(dhN1, dc, lq.cache()), "lstmBackward: dh must have shape (N=2, T=3, H=5) but has shape (1, 3, 5)");
@@ -156,10 +159,10 @@ class BadInputTest {
                 a -> be.lstmStepForward(a[0], a[1], a[2], a[3], a[4], a[5]));
         rejectsEachNull("lstmForward", new String[]{"x", "h0", "Wx", "Wh", "b"}, new Tensor[]{x, h, lwx, lwh, lb},
                 a -> be.lstmForward(a[0], a[1], c, a[2], a[3], a[4]));
-        RnnStepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
-        LstmStepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
-        LstmOutput lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
-        RnnOutput rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
+        Rnn.StepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
+        Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
+        Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
+        Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
         rejects(NullPointerException.class, () -> be.rnnStepBackward(null, rs.cache()), "rnnStepBackward: dNextH must not be null");
         rejects(NullPointerException.class, () -> be.rnnBackward(null, rq.cache()), "rnnBackward: dh must not be null");
         rejects(NullPointerException.class, () -> be.lstmStepBackward(null, dc, ls.cache()), "lstmStepBackward: dNextH must not be null");
@@ -171,7 +174,7 @@ class BadInputTest {
         rejects(NullPointerException.class, () -> be.lstmBackward(dh, dc, null), "lstmBackward: cache must not be null");
         // c0 and dcT are optional: null means zeros, which is not an error.
         assertDoesNotThrow(() -> {
-            try (LstmOutput o = be.lstmForward(x, h, null, lwx, lwh, lb); LstmGradients g = be.lstmBackward(dh, null, o.cache())) {
+            try (Lstm.Output o = be.lstmForward(x, h, null, lwx, lwh, lb); Lstm.Gradients g = be.lstmBackward(dh, null, o.cache())) {
                 Numerics.assertAllFinite("dc0", g.dc0().toArray());
             }
         });
@@ -179,19 +182,19 @@ class BadInputTest {
 
     @Test
     void closedOrForeignCachesAreRefused() {
-        RnnStepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
-        RnnOutput rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
-        LstmStepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
-        LstmOutput lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
+        Rnn.StepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
+        Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
+        Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
+        Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
         // A step cache is not a sequence cache, and the other way round.
-        rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, rs.cache()), "rnnBackward: cache", "step forward", "step backward");
+        rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, rs.cache()), "rnnBackward: cache", "step forward", "pass it to rnnStepBackward");
         rejects(IllegalArgumentException.class, () -> be.lstmBackward(dh, dc, ls.cache()), "lstmBackward: cache", "step forward");
         rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dn, rq.cache()), "rnnStepBackward: cache", "sequence forward");
         rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(dn, dc, lq.cache()), "lstmStepBackward: cache", "sequence forward");
 
         try (Backend other = Backend.cpu(); Tensor ox = other.tensor(x.toArray(), N, T, D); Tensor oh = other.tensor(h.toArray(), N, H);
              Tensor owx = other.tensor(rwx.toArray(), D, H); Tensor owh = other.tensor(rwh.toArray(), H, H); Tensor ob = other.tensor(rb.toArray(), H);
-             RnnOutput foreign = other.rnnForward(ox, oh, owx, owh, ob)) {
+             Rnn.Output foreign = other.rnnForward(ox, oh, owx, owh, ob)) {
             rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, foreign.cache()), "rnnBackward: cache belongs to another backend");
             rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, owx, rwh, rb), "rnnForward: Wx belongs to another backend");
             rejects(IllegalArgumentException.class, () -> be.lstmForward(ox, h, c, lwx, lwh, lb), "lstmForward: x belongs to another backend");
@@ -216,13 +219,13 @@ class BadInputTest {
         closedDh.close();
         rejects(IllegalStateException.class, () -> be.rnnForward(x, h, closedWx, rwh, rb), "rnnForward: Wx (4, 5) was used after close()");
         rejects(IllegalStateException.class, () -> be.lstmForward(closedX, h, c, lwx, lwh, lb), "lstmForward: x (2, 3, 4) was used after close()");
-        RnnOutput rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
+        Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
         rejects(IllegalStateException.class, () -> be.rnnBackward(closedDh, rq.cache()), "rnnBackward: dh (2, 3, 5) was used after close()");
 
         // Wx / Wh are kept by reference in the cache: closing one before backward must be caught, not read.
         Tensor wx2 = in(D, H), lwh2 = in(H, G);
-        RnnOutput o = keep(be.rnnForward(x, h, wx2, rwh, rb));
-        LstmStepOutput s = keep(be.lstmStepForward(x1, h, c, lwx, lwh2, lb));
+        Rnn.Output o = keep(be.rnnForward(x, h, wx2, rwh, rb));
+        Lstm.StepOutput s = keep(be.lstmStepForward(x1, h, c, lwx, lwh2, lb));
         wx2.close();
         lwh2.close();
         rejects(IllegalStateException.class, () -> be.rnnBackward(dh, o.cache()), "rnnBackward: Wx (4, 5), which the cache refers to, was closed before backward");
@@ -241,7 +244,7 @@ class BadInputTest {
     void theCounterSeesValidCallsAndTheirRelease() {
         // Positive control: without it, "allocated nothing" above could come from a counter that never counts.
         int before = counting.allocations(), live = counting.live();
-        try (LstmOutput o = be.lstmForward(x, h, c, lwx, lwh, lb); LstmGradients g = be.lstmBackward(dh, dc, o.cache())) {
+        try (Lstm.Output o = be.lstmForward(x, h, c, lwx, lwh, lb); Lstm.Gradients g = be.lstmBackward(dh, dc, o.cache())) {
             assertTrue(counting.allocations() > before, "forward and backward allocate");
             assertTrue(counting.live() > live);
             Numerics.assertAllFinite("dx", g.dx().toArray());

@@ -3,9 +3,9 @@ package org.rnn4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.PackedOperand;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
 
 /**
  * A {@link Compute} that delegates everything and remembers every buffer it handed out, so tests can see

@@ -35,8 +35,8 @@ class DeterminismTest {
              Tensor wx = cpu.tensor(Numerics.uniform(r, d * g, 0.5), d, g); Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
              Tensor b = cpu.tensor(Numerics.uniform(r, g, 0.5), g); Tensor dh = cpu.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
              Tensor dcT = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
-             LstmOutput o = cpu.lstmForward(x, h0, c0, wx, wh, b);
-             LstmGradients g1 = cpu.lstmBackward(dh, dcT, o.cache()); LstmGradients g2 = cpu.lstmBackward(dh, dcT, o.cache())) {
+             Lstm.Output o = cpu.lstmForward(x, h0, c0, wx, wh, b);
+             Lstm.Gradients g1 = cpu.lstmBackward(dh, dcT, o.cache()); Lstm.Gradients g2 = cpu.lstmBackward(dh, dcT, o.cache())) {
             Tensor[] a = {g1.dx(), g1.dh0(), g1.dc0(), g1.dWx(), g1.dWh(), g1.db()}, c = {g2.dx(), g2.dh0(), g2.dc0(), g2.dWx(), g2.dWh(), g2.db()};
             for (int i = 0; i < a.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(a[i].toArray(), c[i].toArray(), "gradient " + i);
         }

@@ -10,6 +10,8 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.rnn4j.extension.Shapes;
+import org.rnn4j.compute.Closeables;
 
 /**
  * Finite-difference checks of every backward operation. The loss is sum(out * upstream) over every output
@@ -55,13 +57,13 @@ class GradientCheckTest {
         return new Problem("rnnStep", new String[]{"x", "prevH", "Wx", "Wh", "b"}, s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (RnnStepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.nextH(), up); }
+                    try (Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.nextH(), up); }
                     finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dn = CPU.tensor(up, N, H); RnnStepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
-                         RnnStepGradients g = CPU.rnnStepBackward(dn, o.cache())) {
+                    try (Tensor dn = CPU.tensor(up, N, H); Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
+                         Rnn.StepGradients g = CPU.rnnStepBackward(dn, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
                 });
@@ -73,13 +75,13 @@ class GradientCheckTest {
         return new Problem("rnnSequence", new String[]{"x", "h0", "Wx", "Wh", "b"}, s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (RnnOutput o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.h(), up); }
+                    try (Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.h(), up); }
                     finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dh = CPU.tensor(up, N, T, H); RnnOutput o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
-                         RnnGradients g = CPU.rnnBackward(dh, o.cache())) {
+                    try (Tensor dh = CPU.tensor(up, N, T, H); Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
+                         Rnn.Gradients g = CPU.rnnBackward(dh, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
                 });
@@ -91,15 +93,15 @@ class GradientCheckTest {
         return new Problem("lstmStep", new String[]{"x", "prevH", "prevC", "Wx", "Wh", "b"}, s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (LstmStepOutput o = CPU.lstmStepForward(t[0], t[1], t[2], t[3], t[4], t[5])) {
+                    try (Lstm.StepOutput o = CPU.lstmStepForward(t[0], t[1], t[2], t[3], t[4], t[5])) {
                         return dot(o.nextH(), upH) + dot(o.nextC(), upC);
                     } finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dh = CPU.tensor(upH, N, H); Tensor dc = CPU.tensor(upC, N, H);
-                         LstmStepOutput o = CPU.lstmStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
-                         LstmStepGradients g = CPU.lstmStepBackward(dh, dc, o.cache())) {
+                         Lstm.StepOutput o = CPU.lstmStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                         Lstm.StepGradients g = CPU.lstmStepBackward(dh, dc, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
                 });
@@ -113,15 +115,15 @@ class GradientCheckTest {
                 s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (LstmOutput o = CPU.lstmForward(t[0], t[1], t[2], t[3], t[4], t[5])) {
+                    try (Lstm.Output o = CPU.lstmForward(t[0], t[1], t[2], t[3], t[4], t[5])) {
                         return dot(o.h(), upH) + (withDcT ? dot(o.cT(), upC) : 0);
                     } finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dh = CPU.tensor(upH, N, T, H); Tensor dc = withDcT ? CPU.tensor(upC, N, H) : null;
-                         LstmOutput o = CPU.lstmForward(t[0], t[1], t[2], t[3], t[4], t[5]);
-                         LstmGradients g = CPU.lstmBackward(dh, dc, o.cache())) {
+                         Lstm.Output o = CPU.lstmForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                         Lstm.Gradients g = CPU.lstmBackward(dh, dc, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
                 });

@@ -25,7 +25,7 @@ class InferenceTest {
         try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D); Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * H, 0.5), D, H); Tensor wh = CPU.tensor(uniform(r, H * H, 0.5), H, H);
              Tensor b = CPU.tensor(uniform(r, H, 0.5), H);
-             RnnOutput train = CPU.rnnForward(x, h0, wx, wh, b); Tensor h = CPU.rnnInference(x, h0, wx, wh, b)) {
+             Rnn.Output train = CPU.rnnForward(x, h0, wx, wh, b); Tensor h = CPU.rnnInference(x, h0, wx, wh, b)) {
             assertArrayEquals(new int[]{N, T, H}, h.shape());
             float[] got = h.toArray();
             Numerics.assertAllFinite("h", got);
@@ -43,8 +43,8 @@ class InferenceTest {
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5), D, G); Tensor wh = CPU.tensor(uniform(r, H * G, 0.5), H, G);
              Tensor b = CPU.tensor(uniform(r, G, 0.5), G)) {
             Tensor c0OrNull = withC0 ? c0 : null;
-            try (LstmOutput train = CPU.lstmForward(x, h0, c0OrNull, wx, wh, b);
-                 LstmInferenceOutput inf = CPU.lstmInference(x, h0, c0OrNull, wx, wh, b)) {
+            try (Lstm.Output train = CPU.lstmForward(x, h0, c0OrNull, wx, wh, b);
+                 Lstm.InferenceOutput inf = CPU.lstmInference(x, h0, c0OrNull, wx, wh, b)) {
                 float[] h = inf.h().toArray(), cT = inf.cT().toArray();
                 Numerics.assertAllFinite("h", h);
                 Numerics.assertAllFinite("cT", cT);

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.compute.Closeables;
 
 /**
  * A sequence equals its steps chained: forward, h (and for the LSTM c) carried from step to step; backward,
@@ -48,9 +49,9 @@ class StepSequenceAgreementTest {
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H);
              Tensor wx = CPU.tensor(uniform(r, D * H, 0.5f), D, H); Tensor wh = CPU.tensor(uniform(r, H * H, 0.5f), H, H);
              Tensor b = CPU.tensor(uniform(r, H, 0.5f), H); Tensor tdh = CPU.tensor(dh, N, T, H);
-             RnnOutput seq = CPU.rnnForward(tx, th0, wx, wh, b); RnnGradients g = CPU.rnnBackward(tdh, seq.cache())) {
+             Rnn.Output seq = CPU.rnnForward(tx, th0, wx, wh, b); Rnn.Gradients g = CPU.rnnBackward(tdh, seq.cache())) {
             double[] h = new double[N * T * H];
-            RnnStepOutput[] steps = new RnnStepOutput[T];
+            Rnn.StepOutput[] steps = new Rnn.StepOutput[T];
             try {
                 Tensor prev = th0;
                 for (int t = 0; t < T; t++) {
@@ -66,7 +67,7 @@ class StepSequenceAgreementTest {
                 float[] carry = new float[N * H];
                 for (int t = T - 1; t >= 0; t--) {
                     try (Tensor dNext = CPU.tensor(plus(step(dh, N, T, H, t), carry), N, H);
-                         RnnStepGradients s = CPU.rnnStepBackward(dNext, steps[t].cache())) {
+                         Rnn.StepGradients s = CPU.rnnStepBackward(dNext, steps[t].cache())) {
                         put(dx, N, T, D, t, s.dx().toArray());
                         add(dwx, s.dWx().toArray());
                         add(dwh, s.dWh().toArray());
@@ -95,9 +96,9 @@ class StepSequenceAgreementTest {
              Tensor tc0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5f), D, G); Tensor wh = CPU.tensor(uniform(r, H * G, 0.5f), H, G);
              Tensor b = CPU.tensor(uniform(r, G, 0.5f), G); Tensor tdh = CPU.tensor(dh, N, T, H); Tensor tdc = CPU.tensor(dcT, N, H);
-             LstmOutput seq = CPU.lstmForward(tx, th0, tc0, wx, wh, b); LstmGradients g = CPU.lstmBackward(tdh, tdc, seq.cache())) {
+             Lstm.Output seq = CPU.lstmForward(tx, th0, tc0, wx, wh, b); Lstm.Gradients g = CPU.lstmBackward(tdh, tdc, seq.cache())) {
             double[] h = new double[N * T * H];
-            LstmStepOutput[] steps = new LstmStepOutput[T];
+            Lstm.StepOutput[] steps = new Lstm.StepOutput[T];
             try {
                 Tensor prevH = th0, prevC = tc0;
                 for (int t = 0; t < T; t++) {
@@ -116,7 +117,7 @@ class StepSequenceAgreementTest {
                 for (int t = T - 1; t >= 0; t--) {
                     try (Tensor dNextH = CPU.tensor(plus(step(dh, N, T, H, t), carryH), N, H);
                          Tensor dNextC = CPU.tensor(carryC, N, H);
-                         LstmStepGradients s = CPU.lstmStepBackward(dNextH, dNextC, steps[t].cache())) {
+                         Lstm.StepGradients s = CPU.lstmStepBackward(dNextH, dNextC, steps[t].cache())) {
                         put(dx, N, T, D, t, s.dx().toArray());
                         add(dwx, s.dWx().toArray());
                         add(dwh, s.dWh().toArray());

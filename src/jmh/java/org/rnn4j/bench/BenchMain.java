@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
 import org.rnn4j.CacheBytes;
-import org.rnn4j.LstmCache;
-import org.rnn4j.LstmOutput;
-import org.rnn4j.RnnCache;
-import org.rnn4j.RnnOutput;
+import org.rnn4j.Cache;
+import org.rnn4j.Lstm;
+import org.rnn4j.Cache;
+import org.rnn4j.Rnn;
 import org.rnn4j.cpu.PackedB;
 import org.rnn4j.cpu.Parallel;
 import org.rnn4j.cpu.Sgemm;
@@ -139,8 +139,8 @@ public final class BenchMain {
                     long before = usedHeap();
                     AutoCloseable cache = cacheOnly(be, w);
                     long heap = usedHeap() - before;
-                    long exact = cache instanceof LstmCache c ? CacheBytes.of(c) : CacheBytes.of((RnnCache) cache);
-                    long input = cache instanceof LstmCache c ? CacheBytes.inputBytes(c) : CacheBytes.inputBytes((RnnCache) cache);
+                    long exact = CacheBytes.of((Cache) cache);
+                    long input = CacheBytes.inputBytes((Cache) cache);
                     System.out.printf("rnn4j,%s,%d,%d,%d,%d,memory,%d,%d,%d,%.3f,%.3f%n", cell, w.N, w.T, w.D, w.H,
                             exact, heap, input, (double) (exact - input) / nth, (double) (heap - input) / nth);
                     close(cache);
@@ -151,12 +151,12 @@ public final class BenchMain {
     /** Runs the training forward and returns only its cache (outputs closed and unreachable). */
     static AutoCloseable cacheOnly(Backend be, Workload w) {
         if (w.lstm()) {
-            LstmOutput o = be.lstmForward(w.x, w.h0, w.c0, w.wx, w.wh, w.b);
+            Lstm.Output o = be.lstmForward(w.x, w.h0, w.c0, w.wx, w.wh, w.b);
             o.h().close();
             o.cT().close();
             return o.cache();
         }
-        RnnOutput o = be.rnnForward(w.x, w.h0, w.wx, w.wh, w.b);
+        Rnn.Output o = be.rnnForward(w.x, w.h0, w.wx, w.wh, w.b);
         o.h().close();
         return o.cache();
     }

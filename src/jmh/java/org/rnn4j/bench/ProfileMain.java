@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.rnn4j.Backend;
 import org.rnn4j.cpu.CpuCompute;
-import org.rnn4j.internal.Compute;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.extension.Extension;
 
 /**
  * Where the time of one cell's forward+backward goes: the CPU Compute wrapped in a proxy that adds up the
@@ -38,7 +39,7 @@ public final class ProfileMain {
                     }
                     return r;
                 });
-        try (Backend be = Backend.of(timed, "profile"); Workload w = Workload.parse(be, cell, size)) {
+        try (Backend be = Extension.backend(timed, "profile"); Workload w = Workload.parse(be, cell, size)) {
             long warm = System.nanoTime() + 3_000_000_000L; // JIT: every path compiled before timing
             for (int i = 0; i < 5 || System.nanoTime() < warm; i++) w.forwardBackward();
             on[0] = true;

@@ -2,17 +2,17 @@ package org.rnn4j.bench;
 
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
-import org.rnn4j.LstmCache;
-import org.rnn4j.LstmGradients;
-import org.rnn4j.LstmInferenceOutput;
-import org.rnn4j.LstmOutput;
-import org.rnn4j.LstmStepGradients;
-import org.rnn4j.LstmStepOutput;
-import org.rnn4j.RnnCache;
-import org.rnn4j.RnnGradients;
-import org.rnn4j.RnnOutput;
-import org.rnn4j.RnnStepGradients;
-import org.rnn4j.RnnStepOutput;
+import org.rnn4j.Cache;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Cache;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 
 /**
@@ -24,8 +24,8 @@ public final class Workload implements AutoCloseable {
     public final int N, T, D, H;
     final Backend be;
     final Tensor x, h0, c0, wx, wh, b, dh, dcT, xs, dhs, dcs;
-    RnnCache rnnCache, rnnStepCache;
-    LstmCache lstmCache, lstmStepCache;
+    Cache rnnCache, rnnStepCache;
+    Cache lstmCache, lstmStepCache;
     public float sink;
 
     public Workload(Backend be, String cell, int N, int T, int D, int H) {
@@ -64,59 +64,59 @@ public final class Workload implements AutoCloseable {
 
     /** Training forward over the sequence; the cache is closed at once. */
     public void forward() {
-        if (lstm()) try (LstmOutput o = be.lstmForward(x, h0, c0, wx, wh, b)) { sink += o.h().size(); }
-        else try (RnnOutput o = be.rnnForward(x, h0, wx, wh, b)) { sink += o.h().size(); }
+        if (lstm()) try (Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b)) { sink += o.h().size(); }
+        else try (Rnn.Output o = be.rnnForward(x, h0, wx, wh, b)) { sink += o.h().size(); }
     }
 
     /** Backward over the sequence from a cache made once ({@link #prepareBackward}). */
     public void backward() {
-        if (lstm()) try (LstmGradients g = be.lstmBackward(dh, dcT, lstmCache)) { sink += g.db().size(); }
-        else try (RnnGradients g = be.rnnBackward(dh, rnnCache)) { sink += g.db().size(); }
+        if (lstm()) try (Lstm.Gradients g = be.lstmBackward(dh, dcT, lstmCache)) { sink += g.db().size(); }
+        else try (Rnn.Gradients g = be.rnnBackward(dh, rnnCache)) { sink += g.db().size(); }
     }
 
     public void forwardBackward() {
-        if (lstm()) try (LstmOutput o = be.lstmForward(x, h0, c0, wx, wh, b); LstmGradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
-        else try (RnnOutput o = be.rnnForward(x, h0, wx, wh, b); RnnGradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
+        if (lstm()) try (Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b); Lstm.Gradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
+        else try (Rnn.Output o = be.rnnForward(x, h0, wx, wh, b); Rnn.Gradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
     }
 
     public void inference() {
-        if (lstm()) try (LstmInferenceOutput o = be.lstmInference(x, h0, c0, wx, wh, b)) { sink += o.h().size(); }
+        if (lstm()) try (Lstm.InferenceOutput o = be.lstmInference(x, h0, c0, wx, wh, b)) { sink += o.h().size(); }
         else try (Tensor h = be.rnnInference(x, h0, wx, wh, b)) { sink += h.size(); }
     }
 
     public void stepForward() {
-        if (lstm()) try (LstmStepOutput o = be.lstmStepForward(xs, h0, c0, wx, wh, b)) { sink += o.nextH().size(); }
-        else try (RnnStepOutput o = be.rnnStepForward(xs, h0, wx, wh, b)) { sink += o.nextH().size(); }
+        if (lstm()) try (Lstm.StepOutput o = be.lstmStepForward(xs, h0, c0, wx, wh, b)) { sink += o.nextH().size(); }
+        else try (Rnn.StepOutput o = be.rnnStepForward(xs, h0, wx, wh, b)) { sink += o.nextH().size(); }
     }
 
     public void stepBackward() {
-        if (lstm()) try (LstmStepGradients g = be.lstmStepBackward(dhs, dcs, lstmStepCache)) { sink += g.db().size(); }
-        else try (RnnStepGradients g = be.rnnStepBackward(dhs, rnnStepCache)) { sink += g.db().size(); }
+        if (lstm()) try (Lstm.StepGradients g = be.lstmStepBackward(dhs, dcs, lstmStepCache)) { sink += g.db().size(); }
+        else try (Rnn.StepGradients g = be.rnnStepBackward(dhs, rnnStepCache)) { sink += g.db().size(); }
     }
 
     public void stepForwardBackward() {
-        if (lstm()) try (LstmStepOutput o = be.lstmStepForward(xs, h0, c0, wx, wh, b);
-                         LstmStepGradients g = be.lstmStepBackward(dhs, dcs, o.cache())) { sink += g.db().size(); }
-        else try (RnnStepOutput o = be.rnnStepForward(xs, h0, wx, wh, b);
-                  RnnStepGradients g = be.rnnStepBackward(dhs, o.cache())) { sink += g.db().size(); }
+        if (lstm()) try (Lstm.StepOutput o = be.lstmStepForward(xs, h0, c0, wx, wh, b);
+                         Lstm.StepGradients g = be.lstmStepBackward(dhs, dcs, o.cache())) { sink += g.db().size(); }
+        else try (Rnn.StepOutput o = be.rnnStepForward(xs, h0, wx, wh, b);
+                  Rnn.StepGradients g = be.rnnStepBackward(dhs, o.cache())) { sink += g.db().size(); }
     }
 
     /** Runs the forward passes whose caches {@link #backward} and {@link #stepBackward} reuse. */
     public void prepareBackward() {
         if (lstm()) {
-            LstmOutput o = be.lstmForward(x, h0, c0, wx, wh, b);
+            Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b);
             o.h().close();
             o.cT().close();
             lstmCache = o.cache();
-            LstmStepOutput s = be.lstmStepForward(xs, h0, c0, wx, wh, b);
+            Lstm.StepOutput s = be.lstmStepForward(xs, h0, c0, wx, wh, b);
             s.nextH().close();
             s.nextC().close();
             lstmStepCache = s.cache();
         } else {
-            RnnOutput o = be.rnnForward(x, h0, wx, wh, b);
+            Rnn.Output o = be.rnnForward(x, h0, wx, wh, b);
             o.h().close();
             rnnCache = o.cache();
-            RnnStepOutput s = be.rnnStepForward(xs, h0, wx, wh, b);
+            Rnn.StepOutput s = be.rnnStepForward(xs, h0, wx, wh, b);
             s.nextH().close();
             rnnStepCache = s.cache();
         }

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.rnn4j.Backend;
-import org.rnn4j.LstmGradients;
-import org.rnn4j.LstmOutput;
-import org.rnn4j.RnnGradients;
-import org.rnn4j.RnnOutput;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,15 +46,15 @@ final class DemoCommand implements Callable<Integer> {
             o.println("backend: " + b.name() + " (" + b.reason() + ")");
             o.printf(Locale.ROOT, "shapes: x (N=%d, T=%d, D=%d), h0 (N, H=%d); RNN Wx (D, H), Wh (H, H), b (H); LSTM Wx (D, 4H), Wh (H, 4H), b (4H)%n", n, t, d, h);
             double[] rnn = time(() -> {
-                try (RnnOutput out = b.rnnForward(x, h0, rwx, rwh, rb); RnnGradients g = b.rnnBackward(dh, out.cache())) {
+                try (Rnn.Output out = b.rnnForward(x, h0, rwx, rwh, rb); Rnn.Gradients g = b.rnnBackward(dh, out.cache())) {
                     return new double[]{g.dWx().toArray()[0]};
                 }
-            }, () -> { try (RnnOutput out = b.rnnForward(x, h0, rwx, rwh, rb)) { return new double[]{out.h().toArray()[0]}; } });
+            }, () -> { try (Rnn.Output out = b.rnnForward(x, h0, rwx, rwh, rb)) { return new double[]{out.h().toArray()[0]}; } });
             double[] lstm = time(() -> {
-                try (LstmOutput out = b.lstmForward(x, h0, lwx, lwh, lb); LstmGradients g = b.lstmBackward(dh, out.cache())) {
+                try (Lstm.Output out = b.lstmForward(x, h0, lwx, lwh, lb); Lstm.Gradients g = b.lstmBackward(dh, out.cache())) {
                     return new double[]{g.dWx().toArray()[0]};
                 }
-            }, () -> { try (LstmOutput out = b.lstmForward(x, h0, lwx, lwh, lb)) { return new double[]{out.h().toArray()[0]}; } });
+            }, () -> { try (Lstm.Output out = b.lstmForward(x, h0, lwx, lwh, lb)) { return new double[]{out.h().toArray()[0]}; } });
             o.printf(Locale.ROOT, "rnn : h (N, T, H) = (%d, %d, %d); forward %.2f ms, forward+backward %.2f ms%n", n, t, h, rnn[1], rnn[0]);
             o.printf(Locale.ROOT, "lstm: h (N, T, H) = (%d, %d, %d), cT (N, H); forward %.2f ms, forward+backward %.2f ms%n", n, t, h, lstm[1], lstm[0]);
             o.println("timings: median of " + repeats + " runs after one warm-up, including the copy of one value back to the host");

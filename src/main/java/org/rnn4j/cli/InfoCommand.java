@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.rnn4j.extension.Extension;
 
 /** {@code rnn4j info}: which backend would run and why, the device, and the versions involved. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -25,14 +26,14 @@ final class InfoCommand implements Callable<Integer> {
         o.println("rnn4j " + Versions.of("org.rnn4j", "rnn4j"));
         try (Backend b = BackendOption.open(backend)) {
             o.println("backend: " + b.name() + " (" + b.reason() + ")");
-            if (b.compute() instanceof CpuCompute cpu) {
+            if (Extension.compute(b) instanceof CpuCompute cpu) {
                 o.println("device: host CPU, " + cpu.threads() + " worker threads");
                 boolean vector = !"scalar".equals(Sgemm.kernel());
                 o.println("cpu kernels: GEMM " + Sgemm.kernel() + ", pointwise " + cpu.pointwiseName()
                         + (vector ? " (Vector API)" : " (plain Java; start the JVM with --add-modules jdk.incubator.vector"
                         + " for the faster Vector API kernels)"));
             }
-            else o.println("device: " + b.compute());   // the CUDA Compute describes its device and driver
+            else o.println("device: " + Extension.compute(b));   // the CUDA Compute describes its device and driver
         }
         Runtime rt = Runtime.getRuntime();
         o.println("java: " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "

@@ -11,9 +11,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rnn4j.CudaUnavailableException;
 import org.rnn4j.cpu.CpuKernels;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.PackedOperand;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
 
 /**
  * The CUDA backend's primitives over a {@link DeviceApi}: every matrix product is one cuBLAS SGEMM, every

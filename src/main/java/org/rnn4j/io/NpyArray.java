@@ -2,7 +2,7 @@ package org.rnn4j.io;
 
 import java.util.Arrays;
 import org.rnn4j.Backend;
-import org.rnn4j.Shapes;
+import org.rnn4j.extension.Shapes;
 import org.rnn4j.Tensor;
 
 /**

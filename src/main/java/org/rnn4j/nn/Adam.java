@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rnn4j.Backend;
 import org.rnn4j.Tensor;
-import org.rnn4j.internal.Compute;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.extension.Extension;
 
 /**
  * Adam (Kingma &amp; Ba) over a fixed list of parameter tensors, updated in place by one fused primitive per
@@ -53,7 +54,7 @@ public final class Adam implements AutoCloseable {
             if (src.length != t.size())
                 throw new IllegalArgumentException("Adam.restore: moment " + i + " has " + src.length + " floats, expected " + t.size());
             try (Tensor tmp = backend.tensor(src, t.shape())) {
-                backend.compute().exclusive(() -> { backend.compute().copy(tmp.memory(), 0, t.memory(), 0, t.size()); return null; });
+                Extension.compute(backend).exclusive(() -> { Extension.compute(backend).copy(Extension.memory(tmp), 0, Extension.memory(t), 0, t.size()); return null; });
             }
         }
         this.step = step;
@@ -70,11 +71,11 @@ public final class Adam implements AutoCloseable {
         step++;
         // Bias corrections in double, then rounded once: the same floats reach the CPU and GPU primitive.
         float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
-        Compute c = backend.compute();
+        Compute c = Extension.compute(backend);
         c.exclusive(() -> {
             for (int i = 0; i < params.size(); i++)
                 c.adamUpdate(params.get(i).size(), (float) lr, (float) beta1, (float) beta2, (float) eps, bias1, bias2,
-                        params.get(i).memory(), 0, grads.get(i).memory(), 0, m.get(i).memory(), 0, v.get(i).memory(), 0);
+                        Extension.memory(params.get(i)), 0, Extension.memory(grads.get(i)), 0, Extension.memory(m.get(i)), 0, Extension.memory(v.get(i)), 0);
             return null;
         });
     }

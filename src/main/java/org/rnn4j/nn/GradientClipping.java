@@ -2,7 +2,8 @@ package org.rnn4j.nn;
 
 import java.util.List;
 import org.rnn4j.Tensor;
-import org.rnn4j.internal.Compute;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.extension.Extension;
 
 /**
  * Global gradient-norm clipping: if ‖(g1, g2, ...)‖₂ exceeds maxNorm, every gradient is scaled in place by
@@ -15,16 +16,16 @@ public final class GradientClipping {
     /** ‖g‖₂ over all tensors (which must share one backend). */
     public static double globalNorm(List<Tensor> grads) {
         if (grads.isEmpty()) return 0;
-        Compute c = grads.get(0).backend().compute();
+        Compute c = Extension.compute(grads.get(0).backend());
         return c.exclusive(() -> {
             double total = 0;
             var out = c.alloc(1);
             try {
                 float[] host = new float[1];
                 for (Tensor g : grads) {
-                    if (g.backend().compute() != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
-                    g.memory().ensureOpen("gradient " + g);
-                    c.sum(g.memory(), 0, g.size(), true, out, 0);
+                    if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
+                    Extension.memory(g).ensureOpen("gradient " + g);
+                    c.sum(Extension.memory(g), 0, g.size(), true, out, 0);
                     c.download(out, 0, host, 0, 1);
                     total += host[0];
                 }
@@ -41,9 +42,9 @@ public final class GradientClipping {
         double norm = globalNorm(grads);
         if (norm > maxNorm && Double.isFinite(norm)) {
             float s = (float) (maxNorm / norm);
-            Compute c = grads.get(0).backend().compute();
+            Compute c = Extension.compute(grads.get(0).backend());
             c.exclusive(() -> {
-                for (Tensor g : grads) c.scale(g.memory(), 0, g.size(), s);
+                for (Tensor g : grads) c.scale(Extension.memory(g), 0, g.size(), s);
                 return null;
             });
         }

@@ -1,15 +1,16 @@
 package org.rnn4j.nn;
 
-import static org.rnn4j.Shapes.check;
-import static org.rnn4j.Shapes.dim;
+import static org.rnn4j.extension.Shapes.check;
+import static org.rnn4j.extension.Shapes.dim;
 
 import java.util.function.Supplier;
 import org.rnn4j.Backend;
-import org.rnn4j.Shapes;
+import org.rnn4j.extension.Shapes;
 import org.rnn4j.Tensor;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.Scope;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.Scope;
+import org.rnn4j.extension.Extension;
 
 /**
  * Word/character embedding, temporal affine and temporal softmax cross-entropy, forward and backward, on one
@@ -29,7 +30,7 @@ public final class Layers {
     public Layers(Backend backend) {
         if (backend == null) throw new NullPointerException("Layers: backend must not be null");
         this.backend = backend;
-        this.compute = backend.compute();
+        this.compute = Extension.compute(backend);
     }
 
     public Backend backend() { return backend; }
@@ -47,9 +48,9 @@ public final class Layers {
         return run(() -> {
             try (Scope s = new Scope(compute)) {
                 Memory out = s.alloc((long) N * T * D);
-                compute.gatherRows(N * T, D, idx.memory(), 0, w.memory(), 0, out, 0);
+                compute.gatherRows(N * T, D, Extension.memory(idx), 0, Extension.memory(w), 0, out, 0);
                 s.keep(out);
-                return backend.wrap(out, N, T, D);
+                return Extension.tensor(backend, out, N, T, D);
             }
         });
     }
@@ -72,10 +73,10 @@ public final class Layers {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
                 Memory hot = s.alloc((long) rows * vocab), dw = s.alloc((long) vocab * D);
-                compute.oneHot(rows, vocab, idx.memory(), 0, hot, 0);
-                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, dout.memory(), 0, D, 0f, dw, 0, D);
+                compute.oneHot(rows, vocab, Extension.memory(idx), 0, hot, 0);
+                compute.gemm(true, false, vocab, D, rows, 1f, hot, 0, vocab, Extension.memory(dout), 0, D, 0f, dw, 0, D);
                 s.keep(dw);
-                return backend.wrap(dw, vocab, D);
+                return Extension.tensor(backend, dw, vocab, D);
             }
         });
     }
@@ -96,10 +97,10 @@ public final class Layers {
                 Memory ones = s.alloc(rows), out = s.alloc((long) rows * M);
                 compute.fill(ones, 0, rows, 1f);
                 // out = ones(rows,1)·b(1,M) broadcasts b with the GEMM the backend has anyway, then += x·W.
-                compute.gemm(false, false, rows, M, 1, 1f, ones, 0, 1, b.memory(), 0, M, 0f, out, 0, M);
-                compute.gemm(false, false, rows, M, D, 1f, x.memory(), 0, D, w.memory(), 0, M, 1f, out, 0, M);
+                compute.gemm(false, false, rows, M, 1, 1f, ones, 0, 1, Extension.memory(b), 0, M, 0f, out, 0, M);
+                compute.gemm(false, false, rows, M, D, 1f, Extension.memory(x), 0, D, Extension.memory(w), 0, M, 1f, out, 0, M);
                 s.keep(out);
-                return backend.wrap(out, N, T, M);
+                return Extension.tensor(backend, out, N, T, M);
             }
         });
     }
@@ -116,11 +117,11 @@ public final class Layers {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
                 Memory dx = s.alloc((long) rows * D), dw = s.alloc((long) D * M), db = s.alloc(M);
-                compute.gemm(false, true, rows, D, M, 1f, dout.memory(), 0, M, w.memory(), 0, M, 0f, dx, 0, D);
-                compute.gemm(true, false, D, M, rows, 1f, x.memory(), 0, D, dout.memory(), 0, M, 0f, dw, 0, M);
-                compute.columnSum(dout.memory(), 0, rows, M, db, 0);
+                compute.gemm(false, true, rows, D, M, 1f, Extension.memory(dout), 0, M, Extension.memory(w), 0, M, 0f, dx, 0, D);
+                compute.gemm(true, false, D, M, rows, 1f, Extension.memory(x), 0, D, Extension.memory(dout), 0, M, 0f, dw, 0, M);
+                compute.columnSum(Extension.memory(dout), 0, rows, M, db, 0);
                 s.keep(dx, dw, db);
-                return new TemporalAffineGradients(backend.wrap(dx, N, T, D), backend.wrap(dw, D, M), backend.wrap(db, M));
+                return new TemporalAffineGradients(Extension.tensor(backend, dx, N, T, D), Extension.tensor(backend, dw, D, M), Extension.tensor(backend, db, M));
             }
         });
     }
@@ -146,15 +147,15 @@ public final class Layers {
         return run(() -> {
             try (Scope s = new Scope(compute)) {
                 int rows = N * T;
-                Memory m = mask != null ? mask.memory() : s.alloc(rows);
+                Memory m = mask != null ? Extension.memory(mask) : s.alloc(rows);
                 if (mask == null) compute.fill(m, 0, rows, 1f);
                 Memory lossRows = s.alloc(rows), total = s.alloc(1), d = s.alloc((long) rows * V);
-                compute.softmaxCrossEntropy(rows, V, 1f / N, scores.memory(), 0, y.memory(), 0, m, 0, lossRows, 0, d, 0);
+                compute.softmaxCrossEntropy(rows, V, 1f / N, Extension.memory(scores), 0, Extension.memory(y), 0, m, 0, lossRows, 0, d, 0);
                 compute.sum(lossRows, 0, rows, false, total, 0);
                 float[] host = new float[1];
                 compute.download(total, 0, host, 0, 1);
                 s.keep(d);
-                return new SoftmaxLoss((double) host[0] / N, backend.wrap(d, N, T, V));
+                return new SoftmaxLoss((double) host[0] / N, Extension.tensor(backend, d, N, T, V));
             }
         });
     }

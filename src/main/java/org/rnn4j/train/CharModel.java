@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
-import org.rnn4j.LstmGradients;
-import org.rnn4j.LstmOutput;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
 import org.rnn4j.Tensor;
 import org.rnn4j.nn.Layers;
 import org.rnn4j.nn.SoftmaxLoss;
 import org.rnn4j.nn.TemporalAffineGradients;
+import org.rnn4j.extension.Extension;
 
 /**
  * A character-level language model on one backend, built from the public API only: embedding (V,E) →
@@ -73,7 +74,7 @@ public final class CharModel implements AutoCloseable {
         if (data.length != dst.size()) throw new IllegalArgumentException("expected " + dst.size() + " floats but got " + data.length);
         var b = dst.backend();
         try (Tensor src = b.tensor(data, dst.shape())) {
-            b.compute().exclusive(() -> { b.compute().copy(src.memory(), 0, dst.memory(), 0, dst.size()); return null; });
+            Extension.compute(b).exclusive(() -> { Extension.compute(b).copy(Extension.memory(src), 0, Extension.memory(dst), 0, dst.size()); return null; });
         }
     }
 
@@ -104,7 +105,7 @@ public final class CharModel implements AutoCloseable {
         try {
             Tensor xi = keep(temps, backend.tensor(x, n, t)), yi = keep(temps, backend.tensor(y, n, t));
             Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
-            LstmOutput[] outs = new LstmOutput[layers];
+            Lstm.Output[] outs = new Lstm.Output[layers];
             for (int l = 0; l < layers; l++) {
                 outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
                 in = outs[l].h();
@@ -112,14 +113,14 @@ public final class CharModel implements AutoCloseable {
             Tensor scores = keep(temps, nn.temporalAffineForward(in, outW(), outB()));
             SoftmaxLoss loss = keep(temps, nn.temporalSoftmaxLoss(scores, yi, null));
             Tensor dScores = loss.dScores();
-            backend.compute().exclusive(() -> { backend.compute().scale(dScores.memory(), 0, dScores.size(), 1f / t); return null; });
+            Extension.compute(backend).exclusive(() -> { Extension.compute(backend).scale(Extension.memory(dScores), 0, dScores.size(), 1f / t); return null; });
             TemporalAffineGradients ag = nn.temporalAffineBackward(dScores, in, outW());
             Tensor[] g = new Tensor[params.size()];
             g[g.length - 2] = ag.dW();
             g[g.length - 1] = ag.db();
             Tensor dh = keep(temps, ag.dx());
             for (int l = layers - 1; l >= 0; l--) {
-                LstmGradients lg = backend.lstmBackward(dh, outs[l].cache());
+                Lstm.Gradients lg = backend.lstmBackward(dh, outs[l].cache());
                 g[1 + 3 * l] = lg.dWx();
                 g[2 + 3 * l] = lg.dWh();
                 g[3 + 3 * l] = lg.db();
@@ -155,7 +156,7 @@ public final class CharModel implements AutoCloseable {
     Tensor scores(float[] x, int n, int t, List<Tensor> state, List<AutoCloseable> temps) {
         Tensor xi = keep(temps, backend.tensor(x, n, t));
         Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
-        LstmOutput[] outs = new LstmOutput[layers];
+        Lstm.Output[] outs = new Lstm.Output[layers];
         for (int l = 0; l < layers; l++) {
             outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
             in = outs[l].h();
@@ -165,8 +166,8 @@ public final class CharModel implements AutoCloseable {
     }
 
     /** Replaces each layer's (h, c) by its final (h[:, T-1, :], cT), copied on the device; closes the old ones. */
-    private void carryState(LstmOutput[] outs, int n, int t, List<Tensor> state) {
-        var c = backend.compute();
+    private void carryState(Lstm.Output[] outs, int n, int t, List<Tensor> state) {
+        var c = Extension.compute(backend);
         long nh = (long) n * hidden;
         for (int l = 0; l < layers; l++) {
             Tensor h = outs[l].h(), cT = outs[l].cT();
@@ -174,18 +175,18 @@ public final class CharModel implements AutoCloseable {
                 var hm = c.alloc(nh);
                 var cm = c.alloc(nh);
                 if (n == 1 || t == 1) {
-                    c.copy(h.memory(), (t - 1) * nh, hm, 0, nh);   // (N,T,H) and (T,N,H) coincide
+                    c.copy(Extension.memory(h), (t - 1) * nh, hm, 0, nh);   // (N,T,H) and (T,N,H) coincide
                 } else {
                     var tm = c.alloc(t * nh);
                     try {
-                        c.swapAxes01(h.memory(), 0, tm, 0, n, t, hidden);   // time-major: step T-1 is the last block
+                        c.swapAxes01(Extension.memory(h), 0, tm, 0, n, t, hidden);   // time-major: step T-1 is the last block
                         c.copy(tm, (t - 1) * nh, hm, 0, nh);
                     } finally {
                         tm.close();
                     }
                 }
-                c.copy(cT.memory(), 0, cm, 0, nh);
-                return new Tensor[]{backend.wrap(hm, n, hidden), backend.wrap(cm, n, hidden)};
+                c.copy(Extension.memory(cT), 0, cm, 0, nh);
+                return new Tensor[]{Extension.tensor(backend, hm, n, hidden), Extension.tensor(backend, cm, n, hidden)};
             });
             state.set(2 * l, next[0]).close();
             state.set(2 * l + 1, next[1]).close();

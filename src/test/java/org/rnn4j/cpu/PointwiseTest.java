@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.Numerics;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Memory;
 
 /**
  * The pointwise implementations: the Vector API one (present in the test JVM) bit-identical to the scalar

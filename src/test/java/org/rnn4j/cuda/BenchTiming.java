@@ -9,7 +9,7 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import java.util.Arrays;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUresult;
-import org.rnn4j.internal.Compute;
+import org.rnn4j.compute.Compute;
 
 /** How GpuBenchmark times one call: CUDA events on a GPU, the wall clock on the CPU backend. */
 abstract class BenchTiming {

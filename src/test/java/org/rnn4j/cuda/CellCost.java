@@ -1,9 +1,10 @@
 package org.rnn4j.cuda;
 
 import org.rnn4j.Backend;
-import org.rnn4j.LstmOutput;
-import org.rnn4j.RnnOutput;
+import org.rnn4j.Lstm;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
+import org.rnn4j.extension.Extension;
 
 /**
  * FLOPs and non-GEMM bytes of one sequence forward and one backward of a cell at (N, T, D, H), counted by running
@@ -19,7 +20,7 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
             + "(dPrevH = da·Whᵀ per step, then dWx = xᵀ·da, dWh = hᵀ·da, dx = da·Wxᵀ over all steps)";
     static final String BYTES_FORMULA = "device bytes read + written by everything but the GEMMs (fused cell kernels, "
             + "layout transposes, copies, fills, the bias column sum), 4 B a float, each element once: "
-            + "LSTM forward 4·(2NTD + 2NTH + T·(11NH + 4H) + 7NH), backward 4·(2NTD + 20NTH + 2NH + 4H); "
+            + "LSTM forward 4·(2NTD + 2NTH + T·(11NH + 4H) + 5NH), backward 4·(2NTD + 20NTH + 2NH + 4H); "
             + "RNN forward 4·(2NTD + 4NTH + TH + 2NH), backward 4·(2NTD + 7NTH + NH + H); of which the fused cell "
             + "kernels alone: LSTM forward 4·T·(11NH + 4H), backward 4·14·NTH; RNN forward 4·T·(2NH + H), backward 4·4·NTH";
 
@@ -27,19 +28,19 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
     static CellCost count(boolean lstm, int n, int t, int d, int h) {
         int g = lstm ? 4 * h : h;
         CostCounter c = new CostCounter();
-        try (Backend be = Backend.of(c, "cost count");
-             Tensor x = be.wrap(c.input((long) n * t * d), n, t, d); Tensor h0 = be.wrap(c.input((long) n * h), n, h);
-             Tensor wx = be.wrap(c.input((long) d * g), d, g); Tensor wh = be.wrap(c.input((long) h * g), h, g);
-             Tensor b = be.wrap(c.input(g), g); Tensor dh = be.wrap(c.input((long) n * t * h), n, t, h)) {
+        try (Backend be = Extension.backend(c, "cost count");
+             Tensor x = Extension.tensor(be, c.input((long) n * t * d), n, t, d); Tensor h0 = Extension.tensor(be, c.input((long) n * h), n, h);
+             Tensor wx = Extension.tensor(be, c.input((long) d * g), d, g); Tensor wh = Extension.tensor(be, c.input((long) h * g), h, g);
+             Tensor b = Extension.tensor(be, c.input(g), g); Tensor dh = Extension.tensor(be, c.input((long) n * t * h), n, t, h)) {
             if (lstm) {
-                try (LstmOutput out = be.lstmForward(x, h0, wx, wh, b)) {
+                try (Lstm.Output out = be.lstmForward(x, h0, wx, wh, b)) {
                     long[] f = snapshot(c);
                     be.lstmBackward(dh, out.cache()).close();
                     long[] b2 = snapshot(c);
                     return new CellCost(f[0], b2[0], f[1], b2[1], f[2], b2[2], f[3], b2[3]);
                 }
             }
-            try (RnnOutput out = be.rnnForward(x, h0, wx, wh, b)) {
+            try (Rnn.Output out = be.rnnForward(x, h0, wx, wh, b)) {
                 long[] f = snapshot(c);
                 be.rnnBackward(dh, out.cache()).close();
                 long[] b2 = snapshot(c);
@@ -66,7 +67,7 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
     }
 
     static long fwdBytesFormula(boolean lstm, long n, long t, long d, long h) {
-        return 4 * (lstm ? 2 * n * t * d + 2 * n * t * h + t * (11 * n * h + 4 * h) + 7 * n * h
+        return 4 * (lstm ? 2 * n * t * d + 2 * n * t * h + t * (11 * n * h + 4 * h) + 5 * n * h
                          : 2 * n * t * d + 4 * n * t * h + t * h + 2 * n * h);
     }
 

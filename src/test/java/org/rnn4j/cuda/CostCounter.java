@@ -1,9 +1,9 @@
 package org.rnn4j.cuda;
 
 import java.util.function.Supplier;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.PackedOperand;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
 
 /**
  * A dry {@link Compute} for the benchmark: it does no arithmetic and holds no data, it only adds up what each

@@ -26,7 +26,8 @@ import org.rnn4j.Numerics;
 import org.rnn4j.Tensor;
 import org.rnn4j.AllOps.Inputs;
 import org.rnn4j.AllOps.Shape;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.extension.Extension;
 
 /**
  * The CUDA backend on a real GPU against the CPU backend: all eight operations at shapes that stress indexing
@@ -53,7 +54,7 @@ class CudaBackendGpuTest {
         } finally {
             System.clearProperty(CudaCompute.POISON_PROPERTY);
         }
-        System.err.println("GPU tests on " + ((CudaCompute) cuda.compute()).describe());
+        System.err.println("GPU tests on " + ((CudaCompute) Extension.compute(cuda)).describe());
     }
 
     /** Per test, so that each shows as skipped with the reason in the reports. */
@@ -68,15 +69,15 @@ class CudaBackendGpuTest {
         CPU.close();
     }
 
-    static CudaCompute compute() { return (CudaCompute) cuda.compute(); }
+    static CudaCompute compute() { return (CudaCompute) Extension.compute(cuda); }
 
     @Test
     void newAllocationsArePoisoned() {
-        Memory m = cuda.compute().alloc(1000);
+        Memory m = Extension.compute(cuda).alloc(1000);
         try {
             float[] a = new float[1000];
-            cuda.compute().exclusive(() -> {
-                cuda.compute().download(m, 0, a, 0, a.length);
+            Extension.compute(cuda).exclusive(() -> {
+                Extension.compute(cuda).download(m, 0, a, 0, a.length);
                 return null;
             });
             for (float v : a) assertTrue(Float.isNaN(v), "poisoned allocation holds " + v);

@@ -10,7 +10,7 @@ import org.rnn4j.Numerics;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.JavaTwinExecutor;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Memory;
 
 /**
  * CudaCompute's row-major GEMM mapped onto column-major cuBLAS (emulated): every transpose combination, row

@@ -6,6 +6,7 @@ import java.util.List;
 import org.rnn4j.Backend;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
+import org.rnn4j.extension.Extension;
 
 /**
  * Test fixture: the CUDA backend's host code (CudaCompute) on a fresh emulated device with the best kernel
@@ -14,7 +15,7 @@ import org.rnn4j.cuda.emu.Executors;
  */
 final class EmulatedBackend implements AutoCloseable {
     final EmulatedDeviceApi device = new EmulatedDeviceApi(Executors.best());
-    final Backend backend = Backend.of(new CudaCompute(device), "emulated");
+    final Backend backend = Extension.backend(new CudaCompute(device), "emulated");
 
     @Override
     public void close() {

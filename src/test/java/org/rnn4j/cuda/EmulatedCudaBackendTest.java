@@ -27,6 +27,7 @@ import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
 import org.rnn4j.cuda.emu.KernelExecutor;
 import org.rnn4j.train.TrainConfig;
+import org.rnn4j.extension.Extension;
 
 /**
  * The CUDA backend's own code (CudaCompute: GEMM mapping, offsets, launches, memory) on the emulated device, in
@@ -73,7 +74,7 @@ class EmulatedCudaBackendTest {
             if (k != Kernel.RNN_FORWARD_POINTWISE) real.launch(k, g, b, args);
         });
         Inputs in = Inputs.random(Numerics.random(), new Shape(2, 3, 4, 5));
-        try (Backend broken = Backend.of(new CudaCompute(lazy), "emulated, rnn forward kernel skipped")) {
+        try (Backend broken = Extension.backend(new CudaCompute(lazy), "emulated, rnn forward kernel skipped")) {
             Map<String, float[]> got = AllOps.run(broken, in);
             assertTrue(Float.isNaN(got.get("rnn.h")[0]), "unwritten output reads as NaN");
             assertThrows(AssertionFailedError.class, () -> AllOps.assertClose(AllOps.run(CPU, in), got, "broken"));
@@ -177,7 +178,7 @@ class EmulatedCudaBackendTest {
     @Test
     void twoBackendsInterleavedOnOneThreadEachMakeTheirContextCurrent() {
         EmulatedDeviceApi other = new EmulatedDeviceApi(Executors.best());
-        try (Backend second = Backend.of(new CudaCompute(other), "emulated 2")) {
+        try (Backend second = Extension.backend(new CudaCompute(other), "emulated 2")) {
             Inputs in = Inputs.random(Numerics.random(), new Shape(2, 3, 4, 5));
             for (int i = 0; i < 2; i++) {
                 var a = cuda.tensor(in.h0(), 2, 5);

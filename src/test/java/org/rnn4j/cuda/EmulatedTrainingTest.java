@@ -22,6 +22,7 @@ import org.rnn4j.cuda.TrainOps.Shape;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
 import org.rnn4j.train.TrainConfig;
+import org.rnn4j.extension.Extension;
 
 /**
  * The language-model layers, Adam, gradient clipping and whole training steps through CudaCompute on the emulated
@@ -90,7 +91,7 @@ class EmulatedTrainingTest {
         assertEquals(0, device.liveAllocations(), "closing the trainer frees everything it allocated");
         Run second;
         EmulatedDeviceApi other = new EmulatedDeviceApi(Executors.best());   // fresh device, fresh poison
-        try (Backend fresh = Backend.of(new CudaCompute(other), "emulated 2")) {
+        try (Backend fresh = Extension.backend(new CudaCompute(other), "emulated 2")) {
             second = TrainOps.train(fresh, TEXT, TINY);
         }
         assertEquals(0, other.liveAllocations());

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
-import org.rnn4j.LstmOutput;
+import org.rnn4j.Lstm;
 import org.rnn4j.Numerics;
-import org.rnn4j.RnnOutput;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 import org.rnn4j.cuda.BenchTiming.Op;
 import org.rnn4j.cuda.BenchTiming.Samples;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.extension.Extension;
 
 /**
  * Sequence forward and backward of the LSTM and the RNN, timed with CUDA events on the stream the backend uses
@@ -75,8 +76,8 @@ public final class GpuBenchmark {
         long start = System.nanoTime();
         SplittableRandom r = new SplittableRandom(42);
         try (Backend be = o.cuda() ? Backend.cuda() : Backend.cpu()) {
-            BenchTiming timing = o.cuda() ? BenchTiming.cudaEvents(be.compute()) : BenchTiming.wallClock();
-            String device = be.compute() instanceof CudaCompute cc ? cc.describe()
+            BenchTiming timing = o.cuda() ? BenchTiming.cudaEvents(Extension.compute(be)) : BenchTiming.wallClock();
+            String device = Extension.compute(be) instanceof CudaCompute cc ? cc.describe()
                     : be.name() + " backend, " + Runtime.getRuntime().availableProcessors() + " cores";
             jitWarmup(be, o.jitWarmupS(), r);
             Ceilings ceil = ceilings(be, timing, o, r);
@@ -126,10 +127,10 @@ public final class GpuBenchmark {
              Tensor b = be.tensor(Numerics.uniform(r, h, 0.1), h);
              Tensor dh = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h)) {
             while (System.nanoTime() < end) {
-                try (LstmOutput out = be.lstmForward(x, h0, wx4, wh4, b4)) {
+                try (Lstm.Output out = be.lstmForward(x, h0, wx4, wh4, b4)) {
                     be.lstmBackward(dh, out.cache()).close();
                 }
-                try (RnnOutput out = be.rnnForward(x, h0, wx, wh, b)) {
+                try (Rnn.Output out = be.rnnForward(x, h0, wx, wh, b)) {
                     be.rnnBackward(dh, out.cache()).close();
                 }
             }
@@ -140,7 +141,7 @@ public final class GpuBenchmark {
     static Ceilings ceilings(Backend be, BenchTiming timing, BenchOptions o, SplittableRandom r) throws Exception {
         int n = o.peakN();
         if (n == 0) return new Ceilings(0, Samples.NONE, Double.NaN, Samples.NONE, Double.NaN);
-        Compute c = be.compute();
+        Compute c = Extension.compute(be);
         float[] host = Numerics.uniform(r, n * n, 1);
         Memory a = c.exclusive(() -> c.upload(host)), out = c.exclusive(() -> c.alloc((long) n * n));
         try (a; out) {
@@ -177,13 +178,13 @@ public final class GpuBenchmark {
              Tensor dh = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h)) {
             if (lstm) {
                 Samples f = timing.samples(() -> be.lstmForward(x, h0, wx, wh, b), o.warmup(), o.repeats());
-                try (LstmOutput kept = be.lstmForward(x, h0, wx, wh, b)) {
+                try (Lstm.Output kept = be.lstmForward(x, h0, wx, wh, b)) {
                     Samples bw = timing.samples(() -> be.lstmBackward(dh, kept.cache()), o.warmup(), o.repeats());
                     return new Row(cell, n, t, d, h, cost, f, bw);
                 }
             }
             Samples f = timing.samples(() -> be.rnnForward(x, h0, wx, wh, b), o.warmup(), o.repeats());
-            try (RnnOutput kept = be.rnnForward(x, h0, wx, wh, b)) {
+            try (Rnn.Output kept = be.rnnForward(x, h0, wx, wh, b)) {
                 Samples bw = timing.samples(() -> be.rnnBackward(dh, kept.cache()), o.warmup(), o.repeats());
                 return new Row(cell, n, t, d, h, cost, f, bw);
             }

@@ -13,9 +13,9 @@ import org.rnn4j.Numerics;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.JavaTwinExecutor;
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.PackedOperand;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
 
 /**
  * {@link Compute#packB} and the GEMM on a packed operand, on the CPU (1 and 2 threads) and on CudaCompute over

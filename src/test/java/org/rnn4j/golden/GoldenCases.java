@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.rnn4j.Backend;
-import org.rnn4j.LstmGradients;
-import org.rnn4j.LstmOutput;
-import org.rnn4j.LstmStepGradients;
-import org.rnn4j.LstmStepOutput;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
+import org.rnn4j.Lstm;
 import org.rnn4j.Numerics;
-import org.rnn4j.RnnGradients;
-import org.rnn4j.RnnOutput;
-import org.rnn4j.RnnStepGradients;
-import org.rnn4j.RnnStepOutput;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.NpyArray;
@@ -119,8 +119,8 @@ public final class GoldenCases {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
                      Tensor dn = c.tensor(backend, "dNextH");
-                     RnnStepOutput out = backend.rnnStepForward(x, h, wx, wh, b);
-                     RnnStepGradients g = backend.rnnStepBackward(dn, out.cache())) {
+                     Rnn.StepOutput out = backend.rnnStepForward(x, h, wx, wh, b);
+                     Rnn.StepGradients g = backend.rnnStepBackward(dn, out.cache())) {
                     k.check("nextH", out.nextH());
                     k.check("dx", g.dx()); k.check("dPrevH", g.dPrevH());
                     k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("db", g.db());
@@ -130,8 +130,8 @@ public final class GoldenCases {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh");
-                     RnnOutput out = backend.rnnForward(x, h0, wx, wh, b);
-                     RnnGradients g = backend.rnnBackward(dh, out.cache())) {
+                     Rnn.Output out = backend.rnnForward(x, h0, wx, wh, b);
+                     Rnn.Gradients g = backend.rnnBackward(dh, out.cache())) {
                     k.check("h", out.h());
                     k.check("dx", g.dx()); k.check("dh0", g.dh0());
                     k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("db", g.db());
@@ -141,8 +141,8 @@ public final class GoldenCases {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH"); Tensor cc = c.tensor(backend, "prevC");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
                      Tensor dnh = c.tensor(backend, "dNextH"); Tensor dnc = c.tensor(backend, "dNextC");
-                     LstmStepOutput out = backend.lstmStepForward(x, h, cc, wx, wh, b);
-                     LstmStepGradients g = backend.lstmStepBackward(dnh, dnc, out.cache())) {
+                     Lstm.StepOutput out = backend.lstmStepForward(x, h, cc, wx, wh, b);
+                     Lstm.StepGradients g = backend.lstmStepBackward(dnh, dnc, out.cache())) {
                     k.check("nextH", out.nextH()); k.check("nextC", out.nextC());
                     k.check("dx", g.dx()); k.check("dPrevH", g.dPrevH()); k.check("dPrevC", g.dPrevC());
                     k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("db", g.db());
@@ -153,8 +153,8 @@ public final class GoldenCases {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0"); Tensor c0 = c.tensor(backend, "c0");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh"); Tensor dcT = c.tensor(backend, "dcT");
-                     LstmOutput out = backend.lstmForward(x, h0, c0, wx, wh, b);
-                     LstmGradients g = backend.lstmBackward(dh, dcT, out.cache())) {
+                     Lstm.Output out = backend.lstmForward(x, h0, c0, wx, wh, b);
+                     Lstm.Gradients g = backend.lstmBackward(dh, dcT, out.cache())) {
                     k.check("h", out.h()); k.check("cT", out.cT());
                     k.check("dx", g.dx()); k.check("dh0", g.dh0()); k.check("dc0", g.dc0());
                     k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("db", g.db());

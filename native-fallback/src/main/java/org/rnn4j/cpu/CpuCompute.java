@@ -1,8 +1,8 @@
 package org.rnn4j.cpu;
 
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
-import org.rnn4j.internal.PackedOperand;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
 
 /**
  * The pure-Java backend's primitives. Stateless apart from its worker threads, so any number of threads may call

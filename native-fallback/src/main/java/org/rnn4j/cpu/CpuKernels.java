@@ -2,7 +2,7 @@ package org.rnn4j.cpu;
 
 /**
  * The pointwise steps of the cells in plain Java. Each method is the CPU twin of the CUDA kernel of the same
- * name in kernels/ (snake_case there); see {@link org.rnn4j.internal.Compute} for their contracts.
+ * name in kernels/ (snake_case there); see {@link org.rnn4j.compute.Compute} for their contracts.
  * Arrays are row-major; offsets in floats. Gate order along 4H: i, f, o, g.
  */
 public final class CpuKernels {
@@ -148,7 +148,7 @@ public final class CpuKernels {
     }
 
     // ---------------------------------------------------------------- language-model layers and training
-    // Twins of kernels/train.cu; contracts in org.rnn4j.internal.Compute.
+    // Twins of kernels/train.cu; contracts in org.rnn4j.compute.Compute.
 
     /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
     public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;

@@ -1,7 +1,7 @@
 package org.rnn4j.cpu;
 
-import org.rnn4j.internal.Compute;
-import org.rnn4j.internal.Memory;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
 
 /** Host memory: a plain float array. */
 final class CpuMemory extends Memory {

@@ -6,7 +6,7 @@ package org.rnn4j.cpu;
  * is then the same kc×nr panel the per-call packing makes, so products with it give the same bits.
  *
  * <p>A snapshot: later changes to B are not seen. It belongs to the operation that made it and is dropped
- * with it (see {@link org.rnn4j.internal.PackedOperand}); nothing caches it across calls.
+ * with it (see {@link org.rnn4j.compute.PackedOperand}); nothing caches it across calls.
  */
 public final class PackedB {
     final SgemmKernel kernel;

@@ -2,7 +2,7 @@ package org.rnn4j.cpu;
 
 /**
  * Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, op(A) (m,k), op(B) (k,n), the contract of
- * {@link org.rnn4j.internal.Compute#gemm} (with beta = 0, C is never read).
+ * {@link org.rnn4j.compute.Compute#gemm} (with beta = 0, C is never read).
  *
  * <p>GotoBLAS-style blocking: for each block of NC columns and each block of KC k-steps, op(B) is packed into
  * panels of nr columns (contiguous, zero-padded); for each block of MC rows op(A) is packed, times alpha,

@@ -5,7 +5,7 @@ import org.rnn4j.cuda.Kernel;
 /**
  * How many floats each pointer parameter of a kernel touches, from its int parameters: the emulated device
  * checks that each range lies in its allocation before running the launch. Written from the contracts in
- * {@link org.rnn4j.internal.Compute} and {@link Kernel}, independently of CudaCompute.
+ * {@link org.rnn4j.compute.Compute} and {@link Kernel}, independently of CudaCompute.
  */
 final class KernelExtents {
     private KernelExtents() {}

@@ -1,10 +1,10 @@
-package org.rnn4j;
+package org.rnn4j.compute;
 
 /** Closes several resources, all of them even when one fails; nulls are skipped. */
-final class Closeables {
+public final class Closeables {
     private Closeables() {}
 
-    static void closeAll(AutoCloseable... resources) {
+    public static void closeAll(AutoCloseable... resources) {
         RuntimeException first = null;
         for (AutoCloseable r : resources) {
             if (r == null) continue;

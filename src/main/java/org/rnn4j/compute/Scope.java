@@ -1,4 +1,4 @@
-package org.rnn4j.internal;
+package org.rnn4j.compute;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,10 @@
-package org.rnn4j;
+package org.rnn4j.extension;
 
 import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
+import org.rnn4j.Backend;
+import org.rnn4j.Tensor;
 
 /** Shape arithmetic and the argument checks every operation runs before touching any memory. */
 public final class Shapes {

@@ -1,4 +1,4 @@
-package org.rnn4j.internal;
+package org.rnn4j.compute;
 
 /**
  * The B operand of a GEMM, op(B) (k,n), prepared once by {@link Compute#packB} for many products

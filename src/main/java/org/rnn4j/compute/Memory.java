@@ -1,4 +1,4 @@
-package org.rnn4j.internal;
+package org.rnn4j.compute;
 
 /**
  * A flat float32 buffer owned by one {@link Compute}: a Java array on the CPU, device memory on the GPU.

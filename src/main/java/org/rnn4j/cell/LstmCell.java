@@ -1,0 +1,124 @@
+package org.rnn4j.cell;
+
+import org.rnn4j.compute.Closeables;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
+import org.rnn4j.compute.Scope;
+
+/**
+ * LSTM over a whole sequence, written once on top of {@link Compute}; a step is the T = 1 case. Gate order along
+ * 4H: i, f, o, g. Takes and returns batch-major buffers (N,T,·); inside, sequence buffers are time-major (T,N,·)
+ * so each weight gradient is one GEMM over all T·N rows.
+ *
+ * <pre>
+ *   forward:  a = x·Wx (one GEMM, all steps); per step t: a[t] += h[t-1]·Wh; fused pointwise:
+ *             i,f,o = sigmoid(a+b), g = tanh(a+b), c[t] = f*c[t-1] + i*g, h[t] = o*tanh(c[t])
+ *   backward: per step t (descending): fused pointwise gives da[t] (N,4H) and dc; dhRec = da[t]·Whᵀ
+ *             after the loop: dWx = xᵀ·da, dWh = h[0..T-1]ᵀ·da, dx = da·Wxᵀ, db = Σ_rows da
+ * </pre>
+ * Every buffer a call allocates is freed if the call fails.
+ */
+public final class LstmCell {
+    private LstmCell() {}
+
+    /**
+     * Kept for backward: xTm (T,N,D), hs and cs (T+1,N,H) with h0/c0 first, and the activated gates (T,N,4H);
+     * tanh(c) is recomputed in backward rather than stored. T·N·D + 4·T·N·H + 2·(T+1)·N·H floats.
+     */
+    public record Saved(int t, int n, int d, int h, Memory xTm, Memory hs, Memory cs, Memory gates)
+            implements SavedState {
+        @Override public boolean isClosed() { return hs.isClosed(); }
+        @Override public void close() { Closeables.closeAll(xTm, hs, cs, gates); }
+    }
+
+    /** h (N,T,H) batch-major, the final cell state cT (N,H), and what backward needs. */
+    public record Forward(Memory h, Memory cT, Saved saved) {}
+
+    /** dx (N,T,D), dh0 and dc0 (N,H), dWx (D,4H), dWh (H,4H), db (4H). */
+    public record Gradients(Memory dx, Memory dh0, Memory dc0, Memory dwx, Memory dwh, Memory db) {}
+
+    /** x (N,T,D), h0 (N,H), c0 (N,H) or null for zeros, wx (D,4H), wh (H,4H), b (4H). */
+    public static Forward forward(Compute c, int T, int N, int D, int H,
+                                  Memory x, Memory h0, Memory c0, Memory wx, Memory wh, Memory b) {
+        long nh = (long) N * H;
+        try (Scope s = new Scope(c)) {
+            Memory xTm = s.alloc((long) T * N * D);
+            Layout.toTimeMajor(c, x, xTm, N, T, D);
+            Memory hs = s.alloc((T + 1) * nh), cs = s.alloc((T + 1) * nh), gates = s.alloc(4 * T * nh);
+            c.copy(h0, 0, hs, 0, nh);
+            if (c0 != null) c.copy(c0, 0, cs, 0, nh);
+            else c.fill(cs, 0, nh, 0f);
+            forwardLoop(c, T, N, D, H, xTm, wx, wh, b, hs, cs, gates);
+            Memory h = s.alloc(T * nh), cT = s.alloc(nh);
+            Layout.fromTimeMajor(c, hs, nh, h, T, N, H);
+            c.copy(cs, T * nh, cT, 0, nh);
+            s.keep(xTm, hs, cs, gates, h, cT);
+            return new Forward(h, cT, new Saved(T, N, D, H, xTm, hs, cs, gates));
+        }
+    }
+
+    /**
+     * dh (N,T,H): upstream gradient of every h[t]; dcT (N,H) or null for zeros. wx, wh: the weights the forward
+     * pass used.
+     */
+    public static Gradients backward(Compute c, Saved saved, Memory dh, Memory dcT, Memory wx, Memory wh) {
+        int T = saved.t(), N = saved.n(), D = saved.d(), H = saved.h();
+        long nh = (long) N * H;
+        try (Scope s = new Scope(c)) {
+            Memory dhTm = s.alloc(T * nh);
+            Layout.toTimeMajor(c, dh, dhTm, N, T, H);
+            Memory dc = s.alloc(nh);                                   // dcT on entry, dc0 on exit
+            if (dcT != null) c.copy(dcT, 0, dc, 0, nh);
+            else c.fill(dc, 0, nh, 0f);
+            Memory da = s.alloc(4 * T * nh), dxTm = s.alloc((long) T * N * D), dh0 = s.alloc(nh);
+            Memory dwx = s.alloc(4L * D * H), dwh = s.alloc(4L * H * H), db = s.alloc(4L * H);
+            backwardLoop(c, T, N, D, H, saved, wx, wh, dhTm, dc, da, dxTm, dh0, dwx, dwh, db);
+            Memory dx = dxTm;
+            if (T > 1 && N > 1) {
+                dx = s.alloc((long) N * T * D);
+                Layout.fromTimeMajor(c, dxTm, 0, dx, T, N, D);
+            }
+            s.keep(dx, dh0, dc, dwx, dwh, db);
+            return new Gradients(dx, dh0, dc, dwx, dwh, db);
+        }
+    }
+
+    /** hs, cs (T+1,N,H) hold h0, c0 at index 0; writes the rest and the activated gates (T,N,4H). */
+    private static void forwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory wx, Memory wh,
+                                    Memory b, Memory hs, Memory cs, Memory gates) {
+        long step = (long) N * H;
+        long gstep = 4 * step;
+        int G = 4 * H;
+        c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
+            for (int t = 0; t < T; t++) {
+                c.gemm(false, N, G, H, 1f, hs, t * step, H, whp, 1f, gates, t * gstep, G);
+                c.lstmForwardPointwise(N, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step, hs, (t + 1) * step);
+            }
+        }
+    }
+
+    /** dhTm (T,N,H) upstream gradients; dc (N,H) holds dcT on entry and dc0 on exit; da (T,N,4H) scratch. */
+    private static void backwardLoop(Compute c, int T, int N, int D, int H, Saved saved, Memory wx, Memory wh,
+                                     Memory dhTm, Memory dc, Memory da,
+                                     Memory dxTm, Memory dh0, Memory dwx, Memory dwh, Memory db) {
+        long step = (long) N * H;
+        long gstep = 4 * step;
+        int G = 4 * H;
+        int rows = T * N;
+        Memory hs = saved.hs(), cs = saved.cs(), gates = saved.gates();
+        c.fill(dh0, 0, step, 0f);
+        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
+            for (int t = T - 1; t >= 0; t--) {
+                c.lstmBackwardPointwise(N, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
+                        dhTm, t * step, dh0, 0, dc, 0, da, t * gstep);
+                c.gemm(false, N, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
+            }
+        }
+        c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
+        c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
+        c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        c.columnSum(da, 0, rows, G, db, 0);
+    }
+}

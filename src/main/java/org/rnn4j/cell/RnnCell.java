@@ -1,0 +1,106 @@
+package org.rnn4j.cell;
+
+import org.rnn4j.compute.Closeables;
+import org.rnn4j.compute.Compute;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.compute.PackedOperand;
+import org.rnn4j.compute.Scope;
+
+/**
+ * Vanilla tanh RNN over a whole sequence, written once on top of {@link Compute}; a step is the T = 1 case.
+ * Takes and returns batch-major buffers (N,T,·); inside, every sequence buffer is time-major (T,N,·), so that
+ * every weight gradient is one GEMM over all T·N rows.
+ *
+ * <pre>
+ *   forward:  pre = x·Wx (one GEMM, all steps);  per step t: pre[t] += h[t-1]·Wh;  h[t] = tanh(pre[t] + b)
+ *   backward: per step t (descending): da[t] = (1 - h[t]^2) * (dh[t] + dhRec);  dhRec = da[t]·Whᵀ
+ *             after the loop: dWx = xᵀ·da, dWh = h[0..T-1]ᵀ·da, dx = da·Wxᵀ, db = Σ_rows da
+ * </pre>
+ * The recurrent weight enters the T per-step products as one {@link PackedOperand} (Wh forward, Whᵀ backward),
+ * prepared once per call. Every buffer a call allocates is freed if the call fails.
+ */
+public final class RnnCell {
+    private RnnCell() {}
+
+    /**
+     * Kept for backward: x time-major xTm (T,N,D) and every hidden state hs (T+1,N,H) with hs[0] = h0.
+     * (T·N·D + (T+1)·N·H) floats.
+     */
+    public record Saved(int t, int n, int d, int h, Memory xTm, Memory hs) implements SavedState {
+        @Override public boolean isClosed() { return hs.isClosed(); }
+        @Override public void close() { Closeables.closeAll(xTm, hs); }
+    }
+
+    /** h (N,T,H) batch-major, and what backward needs. */
+    public record Forward(Memory h, Saved saved) {}
+
+    /** dx (N,T,D), dh0 (N,H), dWx (D,H), dWh (H,H), db (H). */
+    public record Gradients(Memory dx, Memory dh0, Memory dwx, Memory dwh, Memory db) {}
+
+    /** x (N,T,D), h0 (N,H), wx (D,H), wh (H,H), b (H). */
+    public static Forward forward(Compute c, int T, int N, int D, int H,
+                                  Memory x, Memory h0, Memory wx, Memory wh, Memory b) {
+        try (Scope s = new Scope(c)) {
+            Memory xTm = s.alloc((long) T * N * D);
+            Layout.toTimeMajor(c, x, xTm, N, T, D);
+            Memory hs = s.alloc((long) (T + 1) * N * H), pre = s.alloc((long) T * N * H);
+            forwardLoop(c, T, N, D, H, xTm, h0, wx, wh, b, hs, pre);
+            Memory h = s.alloc((long) N * T * H);
+            Layout.fromTimeMajor(c, hs, (long) N * H, h, T, N, H);
+            s.keep(xTm, hs, h);
+            return new Forward(h, new Saved(T, N, D, H, xTm, hs));
+        }
+    }
+
+    /** dh (N,T,H): upstream gradient of every h[t]. wx, wh: the weights the forward pass used. */
+    public static Gradients backward(Compute c, Saved saved, Memory dh, Memory wx, Memory wh) {
+        int T = saved.t(), N = saved.n(), D = saved.d(), H = saved.h();
+        try (Scope s = new Scope(c)) {
+            Memory da = s.alloc((long) T * N * H);                 // dh time-major, overwritten with da
+            Layout.toTimeMajor(c, dh, da, N, T, H);
+            Memory dxTm = s.alloc((long) T * N * D), dh0 = s.alloc((long) N * H);
+            Memory dwx = s.alloc((long) D * H), dwh = s.alloc((long) H * H), db = s.alloc(H);
+            backwardLoop(c, T, N, D, H, saved.xTm(), saved.hs(), wx, wh, da, dxTm, dh0, dwx, dwh, db);
+            Memory dx = dxTm;
+            if (T > 1 && N > 1) {
+                dx = s.alloc((long) N * T * D);
+                Layout.fromTimeMajor(c, dxTm, 0, dx, T, N, D);
+            }
+            s.keep(dx, dh0, dwx, dwh, db);
+            return new Gradients(dx, dh0, dwx, dwh, db);
+        }
+    }
+
+    /** Writes hs (T+1,N,H) with hs[0] = h0 and hs[t+1] = h_t. pre (T,N,H) is scratch. */
+    private static void forwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory h0,
+                                    Memory wx, Memory wh, Memory b, Memory hs, Memory pre) {
+        long step = (long) N * H;
+        c.copy(h0, 0, hs, 0, step);
+        c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
+        try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
+            for (int t = 0; t < T; t++) {
+                c.gemm(false, N, H, H, 1f, hs, t * step, H, whp, 1f, pre, t * step, H);
+                c.rnnForwardPointwise(N, H, pre, t * step, b, hs, (t + 1) * step);
+            }
+        }
+    }
+
+    /** da (T,N,H) holds dh on entry and the pre-activation gradients on exit. */
+    private static void backwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory hs,
+                                     Memory wx, Memory wh, Memory da,
+                                     Memory dxTm, Memory dh0, Memory dwx, Memory dwh, Memory db) {
+        long step = (long) N * H;
+        int rows = T * N;
+        c.fill(dh0, 0, step, 0f);
+        try (PackedOperand whT = c.packB(true, H, H, wh, 0, H)) { // Whᵀ laid out once for all T steps
+            for (int t = T - 1; t >= 0; t--) {
+                c.rnnBackwardPointwise(N, H, hs, (t + 1) * step, da, t * step, dh0, 0, da, t * step);
+                c.gemm(false, N, H, H, 1f, da, t * step, H, whT, 0f, dh0, 0, H);
+            }
+        }
+        c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
+        c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
+        c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
+        c.columnSum(da, 0, rows, H, db, 0);
+    }
+}
