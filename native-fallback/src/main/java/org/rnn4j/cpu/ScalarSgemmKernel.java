@@ -24,7 +24,7 @@ final class ScalarSgemmKernel implements SgemmKernel {
     public String name() { return "scalar"; }
 
     @Override
-    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] c, int co, int ldc, boolean add) {
+    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         Acc s = ACC.get();
         float[] c0 = s.c0, c1 = s.c1, c2 = s.c2, c3 = s.c3, c4 = s.c4, c5 = s.c5, x = s.brow, y = s.brow2;
         java.util.Arrays.fill(c0, 0f);
@@ -65,16 +65,11 @@ final class ScalarSgemmKernel implements SgemmKernel {
                 c5[j] = Math.fma(a5, xj, c5[j]);
             }
         }
-        put(c0, c, co, add);
-        put(c1, c, co + ldc, add);
-        put(c2, c, co + 2 * ldc, add);
-        put(c3, c, co + 3 * ldc, add);
-        put(c4, c, co + 4 * ldc, add);
-        put(c5, c, co + 5 * ldc, add);
-    }
-
-    private static void put(float[] acc, float[] c, int row, boolean add) {
-        if (add) for (int j = 0; j < NR; j++) c[row + j] = c[row + j] + acc[j];
-        else System.arraycopy(acc, 0, c, row, NR);
+        System.arraycopy(c0, 0, acc, 0, NR);
+        System.arraycopy(c1, 0, acc, NR, NR);
+        System.arraycopy(c2, 0, acc, 2 * NR, NR);
+        System.arraycopy(c3, 0, acc, 3 * NR, NR);
+        System.arraycopy(c4, 0, acc, 4 * NR, NR);
+        System.arraycopy(c5, 0, acc, 5 * NR, NR);
     }
 }

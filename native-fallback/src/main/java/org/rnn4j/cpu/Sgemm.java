@@ -100,7 +100,7 @@ public final class Sgemm {
         return Math.min(len, (int) ((long) units * part / parts) * unit);
     }
 
-    /** Per-thread packing buffers and the edge tile, grown on demand and reused. */
+    /** Per-thread packing buffers and the kernel's MR×nr tile of sums, grown on demand and reused. */
     private static final class Scratch {
         float[] ap = new float[0], bp = new float[0], edge = new float[0];
     }
@@ -147,12 +147,10 @@ public final class Sgemm {
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir), ao = ir * kc;
                             int co = offC + (ic + ir) * ldc + jc + jr;
-                            if (h == mr && w == nr) {
-                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, c, co, ldc, true);
-                            } else {
-                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge, 0, nr, false);
-                                for (int r = 0; r < h; r++)
-                                    for (int j = 0; j < w; j++) c[co + r * ldc + j] = c[co + r * ldc + j] + edge[r * nr + j];
+                            kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
+                            for (int r = 0; r < h; r++) {
+                                int cr = co + r * ldc, er = r * nr;
+                                for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
                             }
                         }
                     }

@@ -14,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorPointwise implements Pointwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final java.nio.ByteOrder NATIVE = java.nio.ByteOrder.nativeOrder();
 
     @Override
     public String name() { return "vector" + S.vectorBitSize(); }
@@ -27,11 +29,23 @@ final class VectorPointwise implements Pointwise {
 
     /** Per-thread scratch: a row of tanh values (backward) and a row of exp arguments / results. */
     private static final class Scratch {
-        float[] row = new float[0], exp = new float[0];
+        float[] row = new float[0], exp = new float[0], poly = new float[0];
+        byte[] bits = new byte[0];
 
         float[] exp(int len) {
             if (exp.length < len) exp = new float[len];
             return exp;
+        }
+
+        float[] poly(int len) {
+            if (poly.length < len) poly = new float[len];
+            return poly;
+        }
+
+        /** 4 bytes per float of a row, plus two vectors of scratch. */
+        byte[] bits(int len) {
+            if (bits.length < 4 * len + 8 * L) bits = new byte[4 * len + 8 * L];
+            return bits;
         }
     }
 
@@ -60,11 +74,11 @@ final class VectorPointwise implements Pointwise {
         float[] e = s.exp(full);
         if (act == SIGMOID) {
             sigmoidArgument(a, ao, b, bo, out, oo, e, len);
-            expLoop(e, full);
+            exp(e, full, s);
             sigmoidCombine(out, oo, e, len);
         } else {
             tanhArgument(a, ao, b, bo, out, oo, e, len);
-            expLoop(e, full);
+            exp(e, full, s);
             tanhCombine(out, oo, e, len);
         }
     }
@@ -149,36 +163,69 @@ final class VectorPointwise implements Pointwise {
         for (int j = full; j < len; j++) out[oo + j] = CpuKernels.tanh(out[oo + j]);
     }
 
+    /** e[j] = exp(e[j]) for j < full (a multiple of L), as CpuKernels.exp, in two compilation units. */
+    private static void exp(float[] e, int full, Scratch s) {
+        expReduce(e, s.poly(full), s.bits(full), full);
+        expScale(e, s.poly, s.bits, full);
+    }
+
     /**
-     * m[j] = exp(m[j]) for j < full (a multiple of L), as CpuKernels.exp: +inf above 88.72, 0 below -103. About 30
-     * vector operations; its bytecode is above FreqInlineSize, so C2 always compiles it as a unit of its own.
+     * Step one of exp, for j < full: x = n·ln2 + r (n rounded to nearest by adding and removing 1.5·2^23, as in
+     * CpuKernels.exp), poly[j] = the degree-6 polynomial of r and bits[4j..4j+3] = the float 1.5·2^23 + n, whose
+     * bits are 0x4B400000 + n. About 25 vector operations. Like every loop here that holds more than ten, its
+     * bytecode (argument check included) is above C2's FreqInlineSize (325 bytes), so C2 never inlines it into
+     * a caller: it stays a compilation unit of its own whatever the JIT's order.
      */
-    private static void expLoop(float[] m, int full) {
+    private static void expReduce(float[] e, float[] poly, byte[] bits, int full) {
+        if (full % L != 0 || full > e.length || full > poly.length || 4 * full + 0 > bits.length)
+            throw new IllegalArgumentException("expReduce: " + full + " floats in whole vectors of " + L + " do not fit rows of "
+                    + e.length + ", " + poly.length + " floats and " + bits.length + " bytes");
         FloatVector log2e = FloatVector.broadcast(S, LOG2E), magic = FloatVector.broadcast(S, 12582912f);
         FloatVector ln2hi = FloatVector.broadcast(S, LN2_HI), ln2lo = FloatVector.broadcast(S, LN2_LO);
         FloatVector p0 = FloatVector.broadcast(S, 1f / 720f), p1 = FloatVector.broadcast(S, 1f / 120f);
         FloatVector p2 = FloatVector.broadcast(S, 1f / 24f), p3 = FloatVector.broadcast(S, 1f / 6f);
         FloatVector p4 = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
-        FloatVector hi = FloatVector.broadcast(S, 88.72f), lo = FloatVector.broadcast(S, -103f);
-        FloatVector inf = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), zero = FloatVector.zero(S);
-        IntVector bias = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 127);
-        IntVector magicBits = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 0x4B400000);
         for (int j = 0; j < full; j += L) {
-            FloatVector x = FloatVector.fromArray(S, m, j);
-            // round to nearest by adding and removing 1.5·2^23, as in CpuKernels.exp
+            FloatVector x = FloatVector.fromArray(S, e, j);
             FloatVector shifted = x.mul(log2e).add(magic);
             FloatVector n = shifted.sub(magic);
             FloatVector r = x.sub(n.mul(ln2hi)).sub(n.mul(ln2lo));
-            FloatVector p = p0.mul(r).add(p1).mul(r).add(p2).mul(r).add(p3).mul(r).add(p4).mul(r).add(one).mul(r).add(one);
-            // (int) n without a float-to-int conversion (not intrinsified in JDK 17, ~40x slower): the bits of
-            // shifted = 1.5·2^23 + n are 0x4B400000 + n.
-            IntVector k = ((IntVector) shifted.convert(VectorOperators.REINTERPRET_F2I, 0)).sub(magicBits);
+            FloatVector q = p0.mul(r).add(p1);
+            q = q.mul(r).add(p2);
+            q = q.mul(r).add(p3);
+            q = q.mul(r).add(p4);
+            q = q.mul(r).add(one);
+            q = q.mul(r).add(one);
+            q.intoArray(poly, j);
+            shifted.intoByteArray(bits, 4 * j, NATIVE);
+        }
+    }
+
+    /**
+     * Step two of exp: e[j] = poly[j]·2^k1·2^k2 with k = n split in two halves (both factors normal for k in
+     * [-149, 128], one rounding), +inf for x above 88.72 and 0 below -103. The integer lanes come from bytes
+     * (fromByteArray) instead of a reinterpreting convert: C2 then knows every vector's exact class while it
+     * parses, and never has to inline a call late (which it gives up on when a unit grows large). About 20
+     * vector operations; a unit of its own.
+     */
+    private static void expScale(float[] e, float[] poly, byte[] bits, int full) {
+        if (full % L != 0 || full > e.length || full > poly.length || 4 * full + 8 * L > bits.length)
+            throw new IllegalArgumentException("expScale: " + full + " floats in whole vectors of " + L + " do not fit rows of "
+                    + e.length + ", " + poly.length + " floats and " + bits.length + " bytes");
+        IntVector magicBits = IntVector.broadcast(I, 0x4B400000), bias = IntVector.broadcast(I, 127);
+        FloatVector hi = FloatVector.broadcast(S, 88.72f), lo = FloatVector.broadcast(S, -103f);
+        FloatVector inf = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), zero = FloatVector.zero(S);
+        int row = 4 * full; // bits[row..row+8L) is free scratch for the two scale factors
+        for (int j = 0; j < full; j += L) {
+            IntVector k = IntVector.fromByteArray(I, bits, 4 * j, NATIVE).sub(magicBits);
             IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-            FloatVector s1 = (FloatVector) k1.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
-            FloatVector s2 = (FloatVector) k2.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0);
-            // receivers, not arguments: C2 then inlines on the exact vector class of the reinterpreted scale
-            FloatVector y = s2.mul(s1.mul(p));
-            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(m, j);
+            k1.add(bias).lanewise(VectorOperators.LSHL, 23).intoByteArray(bits, row, NATIVE);
+            k2.add(bias).lanewise(VectorOperators.LSHL, 23).intoByteArray(bits, row + 4 * L, NATIVE);
+            FloatVector s1 = FloatVector.fromByteArray(S, bits, row, NATIVE), s2 = FloatVector.fromByteArray(S, bits, row + 4 * L, NATIVE);
+            FloatVector x = FloatVector.fromArray(S, e, j);
+            // poly·2^k1·2^k2, the scalar kernel's order
+            FloatVector y = FloatVector.fromArray(S, poly, j).mul(s1).mul(s2);
+            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(e, j);
         }
     }
 

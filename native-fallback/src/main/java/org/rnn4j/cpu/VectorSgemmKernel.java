@@ -20,7 +20,7 @@ final class VectorSgemmKernel implements SgemmKernel {
     public String name() { return "vector" + (S.vectorBitSize()); }
 
     @Override
-    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] c, int co, int ldc, boolean add) {
+    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
         for (int p = 0; p < kc; p++) {
@@ -39,20 +39,18 @@ final class VectorSgemmKernel implements SgemmKernel {
             x = FloatVector.broadcast(S, ap[a + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        put(c00, c01, c, co, add);
-        put(c10, c11, c, co + ldc, add);
-        put(c20, c21, c, co + 2 * ldc, add);
-        put(c30, c31, c, co + 3 * ldc, add);
-        put(c40, c41, c, co + 4 * ldc, add);
-        put(c50, c51, c, co + 5 * ldc, add);
-    }
-
-    private static void put(FloatVector v0, FloatVector v1, float[] c, int row, boolean add) {
-        if (add) {
-            v0 = FloatVector.fromArray(S, c, row).add(v0);
-            v1 = FloatVector.fromArray(S, c, row + L).add(v1);
-        }
-        v0.intoArray(c, row);
-        v1.intoArray(c, row + L);
+        int n = 2 * L;
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, n);
+        c11.intoArray(acc, n + L);
+        c20.intoArray(acc, 2 * n);
+        c21.intoArray(acc, 2 * n + L);
+        c30.intoArray(acc, 3 * n);
+        c31.intoArray(acc, 3 * n + L);
+        c40.intoArray(acc, 4 * n);
+        c41.intoArray(acc, 4 * n + L);
+        c50.intoArray(acc, 5 * n);
+        c51.intoArray(acc, 5 * n + L);
     }
 }
