@@ -24,6 +24,18 @@ final class ScalarSgemmKernel implements SgemmKernel {
     public String name() { return "scalar"; }
 
     @Override
+    public void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff) {
+        float[] c0 = ACC.get().c0, x = ACC.get().brow;
+        java.util.Arrays.fill(c0, 0f);
+        for (int p = 0; p < kc; p++) {
+            float a = ap[ao + p * MR];
+            System.arraycopy(bp, bo + p * bStride, x, 0, NR);
+            for (int j = 0; j < NR; j++) c0[j] = Math.fma(a, x[j], c0[j]);
+        }
+        System.arraycopy(c0, 0, acc, accOff, NR);
+    }
+
+    @Override
     public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         Acc s = ACC.get();
         float[] c0 = s.c0, c1 = s.c1, c2 = s.c2, c3 = s.c3, c4 = s.c4, c5 = s.c5, x = s.brow, y = s.brow2;

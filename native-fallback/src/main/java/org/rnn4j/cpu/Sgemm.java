@@ -147,7 +147,9 @@ public final class Sgemm {
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir), ao = ir * kc;
                             int co = offC + (ic + ir) * ldc + jc + jr;
-                            kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
+                            if (h <= SgemmKernel.ROW_KERNEL_MAX_ROWS)
+                                for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, bsrc, bo, bStride, edge, r * nr);
+                            else kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
                             for (int r = 0; r < h; r++) {
                                 int cr = co + r * ldc, er = r * nr;
                                 for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];

@@ -19,5 +19,15 @@ interface SgemmKernel {
     /** acc[r·nr() + j] = the accumulated products of row r, column j, for r < MR, j < nr(). */
     void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc);
 
+    /**
+     * One row of a tile: acc[accOff + j] for j < nr() from the row of the packed A panel starting at ap[ao] (stride
+     * MR). The same fma chain per element as {@link #tile}, so the same bits; for the last few rows of C (and
+     * products of 1–3 rows, such as a recurrence at batch 1) it skips the MR-row tile's padding rows.
+     */
+    void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff);
+
+    /** Below this many rows, {@link #row} once per row costs less than one {@link #tile} of MR rows. */
+    int ROW_KERNEL_MAX_ROWS = 3;
+
     String name();
 }

@@ -20,6 +20,19 @@ final class VectorSgemmKernel implements SgemmKernel {
     public String name() { return "vector" + (S.vectorBitSize()); }
 
     @Override
+    public void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < kc; p++) {
+            int b = bo + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, b), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, b + L), c1);
+        }
+        c0.intoArray(acc, accOff);
+        c1.intoArray(acc, accOff + L);
+    }
+
+    @Override
     public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
