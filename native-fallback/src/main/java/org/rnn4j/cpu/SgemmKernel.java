@@ -11,7 +11,9 @@ package org.rnn4j.cpu;
  * them as calls to the API's slow fallback (one per tile) in every JVM; a plain-Java add it vectorizes itself.
  */
 interface SgemmKernel {
-    int MR = 6;
+    /** Rows per tile: 8 × 2 vectors of accumulators fill 16 of AVX-512's 32 registers; 16, 32 and 64 rows (the
+     *  usual batch sizes) are whole tiles. */
+    int MR = 8;
 
     /** Columns per tile: a multiple of the SIMD width the kernel uses. */
     int nr();
