@@ -16,7 +16,6 @@ final class VectorPointwise implements Pointwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final java.nio.ByteOrder NATIVE = java.nio.ByteOrder.nativeOrder();
 
     @Override
     public String name() { return "vector" + S.vectorBitSize(); }
@@ -27,25 +26,25 @@ final class VectorPointwise implements Pointwise {
 
     private static final int SIGMOID = 0, TANH = 1;
 
-    /** Per-thread scratch: a row of tanh values (backward) and a row of exp arguments / results. */
+    /** Per-thread scratch: a row of tanh values (backward), a row of exp arguments / results and exp's rows. */
     private static final class Scratch {
-        float[] row = new float[0], exp = new float[0], poly = new float[0];
-        byte[] bits = new byte[0];
+        float[] row = new float[0], exp = new float[0], poly = new float[0], shifted = new float[0];
+        float[] scale1 = new float[0], scale2 = new float[0];
+        int[] bits = new int[0];
 
         float[] exp(int len) {
             if (exp.length < len) exp = new float[len];
             return exp;
         }
 
-        float[] poly(int len) {
-            if (poly.length < len) poly = new float[len];
-            return poly;
-        }
-
-        /** 4 bytes per float of a row, plus two vectors of scratch. */
-        byte[] bits(int len) {
-            if (bits.length < 4 * len + 8 * L) bits = new byte[4 * len + 8 * L];
-            return bits;
+        /** The rows exp works in, at least len long. */
+        void grow(int len) {
+            if (poly.length >= len) return;
+            poly = new float[len];
+            shifted = new float[len];
+            scale1 = new float[len];
+            scale2 = new float[len];
+            bits = new int[len];
         }
     }
 
@@ -165,21 +164,23 @@ final class VectorPointwise implements Pointwise {
 
     /** e[j] = exp(e[j]) for j < full (a multiple of L), as CpuKernels.exp, in two compilation units. */
     private static void exp(float[] e, int full, Scratch s) {
-        expReduce(e, s.poly(full), s.bits(full), full);
-        expScale(e, s.poly, s.bits, full);
+        s.grow(full);
+        expReduce(e, s.poly, s.shifted, full);
+        expScale(e, s.poly, s.shifted, s.bits, s.scale1, s.scale2, full);
     }
 
     /**
      * Step one of exp, for j < full: x = n·ln2 + r (n rounded to nearest by adding and removing 1.5·2^23, as in
-     * CpuKernels.exp), poly[j] = the degree-6 polynomial of r and bits[4j..4j+3] = the float 1.5·2^23 + n, whose
-     * bits are 0x4B400000 + n. About 25 vector operations. Like every loop here that holds more than ten, its
-     * bytecode (argument check included) is above C2's FreqInlineSize (325 bytes), so C2 never inlines it into
-     * a caller: it stays a compilation unit of its own whatever the JIT's order.
+     * CpuKernels.exp), poly[j] = the degree-6 polynomial of r and shifted[j] = 1.5·2^23 + n, whose bits are
+     * 0x4B400000 + n. About 25 vector operations. Like every loop here that holds more than ten, its bytecode
+     * (argument check included) is above C2's FreqInlineSize (325 bytes), so C2 never inlines it into a caller:
+     * it stays a compilation unit of its own whatever the JIT's order.
      */
-    private static void expReduce(float[] e, float[] poly, byte[] bits, int full) {
-        if (full % L != 0 || full > e.length || full > poly.length || 4 * full + 0 > bits.length)
-            throw new IllegalArgumentException("expReduce: " + full + " floats in whole vectors of " + L + " do not fit rows of "
-                    + e.length + ", " + poly.length + " floats and " + bits.length + " bytes");
+    private static void expReduce(float[] e, float[] poly, float[] shifted, int full) {
+        if (poly == shifted) throw new IllegalArgumentException("expReduce: poly and shifted must be distinct rows");
+        if (full % L != 0 || full > e.length || full > poly.length || full > shifted.length)
+            throw new IllegalArgumentException("expReduce: " + full + " floats in whole vectors of " + L
+                    + " do not fit rows of " + e.length + ", " + poly.length + " and " + shifted.length + " floats");
         FloatVector log2e = FloatVector.broadcast(S, LOG2E), magic = FloatVector.broadcast(S, 12582912f);
         FloatVector ln2hi = FloatVector.broadcast(S, LN2_HI), ln2lo = FloatVector.broadcast(S, LN2_LO);
         FloatVector p0 = FloatVector.broadcast(S, 1f / 720f), p1 = FloatVector.broadcast(S, 1f / 120f);
@@ -187,8 +188,8 @@ final class VectorPointwise implements Pointwise {
         FloatVector p4 = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
         for (int j = 0; j < full; j += L) {
             FloatVector x = FloatVector.fromArray(S, e, j);
-            FloatVector shifted = x.mul(log2e).add(magic);
-            FloatVector n = shifted.sub(magic);
+            FloatVector sh = x.mul(log2e).add(magic);
+            FloatVector n = sh.sub(magic);
             FloatVector r = x.sub(n.mul(ln2hi)).sub(n.mul(ln2lo));
             FloatVector q = p0.mul(r).add(p1);
             q = q.mul(r).add(p2);
@@ -197,34 +198,36 @@ final class VectorPointwise implements Pointwise {
             q = q.mul(r).add(one);
             q = q.mul(r).add(one);
             q.intoArray(poly, j);
-            shifted.intoByteArray(bits, 4 * j, NATIVE);
+            sh.intoArray(shifted, j);
         }
     }
 
     /**
      * Step two of exp: e[j] = poly[j]·2^k1·2^k2 with k = n split in two halves (both factors normal for k in
-     * [-149, 128], one rounding), +inf for x above 88.72 and 0 below -103. The integer lanes come from bytes
-     * (fromByteArray) instead of a reinterpreting convert: C2 then knows every vector's exact class while it
-     * parses, and never has to inline a call late (which it gives up on when a unit grows large). About 20
-     * vector operations; a unit of its own.
+     * [-149, 128], one rounding), +inf for x above 88.72 and 0 below -103. Each reinterpreting convert's result is
+     * stored at once and the next loop loads it back: a convert's result class is unknown to C2 while it parses,
+     * so every call on it would be inlined late, which C2 gives up on when a unit grows large; loaded vectors
+     * have exact classes. About 25 vector operations; a unit of its own (see expReduce).
      */
-    private static void expScale(float[] e, float[] poly, byte[] bits, int full) {
-        if (full % L != 0 || full > e.length || full > poly.length || 4 * full + 8 * L > bits.length)
-            throw new IllegalArgumentException("expScale: " + full + " floats in whole vectors of " + L + " do not fit rows of "
-                    + e.length + ", " + poly.length + " floats and " + bits.length + " bytes");
+    private static void expScale(float[] e, float[] poly, float[] shifted, int[] bits, float[] scale1, float[] scale2, int full) {
+        if (full % L != 0 || full > e.length || full > bits.length || full > scale1.length || full > scale2.length)
+            throw new IllegalArgumentException("expScale: " + full + " floats in whole vectors of " + L
+                    + " do not fit rows of " + e.length + ", " + bits.length + " and " + scale1.length + " elements");
+        for (int j = 0; j < full; j += L)
+            ((IntVector) FloatVector.fromArray(S, shifted, j).convert(VectorOperators.REINTERPRET_F2I, 0)).intoArray(bits, j);
         IntVector magicBits = IntVector.broadcast(I, 0x4B400000), bias = IntVector.broadcast(I, 127);
+        for (int j = 0; j < full; j += L) {
+            IntVector k = IntVector.fromArray(I, bits, j).sub(magicBits);
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+            ((FloatVector) k1.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0)).intoArray(scale1, j);
+            ((FloatVector) k2.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0)).intoArray(scale2, j);
+        }
         FloatVector hi = FloatVector.broadcast(S, 88.72f), lo = FloatVector.broadcast(S, -103f);
         FloatVector inf = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), zero = FloatVector.zero(S);
-        int row = 4 * full; // bits[row..row+8L) is free scratch for the two scale factors
         for (int j = 0; j < full; j += L) {
-            IntVector k = IntVector.fromByteArray(I, bits, 4 * j, NATIVE).sub(magicBits);
-            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-            k1.add(bias).lanewise(VectorOperators.LSHL, 23).intoByteArray(bits, row, NATIVE);
-            k2.add(bias).lanewise(VectorOperators.LSHL, 23).intoByteArray(bits, row + 4 * L, NATIVE);
-            FloatVector s1 = FloatVector.fromByteArray(S, bits, row, NATIVE), s2 = FloatVector.fromByteArray(S, bits, row + 4 * L, NATIVE);
             FloatVector x = FloatVector.fromArray(S, e, j);
             // poly·2^k1·2^k2, the scalar kernel's order
-            FloatVector y = FloatVector.fromArray(S, poly, j).mul(s1).mul(s2);
+            FloatVector y = FloatVector.fromArray(S, poly, j).mul(FloatVector.fromArray(S, scale1, j)).mul(FloatVector.fromArray(S, scale2, j));
             y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(e, j);
         }
     }
