@@ -29,6 +29,9 @@ import org.rnn4j.cpu.Sgemm;
  */
 public final class BenchMain {
     static int repeats = Integer.getInteger("repeats", 7);
+    /** -Dphases=fwdbwd,infer times only those phases of {@code cells} (default: all four); -Dcells=lstm only that cell. */
+    static final java.util.List<String> PHASES = java.util.List.of(System.getProperty("phases", "fwd,bwd,fwdbwd,infer").split(","));
+    static final java.util.List<String> CELLS = java.util.List.of(System.getProperty("cells", "rnn,lstm").split(","));
 
     public static void main(String[] args) {
         System.err.println("# sgemm kernel: " + Sgemm.kernel() + ", processors " + Runtime.getRuntime().availableProcessors());
@@ -45,14 +48,14 @@ public final class BenchMain {
     static void cells(String[] sizes) {
         try (Backend be = Backend.cpu()) {
             for (String size : sizes)
-                for (String cell : new String[]{"rnn", "lstm"})
+                for (String cell : CELLS)
                     try (Workload w = Workload.parse(be, cell, size)) {
                         w.prepareBackward();
                         warmUp(w);
-                        report(w, "fwd", time(w::forward));
-                        report(w, "bwd", time(w::backward));
-                        report(w, "fwdbwd", time(w::forwardBackward));
-                        report(w, "infer", time(w::inference));
+                        if (PHASES.contains("fwd")) report(w, "fwd", time(w::forward));
+                        if (PHASES.contains("bwd")) report(w, "bwd", time(w::backward));
+                        if (PHASES.contains("fwdbwd")) report(w, "fwdbwd", time(w::forwardBackward));
+                        if (PHASES.contains("infer")) report(w, "infer", time(w::inference));
                     }
         }
     }
