@@ -18,6 +18,7 @@ TRAIN_STEPS=${TRAIN_STEPS:-700}
 SIZES=${SIZES:-"16,50,128,128 32,64,32,256 64,100,256,256 32,50,512,512"}
 SERVE=${SERVE:-1,100,256,256}          # serving latency: inference, batch 1
 MAIN=${MAIN:-32,64,32,256}             # the main job's shape (rnn4j train defaults), for the fresh-JVM spread
+export CELLS=${CELLS:-rnn,lstm}        # CELLS=lstm for a shorter run
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 MD=${MD:-docs/benchmarks.md}
 OUT=target/bench
@@ -51,13 +52,13 @@ export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$T
   echo "torch_parallel=$($PY -c 'import torch; print(torch.__config__.parallel_info().splitlines()[0])')"
   echo "onnxruntime=$($PY -c 'import onnxruntime; print(onnxruntime.__version__)')"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "command=bench/compare_cpu.sh (ROUNDS=$ROUNDS REPEATS=$REPEATS JVMS=$JVMS)"
+  echo "command=bench/compare_cpu.sh (ROUNDS=$ROUNDS REPEATS=$REPEATS JVMS=$JVMS TRAIN_STEPS=$TRAIN_STEPS CELLS=$CELLS)"
 } > "$META"
 
 rnn4j() {  # LIB JAVA [module flags...]: every cell and size, fwdbwd and infer; the serving size, infer
   local lib=$1 java=$2; shift 2
-  "$java" "${JOPTS[@]}" "$@" -Drepeats=$REPEATS -Dphases=fwdbwd,infer -cp "$CP" org.rnn4j.bench.BenchMain cells $SIZES 2>/dev/null
-  "$java" "${JOPTS[@]}" "$@" -Drepeats=$REPEATS -Dphases=infer -cp "$CP" org.rnn4j.bench.BenchMain cells $SERVE 2>/dev/null
+  "$java" "${JOPTS[@]}" "$@" -Drepeats=$REPEATS -Dphases=fwdbwd,infer -Dcells=$CELLS -cp "$CP" org.rnn4j.bench.BenchMain cells $SIZES 2>/dev/null
+  "$java" "${JOPTS[@]}" "$@" -Drepeats=$REPEATS -Dphases=infer -Dcells=$CELLS -cp "$CP" org.rnn4j.bench.BenchMain cells $SERVE 2>/dev/null
 }
 
 for r in $(seq 1 "$ROUNDS"); do

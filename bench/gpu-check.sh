@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command for a GPU machine: the CUDA backend's GPU tests with -Drnn4j.requireGpu=true (a missing or
-# unusable GPU fails instead of skipping), then rnn4j's GPU benchmark (GpuBenchmark: CUDA events, median of
+# One command for a GPU machine: every GPU test (CudaBackendGpuTest, CudaGoldenCasesTest, BackendChoiceTest) with
+# -Drnn4j.requireGpu=true (a missing or unusable GPU fails instead of skipping), then rnn4j's GPU benchmark (GpuBenchmark: CUDA events, median of
 # repeats, measured SGEMM peak), cuDNN through PyTorch at the same sizes (bench/cudnn_lstm.py, TF32 off), and
 # the merged table (bench/gpu_report.py). docs/gpu-runbook.md gives the exact device call and what to do after.
 #
@@ -83,18 +83,21 @@ run() {
   launcher=$(ls "$dev"/app/junit-platform-console-standalone-*.jar)
   cp=$(ls "$dev"/app/*.jar | grep -v junit-platform-console-standalone | paste -sd: -)
   bench=(--sizes "$sizes" --repeats "$repeats" --warmup "$warmup" --peak-n "$peak")
+  # The CPU backend (the reference the GPU tests compare against) runs its Vector API kernels only with this module.
+  jvm=(--add-modules jdk.incubator.vector)
 
   if wants tests; then
     stage "GPU tests" "${TESTS_LIMIT:-200}" "$out/gpu-tests.log" \
-      java -Drnn4j.requireGpu=$require -jar "$launcher" execute --class-path "$cp" \
-           --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.BackendChoiceTest \
+      java "${jvm[@]}" -Drnn4j.requireGpu=$require -jar "$launcher" execute --class-path "$cp" \
+           --select-class org.rnn4j.cuda.CudaBackendGpuTest --select-class org.rnn4j.cuda.CudaGoldenCasesTest \
+           --select-class org.rnn4j.BackendChoiceTest \
            --details=tree --disable-banner --disable-ansi-colors --reports-dir "$work/junit"
     cp "$work"/junit/TEST-junit-jupiter.xml "$out/gpu-tests.xml" 2>/dev/null || echo "no JUnit XML report" | tee -a "$out/gpu-tests.log"
   fi
 
   { echo "=== nvidia-smi before the benchmarks"; gpu_state; } | tee -a "$out/bench.log"
   wants rnn4j && stage "rnn4j GpuBenchmark" "${BENCH_LIMIT:-120}" "$out/bench.log" \
-    java -cp "$cp" org.rnn4j.cuda.GpuBenchmark --backend "$device" "${bench[@]}" --json "$out/rnn4j.json"
+    java "${jvm[@]}" -cp "$cp" org.rnn4j.cuda.GpuBenchmark --backend "$device" "${bench[@]}" --json "$out/rnn4j.json"
   wants cudnn && stage "cuDNN (PyTorch)" "${CUDNN_LIMIT:-120}" "$out/bench.log" \
     env PYTHONUNBUFFERED=1 "$py" bench/cudnn_lstm.py --device "$device" "${bench[@]}" --json "$out/cudnn.json"
   { echo "=== nvidia-smi after the benchmarks"; gpu_state; } | tee -a "$out/bench.log"

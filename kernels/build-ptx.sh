@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates the PTX rnn4j ships, from the kernels in this folder. Run from anywhere:
+# Regenerates the kernel binaries rnn4j ships, from the kernels in this folder. Run from anywhere:
 #
 #     kernels/build-ptx.sh
 #
-# and commit both outputs:
+# and commit all three outputs:
 #   src/main/resources/org/rnn4j/cuda/rnn4j.ptx                 all kernels, one module (kernels/rnn4j.cu)
-#   src/main/resources/org/rnn4j/cuda/rnn4j.ptx.sources.sha256  hashes of the sources it came from, and of
-#                                                               the PTX (PtxIsCurrentTest recomputes them)
-# Needs nvcc and ptxas (CUDA 12 or newer) on PATH; users of the jar need neither.
+#   src/main/resources/org/rnn4j/cuda/rnn4j.fatbin              one fat binary: a cubin per architecture in
+#                                                               CUBIN_SMS and the same PTX (for newer GPUs)
+#   src/main/resources/org/rnn4j/cuda/rnn4j.ptx.sources.sha256  hashes of the sources they came from, and of
+#                                                               the PTX and fatbin (PtxIsCurrentTest recomputes them)
+# Needs nvcc, ptxas and fatbinary (CUDA 13) on PATH; users of the jar need none of them.
 #
 # Target choices, and why:
 #   - virtual arch compute_75 (.target sm_75): the driver JIT-compiles it for sm_75 (Turing) and every newer
@@ -16,17 +18,25 @@
 #     nvcc 13 writes ".version 9.0" although these kernels use nothing newer than ISA 7.x, so the .version line
 #     is lowered to 8.0 and ptxas then proves the result valid by assembling it for sm_75 and sm_90 (ptxas
 #     rejects any instruction or directive the declared ISA lacks).
+#   - cubins for sm_75, sm_80, sm_86, sm_89, sm_90: on those GPUs the driver loads machine code directly, so no
+#     PTX JIT compiler (libnvidia-ptxjitcompiler, missing from some containers) and no JIT delay are needed. They
+#     are assembled from the very PTX above, so they compute the same as the JIT would. Cubins written by CUDA 13
+#     need a CUDA 13 driver (R580+); on an older driver the backend loads the PTX instead (JCudaDeviceApi).
+#   - the fatbin is stored uncompressed: fatbinary's compression formats are newer than some CUDA 12 drivers,
+#     and the jar deflates it anyway (about 160 KB in the jar).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 OUT_DIR=src/main/resources/org/rnn4j/cuda
 PTX="$OUT_DIR/rnn4j.ptx"
+FATBIN="$OUT_DIR/rnn4j.fatbin"
 SUMS="$OUT_DIR/rnn4j.ptx.sources.sha256"
+CUBIN_SMS="75 80 86 89 90"
 ISA=8.0
 ARCH=compute_75
 
-for tool in nvcc ptxas sha256sum; do
+for tool in nvcc ptxas fatbinary sha256sum; do
   command -v "$tool" >/dev/null || { echo "build-ptx.sh: $tool not found on PATH" >&2; exit 1; }
 done
 
@@ -54,10 +64,14 @@ fi
   cat "$TMP/raw.ptx"
 } > "$TMP/rnn4j.ptx"
 
-for sm in sm_75 sm_90; do
-  ptxas -arch="$sm" -o "$TMP/check-$sm.cubin" "$TMP/rnn4j.ptx" \
-    || { echo "build-ptx.sh: ptxas -arch=$sm rejected the PTX; nothing written" >&2; exit 1; }
+images=()
+for sm in $CUBIN_SMS; do
+  ptxas -arch="sm_$sm" -O3 -o "$TMP/sm_$sm.cubin" "$TMP/rnn4j.ptx" \
+    || { echo "build-ptx.sh: ptxas -arch=sm_$sm rejected the PTX; nothing written" >&2; exit 1; }
+  images+=("--image3=kind=elf,sm=$sm,file=$TMP/sm_$sm.cubin")
 done
+fatbinary --create="$TMP/rnn4j.fatbin" --compress=false "${images[@]}" "--image3=kind=ptx,sm=${ARCH#compute_},file=$TMP/rnn4j.ptx" \
+  || { echo "build-ptx.sh: fatbinary failed; nothing written" >&2; exit 1; }
 
 # One line per source, "sha256  path", sorted by path; carriage returns dropped so a CRLF checkout hashes
 # the same. The list (the kernel files and this script, not kernels/host/) must match PtxIsCurrentTest.
@@ -70,9 +84,13 @@ sources_hashes() {
 
 mkdir -p "$OUT_DIR"
 cp "$TMP/rnn4j.ptx" "$PTX"
+cp "$TMP/rnn4j.fatbin" "$FATBIN"
 {
   sources_hashes
-  # The PTX itself too, so PtxIsCurrentTest also catches a hand-edited or foreign PTX.
+  # The outputs too, so PtxIsCurrentTest also catches a hand-edited or foreign PTX or fatbin. The fatbin is
+  # binary: hashed as it is (tr would be wrong there).
   printf '%s  %s\n' "$(tr -d '\r' < "$PTX" | sha256sum | cut -d' ' -f1)" "$PTX"
+  printf '%s  %s\n' "$(sha256sum < "$FATBIN" | cut -d' ' -f1)" "$FATBIN"
 } > "$SUMS"
-echo "build-ptx.sh: wrote $PTX (.version $(sed -n 's/^\.version //p' "$PTX"), .target $(sed -n 's/^\.target //p' "$PTX"); assembles for sm_75 and sm_90) and $SUMS"
+echo "build-ptx.sh: wrote $PTX (.version $(sed -n 's/^\.version //p' "$PTX"), .target $(sed -n 's/^\.target //p' "$PTX")),"
+echo "  $FATBIN (cubins for sm_${CUBIN_SMS// /, sm_} and that PTX, $(wc -c < "$FATBIN") bytes) and $SUMS"

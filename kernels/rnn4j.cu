@@ -4,5 +4,6 @@
 // A new kernel file is one more line here.
 #include "rnn.cu"
 #include "lstm.cu"
+#include "gru.cu"
 #include "layout.cu"
 #include "train.cu"

@@ -19,6 +19,8 @@
     K(rnn_backward_pointwise)    \
     K(lstm_forward_pointwise)    \
     K(lstm_backward_pointwise)   \
+    K(gru_forward_pointwise)     \
+    K(gru_backward_pointwise)    \
     K(swap_axes01)               \
     K(column_sum)                \
     K(one_hot)                   \

@@ -11,13 +11,16 @@ What it does
      numpy's by more than 1e-10 relative norm error. Torch orders LSTM gates i,f,g,o and keeps weights as
      (4H, D); rnn4j orders them i,f,o,g and keeps Wx (D, 4H): the weights are transposed and their gate
      blocks reordered, and torch's second bias (bias_hh) is set to zero so that bias_ih is b.
+  The GRU kinds (gru_step, gru) come from gru_golden.py: a numpy port of PyTorch's GRU, checked the same way
+     against torch.nn.GRUCell/GRU, with two biases bx (bias_ih) and bh (bias_hh) and no reordering.
   3. Writes each case as .npy files (float64, C order) under src/test/resources/golden/<case>/ and the list
      of cases in src/test/resources/golden/index.txt. Inputs are drawn in float64, then rounded to float32
      values (still stored as float64) so that the Java tests feed the float32 backend exactly the inputs the
      references were computed from.
 
-Regenerate (needs numpy and torch; on the project's machines they are installed for /usr/bin/python3):
+Regenerate (needs numpy and torch; on the project's machines they are installed for /usr/bin/python3 or python3):
     /usr/bin/python3 tools/golden/make_golden.py
+Another numpy build (BLAS) can change the last bits of the float64 results; the inputs stay the same.
 Seeds are fixed, so a rerun rewrites the same bytes; `git status` shows whether anything changed. Each run
 deletes and rewrites the whole golden directory. Run from anywhere: paths are relative to this file.
 """
@@ -27,6 +30,8 @@ import sys
 
 import numpy as np
 import torch
+
+import gru_golden
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "src", "test", "resources", "golden")
@@ -280,7 +285,7 @@ def numpy_lstm(c):
 
 
 KINDS = {"rnn_step": (numpy_rnn_step, torch_rnn_step), "rnn": (numpy_rnn, torch_rnn),
-         "lstm_step": (numpy_lstm_step, torch_lstm_step), "lstm": (numpy_lstm, torch_lstm)}
+         "lstm_step": (numpy_lstm_step, torch_lstm_step), "lstm": (numpy_lstm, torch_lstm), **gru_golden.KINDS}
 
 
 # ----------------------------------------------------------------------------- the cases
@@ -293,12 +298,15 @@ def f32(a):
 def make_inputs(rng, kind, N, T, D, H, c0=True, dcT=True, saturate=False):
     """Fresh uniform inputs. saturate: pre-activations of about two units in three pushed to +-20 (mixed with
     unsaturated ones, so that every gradient keeps a part that float32 can resolve)."""
-    G = 4 * H if kind.startswith("lstm") else H
+    G = 4 * H if kind.startswith("lstm") else 3 * H if kind.startswith("gru") else H
     w = 0.05 if saturate else 0.5
     b = rng.uniform(-0.5, 0.5, G)
     if saturate:
         b = b + np.where(rng.uniform(size=G) < 2 / 3, rng.choice([-20.0, 20.0], G), 0.0)
     c = {"Wx": f32(rng.uniform(-w, w, (D, G))), "Wh": f32(rng.uniform(-w, w, (H, G))), "b": f32(b)}
+    if kind.startswith("gru"):  # two biases: the one drawn above (saturating, when asked) is bias_ih
+        c["bx"] = c.pop("b")
+        c["bh"] = f32(rng.uniform(-0.5, 0.5, G))
     step = kind.endswith("_step")
     state = ["prevH", "prevC"] if step else ["h0", "c0"]
     c["x"] = f32(rng.uniform(-1, 1, (N, D) if step else (N, T, D)))
@@ -335,6 +343,13 @@ CASES = [
     ("lstm_long", "lstm", 2, 70, 5, 7, {}),
     ("lstm_saturated", "lstm", 3, 6, 5, 8, {"saturate": True}),
     ("lstm_default_c0", "lstm", 2, 4, 3, 5, {"c0": False, "dcT": False}),
+    ("gru_step_tiny", "gru_step", 1, 1, 1, 1, {}),
+    ("gru_step_odd", "gru_step", 3, 1, 33, 17, {}),
+    ("gru_step_saturated", "gru_step", 4, 1, 6, 9, {"saturate": True}),
+    ("gru_tiny", "gru", 1, 1, 1, 1, {}),
+    ("gru_odd", "gru", 3, 5, 33, 17, {}),
+    ("gru_long", "gru", 2, 70, 5, 7, {}),
+    ("gru_saturated", "gru", 3, 6, 5, 8, {"saturate": True}),
 ]
 
 
@@ -367,10 +382,11 @@ def draw(seed, kind, N, T, D, H, opts):
 
 
 def saturation(c, kind):
-    """Fraction of pre-activations with |a| >= 15 (first step only: enough to show the case saturates)."""
+    """Fraction of pre-activations with |a| >= 15 (first step only: enough to show the case saturates). For the
+    GRU, a = x·Wx + bx + h·Wh + bh (exact for r and z; for n, r scales the small hidden part)."""
     x = c["x"] if kind.endswith("_step") else c["x"][:, 0, :]
     h = c["prevH"] if kind.endswith("_step") else c["h0"]
-    a = x.dot(c["Wx"]) + h.dot(c["Wh"]) + c["b"]
+    a = x.dot(c["Wx"]) + h.dot(c["Wh"]) + (c["bx"] + c["bh"] if kind.startswith("gru") else c["b"])
     return float(np.mean(np.abs(a) >= 15))
 
 

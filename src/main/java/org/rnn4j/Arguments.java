@@ -19,25 +19,42 @@ final class Arguments {
 
     private Arguments() {}
 
+    /** What the checks know of a cell: gates per hidden unit, whether it has a cell state c, its bias names. */
+    enum Cell {
+        RNN(1, false, "b"), LSTM(4, true, "b"), GRU(3, false, "bx", "bh");
+
+        final int gates;
+        final boolean hasC;
+        final String[] biases;
+
+        Cell(int gates, boolean hasC, String... biases) {
+            this.gates = gates;
+            this.hasC = hasC;
+            this.biases = biases;
+        }
+    }
+
     /**
      * Checks a forward call's inputs. x is (N,D) for a step and (N,T,D) for a sequence; the state h (and c, for
-     * the LSTM: may be null for a sequence, meaning zeros) is (N,H); Wx (D,G), Wh (H,G), b (G) with G = gates·H.
+     * the LSTM: may be null for a sequence, meaning zeros) is (N,H); Wx (D,G), Wh (H,G) and each bias (G) with
+     * G = gates·H, the biases in the order of {@code cell.biases}.
      */
-    static Dims forward(String op, Backend backend, boolean step, int gates, Tensor x, Tensor h, Tensor c,
-                        boolean hasC, Tensor wx, Tensor wh, Tensor b) {
+    static Dims forward(String op, Backend backend, Cell cell, boolean step, Tensor x, Tensor h, Tensor c,
+                        Tensor wx, Tensor wh, Tensor... biases) {
         String[] xNames = step ? ND : NTD;
         String hName = step ? "prevH" : "h0", cName = step ? "prevC" : "c0";
         int n = dim(op, "x", x, xNames, 0), t = step ? 1 : x.dim(1), d = x.dim(xNames.length - 1);
-        int hidden = dim(op, hName, h, NH, 1), g = gates * hidden;
-        String gName = gates == 1 ? "H" : gates + "H";
+        int hidden = dim(op, hName, h, NH, 1), g = cell.gates * hidden;
+        String gName = cell.gates == 1 ? "H" : cell.gates + "H";
         Supplier<String> origin = () -> String.join(", ", xNames) + " are read from x " + Shapes.format(x.shape())
                 + ", H from " + hName + " " + Shapes.format(h.shape());
         check(op, "x", x, backend, xNames, step ? new int[]{n, d} : new int[]{n, t, d});
         check(op, hName, h, backend, NH, origin, n, hidden);
-        if (hasC && (step || c != null)) check(op, cName, c, backend, NH, origin, n, hidden);
+        if (cell.hasC && (step || c != null)) check(op, cName, c, backend, NH, origin, n, hidden);
         check(op, "Wx", wx, backend, new String[]{"D", gName}, origin, d, g);
         check(op, "Wh", wh, backend, new String[]{"H", gName}, origin, hidden, g);
-        check(op, "b", b, backend, new String[]{gName}, origin, g);
+        for (int i = 0; i < cell.biases.length; i++)
+            check(op, cell.biases[i], biases[i], backend, new String[]{gName}, origin, g);
         return new Dims(n, t, d, hidden);
     }
 

@@ -1,9 +1,7 @@
 package org.rnn4j;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import java.util.function.Supplier;
-import org.rnn4j.Arguments.Dims;
-import org.rnn4j.cell.LstmCell;
-import org.rnn4j.cell.RnnCell;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.cpu.CpuCompute;
@@ -75,19 +73,19 @@ public final class Backend implements AutoCloseable {
 
     /** nextH = tanh(x·Wx + prevH·Wh + b). x (N,D), prevH (N,H), Wx (D,H), Wh (H,H), b (H). */
     public Rnn.StepOutput rnnStepForward(Tensor x, Tensor prevH, Tensor wx, Tensor wh, Tensor b) {
-        Rnn.Output o = rnnSequence("rnnStepForward", true, x, prevH, wx, wh, b);
-        return new Rnn.StepOutput(reshape(o.h(), o.h().dim(0), o.h().dim(2)), o.cache());
+        Rnn.Output o = Cells.rnnForward(this, "rnnStepForward", true, x, prevH, wx, wh, b);
+        return new Rnn.StepOutput(Cells.stepOf(o.h()), o.cache());
     }
 
     /** Gradients of one RNN step. dNextH (N,H). */
     public Rnn.StepGradients rnnStepBackward(Tensor dNextH, Cache cache) {
-        Rnn.Gradients g = rnnBackward("rnnStepBackward", "rnnStepForward", dNextH, cache);
+        Rnn.Gradients g = Cells.rnnBackward(this, "rnnStepBackward", "rnnStepForward", dNextH, cache);
         return new Rnn.StepGradients(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
     }
 
     /** Runs the RNN over a sequence. x (N,T,D), h0 (N,H), Wx (D,H), Wh (H,H), b (H) → h (N,T,H). */
     public Rnn.Output rnnForward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        return rnnSequence("rnnForward", false, x, h0, wx, wh, b);
+        return Cells.rnnForward(this, "rnnForward", false, x, h0, wx, wh, b);
     }
 
     /**
@@ -95,35 +93,14 @@ public final class Backend implements AutoCloseable {
      * bit, but no cache is kept, so the scratch memory is released before this returns. x (N,T,D) → h (N,T,H).
      */
     public Tensor rnnInference(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        Rnn.Output out = rnnSequence("rnnInference", false, x, h0, wx, wh, b);
+        Rnn.Output out = Cells.rnnForward(this, "rnnInference", false, x, h0, wx, wh, b);
         out.cache().close();
         return out.h();
     }
 
     /** Gradients of {@link #rnnForward}. dh (N,T,H): upstream gradient of every hidden state. */
     public Rnn.Gradients rnnBackward(Tensor dh, Cache cache) {
-        return rnnBackward("rnnBackward", "rnnForward", dh, cache);
-    }
-
-    private Rnn.Output rnnSequence(String op, boolean step, Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
-        Dims d = Arguments.forward(op, this, step, 1, x, h0, null, false, wx, wh, b);
-        return run(() -> {
-            RnnCell.Forward f = RnnCell.forward(compute, d.t(), d.n(), d.d(), d.h(),
-                    mem(x), mem(h0), mem(wx), mem(wh), mem(b));
-            return new Rnn.Output(wrap(f.h(), d.n(), d.t(), d.h()), new Cache(this, op, f.saved(), wx, wh));
-        });
-    }
-
-    private Rnn.Gradients rnnBackward(String op, String producer, Tensor dh, Cache cache) {
-        boolean step = producer.equals("rnnStepForward");
-        RnnCell.Saved s = Arguments.cache(op, this, cache, producer, RnnCell.Saved.class);
-        Arguments.upstream(op, step ? "dNextH" : "dh", dh, this, s, step, !step);
-        int N = s.n(), D = s.d(), H = s.h();
-        return run(() -> {
-            RnnCell.Gradients g = RnnCell.backward(compute, s, mem(dh), mem(cache.wx), mem(cache.wh));
-            return new Rnn.Gradients(wrap(g.dx(), step ? new int[]{N, D} : new int[]{N, s.t(), D}),
-                    wrap(g.dh0(), N, H), wrap(g.dwx(), D, H), wrap(g.dwh(), H, H), wrap(g.db(), H));
-        });
+        return Cells.rnnBackward(this, "rnnBackward", "rnnForward", dh, cache);
     }
 
     // ---------------------------------------------------------------- LSTM
@@ -133,13 +110,13 @@ public final class Backend implements AutoCloseable {
      * nextC = f*prevC + i*g, nextH = o*tanh(nextC).
      */
     public Lstm.StepOutput lstmStepForward(Tensor x, Tensor prevH, Tensor prevC, Tensor wx, Tensor wh, Tensor b) {
-        Lstm.Output o = lstmSequence("lstmStepForward", true, x, prevH, prevC, wx, wh, b);
-        return new Lstm.StepOutput(reshape(o.h(), o.h().dim(0), o.h().dim(2)), o.cT(), o.cache());
+        Lstm.Output o = Cells.lstmForward(this, "lstmStepForward", true, x, prevH, prevC, wx, wh, b);
+        return new Lstm.StepOutput(Cells.stepOf(o.h()), o.cT(), o.cache());
     }
 
     /** Gradients of one LSTM step. dNextH, dNextC (N,H). */
     public Lstm.StepGradients lstmStepBackward(Tensor dNextH, Tensor dNextC, Cache cache) {
-        Lstm.Gradients g = lstmBackward("lstmStepBackward", "lstmStepForward", dNextH, dNextC, cache);
+        Lstm.Gradients g = Cells.lstmBackward(this, "lstmStepBackward", "lstmStepForward", dNextH, dNextC, cache);
         return new Lstm.StepGradients(g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
     }
 
@@ -153,7 +130,7 @@ public final class Backend implements AutoCloseable {
      * → h (N,T,H) and the final cell state cT (N,H).
      */
     public Lstm.Output lstmForward(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        return lstmSequence("lstmForward", false, x, h0, c0, wx, wh, b);
+        return Cells.lstmForward(this, "lstmForward", false, x, h0, c0, wx, wh, b);
     }
 
     /**
@@ -161,7 +138,7 @@ public final class Backend implements AutoCloseable {
      * bit, but no cache is kept (the scratch is released before this returns). c0 may be null for zeros.
      */
     public Lstm.InferenceOutput lstmInference(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        Lstm.Output out = lstmSequence("lstmInference", false, x, h0, c0, wx, wh, b);
+        Lstm.Output out = Cells.lstmForward(this, "lstmInference", false, x, h0, c0, wx, wh, b);
         out.cache().close();
         return new Lstm.InferenceOutput(out.h(), out.cT());
     }
@@ -171,43 +148,44 @@ public final class Backend implements AutoCloseable {
 
     /** Gradients of {@link #lstmForward}. dh (N,T,H); dcT (N,H) or null for zeros. */
     public Lstm.Gradients lstmBackward(Tensor dh, Tensor dcT, Cache cache) {
-        return lstmBackward("lstmBackward", "lstmForward", dh, dcT, cache);
+        return Cells.lstmBackward(this, "lstmBackward", "lstmForward", dh, dcT, cache);
     }
 
-    private Lstm.Output lstmSequence(String op, boolean step, Tensor x, Tensor h0, Tensor c0,
-                                     Tensor wx, Tensor wh, Tensor b) {
-        Dims d = Arguments.forward(op, this, step, 4, x, h0, c0, true, wx, wh, b);
-        return run(() -> {
-            LstmCell.Forward f = LstmCell.forward(compute, d.t(), d.n(), d.d(), d.h(),
-                    mem(x), mem(h0), c0 == null ? null : mem(c0), mem(wx), mem(wh), mem(b));
-            return new Lstm.Output(wrap(f.h(), d.n(), d.t(), d.h()), wrap(f.cT(), d.n(), d.h()),
-                    new Cache(this, op, f.saved(), wx, wh));
-        });
+    // ---------------------------------------------------------------- GRU
+
+    /**
+     * One GRU step (PyTorch's formulation, gates r, z, n). x (N,D), prevH (N,H), Wx (D,3H), Wh (H,3H), and two
+     * biases bx, bh (3H), PyTorch's bias_ih and bias_hh. nextH = (1-z)*n + z*prevH.
+     */
+    public Gru.StepOutput gruStepForward(Tensor x, Tensor prevH, Tensor wx, Tensor wh, Tensor bx, Tensor bh) {
+        Gru.Output o = Cells.gruForward(this, "gruStepForward", true, x, prevH, wx, wh, bx, bh);
+        return new Gru.StepOutput(Cells.stepOf(o.h()), o.cache());
     }
 
-    private Lstm.Gradients lstmBackward(String op, String producer, Tensor dh, Tensor dc, Cache cache) {
-        boolean step = producer.equals("lstmStepForward");
-        LstmCell.Saved s = Arguments.cache(op, this, cache, producer, LstmCell.Saved.class);
-        Arguments.upstream(op, step ? "dNextH" : "dh", dh, this, s, step, !step);
-        if (step || dc != null) Arguments.upstream(op, step ? "dNextC" : "dcT", dc, this, s, step, false);
-        int N = s.n(), D = s.d(), H = s.h();
-        return run(() -> {
-            LstmCell.Gradients g = LstmCell.backward(compute, s, mem(dh), dc == null ? null : mem(dc),
-                    mem(cache.wx), mem(cache.wh));
-            return new Lstm.Gradients(wrap(g.dx(), step ? new int[]{N, D} : new int[]{N, s.t(), D}),
-                    wrap(g.dh0(), N, H), wrap(g.dc0(), N, H), wrap(g.dwx(), D, 4 * H), wrap(g.dwh(), H, 4 * H),
-                    wrap(g.db(), 4 * H));
-        });
+    /** Gradients of one GRU step. dNextH (N,H). */
+    public Gru.StepGradients gruStepBackward(Tensor dNextH, Cache cache) {
+        Gru.Gradients g = Cells.gruBackward(this, "gruStepBackward", "gruStepForward", dNextH, cache);
+        return new Gru.StepGradients(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
+    }
+
+    /** GRU over a sequence. x (N,T,D), h0 (N,H), Wx (D,3H), Wh (H,3H), bx, bh (3H) → h (N,T,H). */
+    public Gru.Output gruForward(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor bx, Tensor bh) {
+        return Cells.gruForward(this, "gruForward", false, x, h0, wx, wh, bx, bh);
+    }
+
+    /** Inference: {@link #gruForward}'s computation, bit for bit, without a cache. x (N,T,D) → h (N,T,H). */
+    public Tensor gruInference(Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor bx, Tensor bh) {
+        Gru.Output out = Cells.gruForward(this, "gruInference", false, x, h0, wx, wh, bx, bh);
+        out.cache().close();
+        return out.h();
+    }
+
+    /** Gradients of {@link #gruForward}. dh (N,T,H): upstream gradient of every hidden state. */
+    public Gru.Gradients gruBackward(Tensor dh, Cache cache) {
+        return Cells.gruBackward(this, "gruBackward", "gruForward", dh, cache);
     }
 
     // ---------------------------------------------------------------- plumbing
-
-    private static Memory mem(Tensor t) { return t.memory(); }
-
-    private Tensor wrap(Memory m, int... shape) { return new Tensor(this, m, shape); }
-
-    /** The same storage under another shape of the same size (a step's (N,1,H) as (N,H)). */
-    private Tensor reshape(Tensor t, int... shape) { return new Tensor(this, t.memory(), shape); }
 
     /** Runs one public operation: refused once the backend is closed; the Compute serialises it if it must. */
     <R> R run(Supplier<R> body) {

@@ -1,5 +1,6 @@
 package org.rnn4j;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import java.util.Locale;
 import java.util.logging.Logger;
 import org.rnn4j.compute.Compute;

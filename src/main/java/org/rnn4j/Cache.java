@@ -4,7 +4,8 @@ import org.rnn4j.cell.SavedState;
 
 /**
  * What a forward pass keeps on its backend for the backward pass: the cell's saved buffers (x, every hidden
- * state and, for the LSTM, every cell state and the activated gates; their sizes are in the package javadoc)
+ * state and, for the LSTM, every cell state and the activated gates, for the GRU the activated gates and the
+ * hidden part of n; their sizes are in the cells' Saved records)
  * and references to Wx and Wh, which must stay open until backward is done.
  *
  * <p>One type for every cell. A cache goes back only to the backward of the operation that made it (an

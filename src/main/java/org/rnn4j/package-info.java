@@ -1,5 +1,5 @@
 /**
- * rnn4j: the vanilla (tanh) RNN and the LSTM, forward and backward, one step or a whole sequence, on a
+ * rnn4j: the vanilla (tanh) RNN, the LSTM and the GRU, forward and backward, one step or a whole sequence, on a
  * {@link org.rnn4j.Backend} (CUDA or pure-Java CPU). This page is the one place where every shape and formula
  * is written down; the rest of the javadoc refers here.
  *
@@ -11,7 +11,7 @@
  *   <tr><td>T</td><td>time steps of a sequence</td></tr>
  *   <tr><td>D</td><td>input features per time step</td></tr>
  *   <tr><td>H</td><td>hidden units (size of h and, for the LSTM, of the cell state c)</td></tr>
- *   <tr><td>G</td><td>width of the pre-activations: G = H for the RNN, G = 4H for the LSTM</td></tr>
+ *   <tr><td>G</td><td>width of the pre-activations: G = H for the RNN, G = 4H for the LSTM, G = 3H for the GRU</td></tr>
  * </table>
  *
  * <h2>Layout</h2>
@@ -24,15 +24,23 @@
  * <ul>
  *   <li>Wx (D, G): input-to-hidden weights; row d multiplies input feature d.</li>
  *   <li>Wh (H, G): hidden-to-hidden weights.</li>
- *   <li>b (G): one bias (PyTorch's two biases are b = bias_ih + bias_hh).</li>
+ *   <li>b (G): one bias for the RNN and the LSTM (PyTorch's two biases are b = bias_ih + bias_hh).</li>
+ *   <li>bx, bh (3H): the GRU's two biases, exactly PyTorch's bias_ih and bias_hh. They cannot be merged: r
+ *       multiplies the hidden part of n together with its bias.</li>
  * </ul>
  * Products are {@code x·Wx}, not {@code Wx·x}: Wx is PyTorch's {@code weight_ih} transposed.
  * <p><b>LSTM gate order i, f, o, g.</b> The G = 4H columns of Wx, Wh and b are four blocks of H:
  * columns [0, H) the input gate i, [H, 2H) the forget gate f, [2H, 3H) the output gate o, [3H, 4H) the
  * candidate g. PyTorch orders its blocks i, f, g, o: swap the last two blocks when moving weights across.
+ * <p><b>GRU gate order r, z, n</b>, PyTorch's own: the G = 3H columns are the reset gate r, the update gate z and
+ * the candidate n. Wx = {@code weight_ih}ᵀ, Wh = {@code weight_hh}ᵀ, bx = {@code bias_ih}, bh = {@code bias_hh},
+ * with no reordering.
  *
- * <h2>The eight operations</h2>
- * σ is the logistic sigmoid, ⊙ the elementwise product, {@code a = x·Wx + prevH·Wh + b} the pre-activation (N, G).
+ * <h2>The operations</h2>
+ * σ is the logistic sigmoid, ⊙ the elementwise product, {@code a = x·Wx + prevH·Wh + b} the pre-activation (N, G)
+ * of the RNN and the LSTM. For the GRU, {@code ax = x·Wx + bx} and {@code ah = prevH·Wh + bh} (N, 3H) are kept
+ * apart. Each sequence forward also has an inference form ({@code rnnInference}, {@code lstmInference},
+ * {@code gruInference}): the same computation, bit for bit, without a cache.
  * <table class="striped">
  *   <caption>Operations, arguments, results</caption>
  *   <tr><th>operation</th><th>arguments</th><th>computes</th><th>returns</th></tr>
@@ -74,6 +82,27 @@
  *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1 and dNextC =
  *           dPrevC of step t+1 (dcT at t = T−1; null means zeros); weight gradients summed over t</td>
  *       <td>{@link org.rnn4j.Lstm.Gradients}: dx (N,T,D), dh0 (N,H), dc0 (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
+ *   <tr><td>{@link org.rnn4j.Backend#gruStepForward gruStepForward}</td>
+ *       <td>x (N,D), prevH (N,H), Wx (D,3H), Wh (H,3H), bx (3H), bh (3H)</td>
+ *       <td>r = σ(ax<sub>r</sub> + ah<sub>r</sub>), z = σ(ax<sub>z</sub> + ah<sub>z</sub>),
+ *           n = tanh(ax<sub>n</sub> + r ⊙ ah<sub>n</sub>); nextH = (1 − z) ⊙ n + z ⊙ prevH</td>
+ *       <td>{@link org.rnn4j.Gru.StepOutput}: nextH (N,H), cache</td></tr>
+ *   <tr><td>{@link org.rnn4j.Backend#gruStepBackward gruStepBackward}</td>
+ *       <td>dNextH (N,H), cache</td>
+ *       <td>dax<sub>n</sub> = dNextH ⊙ (1 − z) ⊙ (1 − n²), dax<sub>z</sub> = dNextH ⊙ (prevH − n) ⊙ z(1−z),
+ *           dax<sub>r</sub> = dax<sub>n</sub> ⊙ ah<sub>n</sub> ⊙ r(1−r); dah = dax except dah<sub>n</sub> =
+ *           dax<sub>n</sub> ⊙ r; dx = dax·Wxᵀ, dPrevH = dNextH ⊙ z + dah·Whᵀ, dWx = xᵀ·dax, dWh = prevHᵀ·dah,
+ *           dbx = Σ<sub>n</sub> dax, dbh = Σ<sub>n</sub> dah</td>
+ *       <td>{@link org.rnn4j.Gru.StepGradients}: dx (N,D), dPrevH (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh (3H)</td></tr>
+ *   <tr><td>{@link org.rnn4j.Backend#gruForward gruForward}</td>
+ *       <td>x (N,T,D), h0 (N,H), Wx, Wh, bx, bh</td>
+ *       <td>the step forward for t = 0..T−1 from h0</td>
+ *       <td>{@link org.rnn4j.Gru.Output}: h (N,T,H), every hidden state; cache</td></tr>
+ *   <tr><td>{@link org.rnn4j.Backend#gruBackward gruBackward}</td>
+ *       <td>dh (N,T,H), cache</td>
+ *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1; weight and bias
+ *           gradients summed over t</td>
+ *       <td>{@link org.rnn4j.Gru.Gradients}: dx (N,T,D), dh0 (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh (3H)</td></tr>
  * </table>
  * Backward computes the gradients of a scalar loss L from the upstream gradients: dh[t] is ∂L/∂h[t] from
  * whatever consumes h[t] directly (not through later steps: backward adds that part), dcT is ∂L/∂cT. The
@@ -83,7 +112,8 @@
  * <h2>Results, caches and close()</h2>
  * Every operation returns new tensors; inputs are never modified. Results are records; closing a record
  * closes every component. A forward pass returns a {@link org.rnn4j.Cache}
- * holding what backward needs on the backend (x, every h, for the LSTM every c and the activated gates) and
+ * holding what backward needs on the backend (x, every h, for the LSTM every c and the activated gates, for the
+ * GRU the activated gates and ah<sub>n</sub>) and
  * referring to Wx and Wh, which must stay open until backward is done. A cache can serve several backward
  * calls, only on the backend that made it, and only for the kind that made it (a step cache goes to the step
  * backward). {@link org.rnn4j.Tensor}, the caches and the results are {@link java.lang.AutoCloseable}:

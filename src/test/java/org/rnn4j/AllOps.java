@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * All eight operations of the public API on one backend, on one set of fresh random inputs, every output
+ * All the cell operations of the public API (RNN, LSTM, GRU) on one backend, on one set of fresh random inputs, every output
  * downloaded by name: for the tests that compare backends (emulated device, GPU) and whole runs bit for bit
  * (determinism, concurrency).
  */
@@ -21,26 +21,28 @@ public final class AllOps {
         public String toString() { return "N=" + N + " T=" + T + " D=" + D + " H=" + H; }
     }
 
-    /** Random inputs of every operation: sequences (N,T,·), steps (N,·), RNN and LSTM parameters. */
+    /** Random inputs of every operation: sequences (N,T,·), steps (N,·), RNN, LSTM and GRU parameters. */
     public record Inputs(Shape s, float[] x, float[] h0, float[] c0, float[] rWx, float[] rWh, float[] rB,
                   float[] lWx, float[] lWh, float[] lB, float[] dh, float[] dcT,
-                  float[] xStep, float[] dNextH, float[] dNextC) {
+                  float[] xStep, float[] dNextH, float[] dNextC,
+                  float[] gWx, float[] gWh, float[] gBx, float[] gBh) {
         public static Inputs random(SplittableRandom r, Shape s) {
-            int N = s.N, T = s.T, D = s.D, H = s.H, G = 4 * H;
+            int N = s.N, T = s.T, D = s.D, H = s.H, G = 4 * H, G3 = 3 * H;
             return new Inputs(s, uniform(r, N * T * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1),
                     uniform(r, D * H, 0.5), uniform(r, H * H, 0.5), uniform(r, H, 0.5),
                     uniform(r, D * G, 0.5), uniform(r, H * G, 0.5), uniform(r, G, 0.5),
                     uniform(r, N * T * H, 1), uniform(r, N * H, 1),
-                    uniform(r, N * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1));
+                    uniform(r, N * D, 1), uniform(r, N * H, 1), uniform(r, N * H, 1),
+                    uniform(r, D * G3, 0.5), uniform(r, H * G3, 0.5), uniform(r, G3, 0.5), uniform(r, G3, 0.5));
         }
     }
 
-    /** Runs every operation on {@code b}; returns each output by name. Closes every tensor it made. */
     /** Every operation on inputs drawn from {@code seed}. */
     public static Map<String, float[]> run(Backend b, long seed, int N, int T, int D, int H) {
         return run(b, Inputs.random(new SplittableRandom(seed), new Shape(N, T, D, H)));
     }
 
+    /** Runs every operation on {@code b}; returns each output by name. Closes every tensor it made. */
     public static Map<String, float[]> run(Backend b, Inputs in) {
         int N = in.s.N, T = in.s.T, D = in.s.D, H = in.s.H, G = 4 * H;
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -49,7 +51,9 @@ public final class AllOps {
              Tensor lWx = b.tensor(in.lWx, D, G); Tensor lWh = b.tensor(in.lWh, H, G); Tensor lB = b.tensor(in.lB, G);
              Tensor dh = b.tensor(in.dh, N, T, H); Tensor dcT = b.tensor(in.dcT, N, H);
              Tensor xs = b.tensor(in.xStep, N, D); Tensor dNextH = b.tensor(in.dNextH, N, H);
-             Tensor dNextC = b.tensor(in.dNextC, N, H)) {
+             Tensor dNextC = b.tensor(in.dNextC, N, H);
+             Tensor gWx = b.tensor(in.gWx, D, 3 * H); Tensor gWh = b.tensor(in.gWh, H, 3 * H);
+             Tensor gBx = b.tensor(in.gBx, 3 * H); Tensor gBh = b.tensor(in.gBh, 3 * H)) {
             try (Rnn.StepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB); Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
                 put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
@@ -69,6 +73,15 @@ public final class AllOps {
             // c0 and dcT omitted: the backend fills zeros on the device itself.
             try (Lstm.Output f = b.lstmForward(x, h0, lWx, lWh, lB); Lstm.Gradients g = b.lstmBackward(dh, f.cache())) {
                 put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
+            }
+            try (Gru.StepOutput f = b.gruStepForward(xs, h0, gWx, gWh, gBx, gBh); Gru.StepGradients g = b.gruStepBackward(dNextH, f.cache())) {
+                put(out, "gruStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "dbx", "dbh"},
+                        f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
+            }
+            try (Gru.Output f = b.gruForward(x, h0, gWx, gWh, gBx, gBh); Gru.Gradients g = b.gruBackward(dh, f.cache());
+                 Tensor inf = b.gruInference(x, h0, gWx, gWh, gBx, gBh)) {
+                put(out, "gru", new String[]{"h", "dx", "dh0", "dWx", "dWh", "dbx", "dbh", "inferenceH"},
+                        f.h(), g.dx(), g.dh0(), g.dWx(), g.dWh(), g.dbx(), g.dbh(), inf);
             }
         }
         return out;

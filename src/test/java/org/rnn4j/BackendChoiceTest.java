@@ -1,5 +1,6 @@
 package org.rnn4j;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

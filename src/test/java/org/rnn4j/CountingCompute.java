@@ -120,6 +120,19 @@ final class CountingCompute implements Compute {
         delegate.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff, dc, dcOff, da, daOff);
     }
 
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        delegate.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
+    }
+
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev, long hPrevOff,
+                                     Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dax, long daxOff,
+                                     Memory dah, long dahOff) {
+        delegate.gruBackwardPointwise(n, h, gates, gOff, hn, hnOff, hPrev, hPrevOff, dh, dhOff, dhRec, dhRecOff, dax, daxOff, dah, dahOff);
+    }
+
     @Override public <R> R exclusive(Supplier<R> body) { return delegate.exclusive(body); }
     @Override public void shutdown() { delegate.shutdown(); }
 }

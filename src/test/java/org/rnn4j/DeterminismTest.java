@@ -43,6 +43,23 @@ class DeterminismTest {
     }
 
     @Test
+    void oneGruCacheServesTwoBackwardCallsAlike() {
+        // GRU backward reads the saved gates and hn and writes only its own buffers.
+        java.util.SplittableRandom r = Numerics.random();
+        int n = 3, t = 7, d = 5, h = 6, g = 3 * h;
+        try (Backend cpu = Backend.cpu(); Tensor x = cpu.tensor(Numerics.uniform(r, n * t * d, 1), n, t, d);
+             Tensor h0 = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
+             Tensor wx = cpu.tensor(Numerics.uniform(r, d * g, 0.5), d, g); Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
+             Tensor bx = cpu.tensor(Numerics.uniform(r, g, 0.5), g); Tensor bh = cpu.tensor(Numerics.uniform(r, g, 0.5), g);
+             Tensor dh = cpu.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
+             Gru.Output o = cpu.gruForward(x, h0, wx, wh, bx, bh);
+             Gru.Gradients g1 = cpu.gruBackward(dh, o.cache()); Gru.Gradients g2 = cpu.gruBackward(dh, o.cache())) {
+            Tensor[] a = {g1.dx(), g1.dh0(), g1.dWx(), g1.dWh(), g1.dbx(), g1.dbh()}, c = {g2.dx(), g2.dh0(), g2.dWx(), g2.dWh(), g2.dbx(), g2.dbh()};
+            for (int i = 0; i < a.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(a[i].toArray(), c[i].toArray(), "gradient " + i);
+        }
+    }
+
+    @Test
     void differentSeedsDiffer() {
         // Guards the two tests above: a run that ignored its inputs would be "deterministic" too.
         try (Backend cpu = Backend.cpu()) {

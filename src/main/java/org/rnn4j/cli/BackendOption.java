@@ -2,7 +2,7 @@ package org.rnn4j.cli;
 
 import java.util.Locale;
 import org.rnn4j.Backend;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 
 /** --backend cpu|cuda|auto, turned into a {@link Backend} with a one-line error when it cannot be had. */
 final class BackendOption {

@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cuda.CudaUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.logging.Level;
@@ -36,7 +37,7 @@ public final class Main implements Runnable {
             String what = "rnn4j " + cmd.getCommandName();
             if (verbose) ex.printStackTrace(err);
             String msg = ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
-                    || ex instanceof org.rnn4j.CudaUnavailableException ? ex.getMessage() : ex.toString();
+                    || ex instanceof org.rnn4j.cuda.CudaUnavailableException ? ex.getMessage() : ex.toString();
             err.println(what + ": error: " + oneLine(msg) + (verbose ? "" : " (--verbose shows details)"));
             return 1;
         });

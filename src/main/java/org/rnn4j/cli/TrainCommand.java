@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnn4j.Backend;
+import org.rnn4j.train.CellType;
 import org.rnn4j.train.Checkpoint;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
@@ -18,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code rnn4j train}: trains the character-level LSTM language model, see README "Main job: rnn4j train". */
+/** {@code rnn4j train}: trains the character-level language model, see README "Main job: rnn4j train". */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a character-level LSTM language model (embedding -> LSTM x layers -> affine -> softmax)",
+        description = {"Trains a character-level language model (embedding -> LSTM, GRU or RNN x layers -> affine -> softmax)",
                 "on --text, or on the embedded King James Bible excerpt when no --text is given.",
                 "Writes DIR/checkpoint (weights, Adam state, stream positions: .npy + manifest) and DIR/loss.png."})
 final class TrainCommand implements Callable<Integer> {
@@ -29,8 +30,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 training text (default: the embedded corpus)") Path text;
     @Option(names = "--steps", description = "total optimisation steps (default ${DEFAULT-VALUE})") int steps = D.steps();
-    @Option(names = "--hidden", description = "LSTM hidden size H (default ${DEFAULT-VALUE})") int hidden = D.hidden();
-    @Option(names = "--layers", description = "stacked LSTM layers, 1-3 (default ${DEFAULT-VALUE})") int layers = D.layers();
+    @Option(names = "--cell", description = "recurrent cell: lstm, gru or rnn (default ${DEFAULT-VALUE})") String cell = D.cell().id();
+    @Option(names = "--hidden", description = "hidden size H (default ${DEFAULT-VALUE})") int hidden = D.hidden();
+    @Option(names = "--layers", description = "stacked recurrent layers, 1-3 (default ${DEFAULT-VALUE})") int layers = D.layers();
     @Option(names = "--embed", description = "character embedding size (default ${DEFAULT-VALUE})") int embed = D.embed();
     @Option(names = "--seq-len", description = "characters per truncated-BPTT chunk T (default ${DEFAULT-VALUE})") int seqLen = D.seqLen();
     @Option(names = "--batch", description = "parallel streams N (default ${DEFAULT-VALUE})") int batch = D.batch();
@@ -63,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new UserError("--out " + outDir + " is a file; choose a directory");
         if (Files.exists(ckptOut) && (resumeDir == null || !sameFile(ckptOut, resumeDir)))
             throw new UserError(outDir + " already holds a checkpoint; continue it with --resume " + outDir + " or choose another --out");
-        TrainConfig cfg = resume == null ? new TrainConfig(hidden, layers, embed, seqLen, batch, lr, steps, seed, D.clip(), D.valFraction()) : null;
+        TrainConfig cfg = resume == null ? new TrainConfig(hidden, layers, embed, seqLen, batch, lr, steps, seed, D.clip(),
+                D.valFraction(), CellType.of(cell, "--cell")) : null;
         if (resume != null) checkNoShapeOptions();
 
         try (Backend b = BackendOption.open(backend); Trainer tr = resume == null ? new Trainer(b, src.text(), cfg)
@@ -80,8 +83,8 @@ final class TrainCommand implements Callable<Integer> {
         o.println("backend: " + b.name() + " (" + b.reason() + ")");
         o.println("text: " + src.name() + ": " + (tr.trainChars() + tr.validationChars()) + " characters, vocabulary "
                 + tr.vocabulary().size() + "; training " + tr.trainChars() + ", validation " + tr.validationChars());
-        o.printf(Locale.ROOT, "model: embed %d -> LSTM %d x %d -> affine %d (%,d parameters); batch %d x seq-len %d, lr %s, seed %d%n",
-                c.embed(), c.layers(), c.hidden(), tr.vocabulary().size(), params, c.batch(), c.seqLen(), c.lr(), c.seed());
+        o.printf(Locale.ROOT, "model: embed %d -> %s %d x %d -> affine %d (%,d parameters); batch %d x seq-len %d, lr %s, seed %d%n",
+                c.embed(), c.cell(), c.layers(), c.hidden(), tr.vocabulary().size(), params, c.batch(), c.seqLen(), c.lr(), c.seed());
         double unigram = tr.unigramValidationLoss();
         o.printf(Locale.ROOT, "unigram baseline: entropy of the training characters %.4f nats; on the validation text %.4f nats/char%n",
                 tr.unigramEntropy(), unigram);
@@ -123,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** On --resume the model's shape comes from the checkpoint: asking for another one is a mistake to report. */
     private void checkNoShapeOptions() {
-        for (String opt : new String[]{"--hidden", "--layers", "--embed", "--seq-len", "--batch", "--lr", "--seed"})
+        for (String opt : new String[]{"--cell", "--hidden", "--layers", "--embed", "--seq-len", "--batch", "--lr", "--seed"})
             if (explicit(opt))
                 throw new UserError(opt + " cannot change on --resume (the checkpoint fixes it); drop " + opt + " or start a new run");
     }

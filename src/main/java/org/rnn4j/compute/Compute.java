@@ -3,12 +3,13 @@ package org.rnn4j.compute;
 import java.util.function.Supplier;
 
 /**
- * The primitives a backend provides; the cells ({@link RnnCell}, {@link LstmCell}) are written once on top
+ * The primitives a backend provides; the cells ({@code org.rnn4j.cell}) are written once on top
  * of them. Every buffer argument is a ({@link Memory}, offset) pair, offsets in floats. Matrices are row-major.
  *
  * <p>Each pointwise primitive has a CUDA twin of the same name in {@code kernels/} (snake_case there) and a
  * pure-Java twin in {@code native-fallback}; tests hold them equal. Shapes use the letters of the public API:
- * N batch, T time, D input size, H hidden size, G = H (RNN) or 4H (LSTM). Gate order along 4H: i, f, o, g.
+ * N batch, T time, D input size, H hidden size, G = H (RNN), 4H (LSTM) or 3H (GRU). Gate order along 4H:
+ * i, f, o, g; along 3H: r, z, n (PyTorch's).
  */
 public interface Compute {
 
@@ -55,8 +56,19 @@ public interface Compute {
     /** dst (d1, d0, d2) = src (d0, d1, d2) with the first two axes swapped. src and dst do not overlap. */
     void swapAxes01(Memory src, long srcOff, Memory dst, long dstOff, int d0, int d1, int d2);
 
-    /** out[j] = sum over rows r of a[r, j], a (rows, cols) contiguous; summed in a fixed order (deterministic). */
+    /**
+     * out[j] = sum over rows r of a[r, j], a (rows, cols) contiguous, in one fixed tree order whatever the device:
+     * rows are added in chunks of {@link #COLUMN_SUM_CHUNK} consecutive rows (ascending, from 0), those partial
+     * sums again in chunks of COLUMN_SUM_CHUNK, and so on until at most COLUMN_SUM_CHUNK are left, which are added
+     * in order into out. No atomics: deterministic, and the CPU and GPU twins add the same floats in the same order.
+     */
     void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut);
+
+    /** Rows per chunk of each level of {@link #columnSum}: part of its contract, since it fixes the order. */
+    int COLUMN_SUM_CHUNK = 64;
+
+    /** Partial sums per column the next level of {@link #columnSum} has after {@code rows}: ceil(rows / COLUMN_SUM_CHUNK). */
+    static int columnSumPartials(int rows) { return (rows + COLUMN_SUM_CHUNK - 1) / COLUMN_SUM_CHUNK; }
 
     /**
      * RNN forward pointwise, one timestep. pre (N,H) holds x·Wx + prevH·Wh; b (H).
@@ -89,6 +101,26 @@ public interface Compute {
                                Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                Memory dc, long dcOff, Memory da, long daOff);
 
+    /**
+     * GRU forward pointwise, one timestep. gates (N,3H) holds x·Wx (blocks r, z, n) on entry and the activations
+     * [r z n] on exit, in place; gh (N,3H) holds prevH·Wh and is only read; bx, bh (3H) the two biases.
+     * r = sigmoid(gx_r + bx_r + gh_r + bh_r), z likewise, hn (N,H) = gh_n + bh_n (kept for backward),
+     * n = tanh(gx_n + bx_n + r*hn), h (N,H) = (1-z)*n + z*hPrev.
+     */
+    void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                             Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff);
+
+    /**
+     * GRU backward pointwise, one timestep, from the activations [r z n] (N,3H) and hn (N,H) left by forward and
+     * hPrev (N,H). dh (N,H) the upstream gradient of this step's h; dhRec (N,H) holds the gradient from step t+1 on
+     * entry and the direct part of dPrevH, (dh+dhRec)*z, on exit (in place; the caller adds dah·Whᵀ). Writes
+     * dax (N,3H), the gradient of x·Wx + bx (blocks r, z, n), and dah (N,3H), that of prevH·Wh + bh: the two
+     * differ in the n block only (dah_n = dax_n * r).
+     */
+    void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev, long hPrevOff,
+                              Memory dh, long dhOff, Memory dhRec, long dhRecOff, Memory dax, long daxOff,
+                              Memory dah, long dahOff);
+
     // ---------------------------------------------------------------- language-model layers and training
     // CUDA twins in kernels/train.cu. Index arrays are floats holding integers (exact below 2^24); callers
     // validate them (integral, in range) before calling, the primitives do not.
@@ -114,6 +146,9 @@ public interface Compute {
      * memory: deterministic, and the CPU and GPU twins add the same floats in the same order.
      */
     void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff);
+
+    /** Lanes of the first and the second pass of {@link #sum}: part of its contract, since they fix the order. */
+    int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
 
     /** x[i] *= alpha over len floats, in place. */
     void scale(Memory x, long off, long len, float alpha);

@@ -1,16 +1,11 @@
 package org.rnn4j.cuda;
 
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.rnn4j.CudaUnavailableException;
-import org.rnn4j.cpu.CpuKernels;
+import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
 import org.rnn4j.compute.PackedOperand;
@@ -21,10 +16,14 @@ import org.rnn4j.compute.PackedOperand;
  *
  * <p>Threads: a CUDA context is current per thread and a cuBLAS handle must not be used by two threads at
  * once, so every entry (a whole operation through {@link #exclusive}, and also a lone {@code close()} or the
- * Cleaner freeing a forgotten buffer) takes one lock and makes the context current on the calling thread.
+ * Cleaner freeing a forgotten buffer) takes one lock and makes the context current on the calling thread, once:
+ * the primitives inside an operation find the lock held and the context current, and go straight to the device.
  *
- * <p>Memory: {@link #shutdown()} frees every buffer still allocated; a buffer that is garbage-collected
- * without {@code close()} is freed by a {@link Cleaner} with a one-line warning.
+ * <p>Ordering: the device queues everything on one stream; only {@link #download} waits for it.
+ *
+ * <p>Memory: buffers come from a {@link BlockCache} (closing one returns its block for reuse, no device-wide
+ * sync); {@link #shutdown()} frees every block, live or cached; a buffer that is garbage-collected without
+ * {@code close()} is freed by a {@link Cleaner} with a one-line warning.
  */
 public final class CudaCompute implements Compute {
     /** Set to true to fill every new allocation with NaN (tests: proves each output element was written). */
@@ -38,16 +37,29 @@ public final class CudaCompute implements Compute {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
 
+    /** The device behind {@link #graphs}, which records time loops and passes everything else through. */
+    private final DeviceApi device;
+    private final TimeLoopGraphs graphs;
     private final DeviceApi api;
     private final boolean poison;
     private final ReentrantLock lock = new ReentrantLock();
-    /** address → bytes of every live allocation, so shutdown() can free what callers forgot. */
-    private final Map<Long, Long> live = new HashMap<>();
+    /** Every block this backend holds, live or cached, so shutdown() can free what callers forgot. */
+    private final BlockCache blocks;
     private boolean closed;
+    /** The backend whose context this thread made current inside its lock (nested operations skip makeCurrent). */
+    private static final ThreadLocal<CudaCompute> ENTERED = new ThreadLocal<>();
 
     /** A backend over {@code api}, which it owns from now on (closed by {@link #shutdown()}). */
     public CudaCompute(DeviceApi api) {
-        this.api = api;
+        this(api, TimeLoopGraphs.enabledByDefault());
+    }
+
+    /** As {@link #CudaCompute(DeviceApi)}, with CUDA graphs for the time loops on or off. */
+    CudaCompute(DeviceApi api, boolean useGraphs) {
+        this.device = api;
+        this.graphs = new TimeLoopGraphs(api, useGraphs);
+        this.api = graphs;
+        this.blocks = new BlockCache(this.api);
         this.poison = Boolean.getBoolean(POISON_PROPERTY);
     }
 
@@ -67,27 +79,55 @@ public final class CudaCompute implements Compute {
     @Override
     public String name() { return api.backendName(); }
 
+    /** The device this backend drives (package-private: for timing on its stream). */
+    DeviceApi device() { return device; }
+
+    /** {graphs captured, graph replays} so far (for tests and diagnostics). */
+    int[] graphStats() {
+        lock.lock();
+        try {
+            return graphs.stats();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Device name, ordinal, driver version. */
     public String describe() { return api.describe(); }
 
     @Override
     public <R> R exclusive(Supplier<R> body) {
+        if (inside()) return body.get();
         lock.lock();
+        CudaCompute outer = ENTERED.get();
         try {
             enter();
             return body.get();
         } finally {
+            ENTERED.set(outer);
+            // An operation of another backend nested in one of this thread's: give it its context back.
+            if (outer != null && outer != this) outer.api.makeCurrent();
             lock.unlock();
         }
+    }
+
+    /** True inside an operation of this backend on this thread: the lock is held and its context is current. */
+    private boolean inside() {
+        return lock.isHeldByCurrentThread() && ENTERED.get() == this;
     }
 
     /** Inside the lock: refuse work after shutdown and make the context current on this thread. */
     private void enter() {
         if (closed) throw new IllegalStateException("the CUDA backend was closed");
         api.makeCurrent();
+        ENTERED.set(this);
     }
 
     private void locked(Runnable r) {
+        if (inside()) {
+            r.run();
+            return;
+        }
         exclusive(() -> {
             r.run();
             return null;
@@ -102,8 +142,7 @@ public final class CudaCompute implements Compute {
         return exclusive(() -> {
             long address = 0;
             if (floats > 0) {
-                address = api.malloc(floats * Float.BYTES);
-                live.put(address, floats * Float.BYTES);
+                address = blocks.allocate(floats * Float.BYTES);
                 if (poison) {
                     try {
                         api.memsetD32(address, NAN_BITS, floats);
@@ -156,36 +195,57 @@ public final class CudaCompute implements Compute {
         });
     }
 
-    /** Frees one allocation (close() or the Cleaner); a no-op after shutdown, which freed everything. */
+    /** Returns one allocation to the cache (close() or the Cleaner); a no-op after shutdown, which freed everything. */
     private void free(long address, boolean forgotten) {
         lock.lock();
         try {
             if (closed || address == 0) return;
-            Long bytes = live.remove(address);
-            if (bytes == null) return;
+            if (!blocks.isLive(address)) return;
             if (forgotten)
-                LOG.warning("rnn4j: a CUDA buffer of " + bytes + " bytes was garbage-collected without close(); "
-                        + "freed it now. Close tensors, outputs, gradients and caches (try-with-resources).");
-            api.makeCurrent();
-            api.free(address);
+                LOG.warning("rnn4j: a CUDA buffer was garbage-collected without close(); freed it now. "
+                        + "Close tensors, outputs, gradients and caches (try-with-resources).");
+            // Only a poisoning device touches the device here; the context must be current for it.
+            if (api.poisonFreedBlocks() && !inside()) api.makeCurrent();
+            blocks.release(address);
         } finally {
             lock.unlock();
         }
     }
 
-    /** {free, total} bytes of device memory (cuMemGetInfo), for leak checks and diagnostics. */
+    /**
+     * {free, total} bytes of device memory for this backend: the driver's free bytes plus the blocks this backend
+     * keeps cached for reuse (cuMemGetInfo; for leak checks and diagnostics).
+     */
     public long[] memoryInfo() {
-        return exclusive(api::memoryInfo);
+        return exclusive(() -> {
+            long[] info = api.memoryInfo();
+            return new long[]{info[0] + blocks.cachedBytes(), info[1]};
+        });
     }
 
-    /** Live allocations of this backend (for tests and leak checks). */
+    /** Live buffers of this backend (for tests and leak checks); cached blocks do not count. */
     public int liveBuffers() {
         lock.lock();
         try {
-            return live.size();
+            return blocks.liveBlocks();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Bytes in blocks kept for reuse, and the number of those blocks. */
+    public long cachedBytes() {
+        lock.lock();
+        try {
+            return blocks.cachedBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the blocks kept for reuse back to the driver (waits for queued work first). */
+    public void releaseCache() {
+        locked(blocks::releaseCache);
     }
 
     @Override
@@ -193,18 +253,13 @@ public final class CudaCompute implements Compute {
         lock.lock();
         try {
             if (closed) return;
-            List<RuntimeException> failures = new ArrayList<>();
             try {
                 api.makeCurrent();
-                for (long address : live.keySet()) {
-                    try { api.free(address); } catch (RuntimeException e) { failures.add(e); }
-                }
+                blocks.freeAll();
             } finally {
-                live.clear();
                 closed = true;
                 api.close();
             }
-            if (!failures.isEmpty()) throw failures.get(0);
         } finally {
             lock.unlock();
         }
@@ -235,14 +290,62 @@ public final class CudaCompute implements Compute {
     public PackedOperand packB(boolean transB, int k, int n, Memory b, long offB, int ldb) {
         if (k < 0 || n < 0) throw new IllegalArgumentException("packB: k, n must be >= 0 but were " + k + ", " + n);
         matrix("B", b, offB, transB ? n : k, transB ? k : n, ldb);
-        return new PackedOperand.InPlace(this, transB, k, n, b, offB, ldb);
+        PackedB packed = new PackedB(this, transB, k, n, b, offB, ldb);
+        locked(graphs::beginLoop); // the cells' time loops run between packB and the operand's close
+        return packed;
+    }
+
+    /** The end of a time loop: its graph runs (or its calls are issued); nothing to do after shutdown. */
+    private void endLoop() {
+        lock.lock();
+        try {
+            if (closed) return;
+            locked(graphs::endLoop);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * cuBLAS reads B in place, so the operand only records where B is. Its lifetime brackets a cell's time loop,
+     * which {@link TimeLoopGraphs} turns into a CUDA graph when the operand is closed.
+     */
+    private static final class PackedB implements PackedOperand {
+        final CudaCompute owner;
+        final boolean transB;
+        final Memory b;
+        final long offB;
+        final int k, n, ldb;
+        private boolean closed;
+
+        PackedB(CudaCompute owner, boolean transB, int k, int n, Memory b, long offB, int ldb) {
+            this.owner = owner;
+            this.transB = transB;
+            this.k = k;
+            this.n = n;
+            this.b = b;
+            this.offB = offB;
+            this.ldb = ldb;
+        }
+
+        @Override public Compute owner() { return owner; }
+        @Override public int k() { return k; }
+        @Override public int n() { return n; }
+        @Override public boolean isClosed() { return closed; }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            owner.endLoop();
+        }
     }
 
     @Override
     public void gemm(boolean transA, int m, int n, int k, float alpha, Memory a, long offA, int lda,
                      PackedOperand b, float beta, Memory c, long offC, int ldc) {
         PackedOperand.check(this, b, k, n);
-        PackedOperand.InPlace p = (PackedOperand.InPlace) b;
+        PackedB p = (PackedB) b;
         gemm(transA, p.transB, m, n, k, alpha, a, offA, lda, p.b, p.offB, p.ldb, beta, c, offC, ldc);
     }
 
@@ -261,9 +364,36 @@ public final class CudaCompute implements Compute {
         locked(() -> launch(Kernel.SWAP_AXES01, len, d0, d1, d2, ptr(src, srcOff, len), ptr(dst, dstOff, len)));
     }
 
+    /**
+     * Compute.columnSum's fixed tree: chunks of COLUMN_SUM_CHUNK rows into partial sums (one launch per level,
+     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU twin.
+     */
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
-        locked(() -> launch(Kernel.COLUMN_SUM, cols, rows, cols, ptr(a, offA, (long) rows * cols), ptr(out, offOut, cols)));
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("columnSum: rows, cols must be >= 0 but were " + rows + ", " + cols);
+        locked(() -> {
+            long src = ptr(a, offA, (long) rows * cols), dst = ptr(out, offOut, cols);
+            if (cols == 0) return;
+            if (rows == 0) {
+                api.memsetD32(dst, 0, cols);
+                return;
+            }
+            int first = Compute.columnSumPartials(rows);
+            long scratchFloats = rows > COLUMN_SUM_CHUNK
+                    ? (long) (first + Compute.columnSumPartials(first)) * cols : 0;
+            try (Memory scratch = scratchFloats > 0 ? alloc(scratchFloats) : null) {
+                // Levels alternate between two halves of the scratch: [0, first*cols) and [first*cols, ...).
+                long[] half = scratch == null ? null : new long[]{ptr(scratch, 0, 0), ptr(scratch, (long) first * cols, 0)};
+                int n = rows, level = 0;
+                while (n > COLUMN_SUM_CHUNK) {
+                    long into = half[level++ & 1];
+                    launch(Kernel.COLUMN_SUM, (long) Compute.columnSumPartials(n) * cols, n, cols, COLUMN_SUM_CHUNK, src, into);
+                    src = into;
+                    n = Compute.columnSumPartials(n);
+                }
+                launch(Kernel.COLUMN_SUM, cols, n, cols, n, src, dst);
+            }
+        });
     }
 
     @Override
@@ -297,6 +427,24 @@ public final class CudaCompute implements Compute {
                 ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh), ptr(da, daOff, 4 * nh)));
     }
 
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.GRU_FORWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 3 * nh), ptr(gh, ghOff, 3 * nh),
+                ptr(bx, 0, 3L * h), ptr(bh, 0, 3L * h), ptr(hPrev, hPrevOff, nh), ptr(hn, hnOff, nh), ptr(hOut, hOff, nh)));
+    }
+
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+                                     long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory dax, long daxOff, Memory dah, long dahOff) {
+        long nh = (long) n * h;
+        locked(() -> launch(Kernel.GRU_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 3 * nh), ptr(hn, hnOff, nh),
+                ptr(hPrev, hPrevOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dax, daxOff, 3 * nh),
+                ptr(dah, dahOff, 3 * nh)));
+    }
+
     // ---------------------------------------------------------------- language-model layers and training
 
     @Override
@@ -324,7 +472,7 @@ public final class CudaCompute implements Compute {
     @Override
     public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
         if (len > Integer.MAX_VALUE) throw new IllegalArgumentException("sum: " + len + " floats exceed int indexing");
-        int lanes1 = CpuKernels.SUM_LANES_1, lanes2 = CpuKernels.SUM_LANES_2;
+        int lanes1 = SUM_LANES_1, lanes2 = SUM_LANES_2;
         locked(() -> {
             try (Memory scratch = alloc(lanes1 + lanes2)) {
                 long s1 = ptr(scratch, 0, lanes1), s2 = ptr(scratch, lanes1, lanes2);

@@ -2,7 +2,7 @@ package org.rnn4j.cuda;
 
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 
 /**
  * Loads JCuda's native libraries once per JVM and turns every way that can fail into a message with the
@@ -51,11 +51,56 @@ final class CudaProbe {
         if (cublasFailure != null) throw new CudaUnavailableException(cublasFailure.message, cublasFailure.cause);
     }
 
+    /** Where JCuda looks for its driver natives on this machine, and whether they are on the class path. */
+    record Platform(String os, String arch, String nativesResource, boolean nativesPresent) {
+        static Platform current() {
+            String os = System.getProperty("os.name"), arch = System.getProperty("os.arch");
+            try {
+                // JCuda's own naming: lib/libJCudaDriver-<version>-<os>-<arch>.<so|dll|dylib> inside jcuda-natives.
+                String file = jcuda.LibUtils.createLibraryFileName(
+                        jcuda.LibUtils.createPlatformLibraryName("JCudaDriver-" + jcudaVersion()));
+                String resource = "/lib/" + file;
+                return new Platform(os, arch, resource, CudaProbe.class.getResource(resource) != null);
+            } catch (LinkageError | RuntimeException e) {
+                return new Platform(os, arch, "JCuda's driver natives", false);
+            }
+        }
+    }
+
+    /** The JCuda version on the class path (its Maven metadata), e.g. "12.6.0". */
+    static String jcudaVersion() {
+        try (var in = CudaProbe.class.getResourceAsStream("/META-INF/maven/org.jcuda/jcuda/pom.properties")) {
+            if (in != null) {
+                var p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null) return v;
+            }
+        } catch (java.io.IOException ignored) {
+            // fall through to the version rnn4j is built against
+        }
+        return "12.6.0";
+    }
+
     /** Cause and fix for a native library or class that failed to load. */
     static String describeLinkageError(Throwable e) {
+        return describeLinkageError(e, Platform.current());
+    }
+
+    static String describeLinkageError(Throwable e, Platform platform) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) all.append(t).append('\n');
         String text = all.toString();
+        if (e instanceof NoClassDefFoundError && text.contains("jcuda"))
+            return "the JCuda jars are not on the class path (" + e.getMessage() + "). Fix: add org.jcuda:jcuda and "
+                    + "org.jcuda:jcublas 12.6.0 with their natives for " + platform.os + "/" + platform.arch + "." + OR_CPU;
+        // Without the natives for this OS/arch nothing below applies: JCuda never got as far as libcuda.
+        if (!platform.nativesPresent && !text.contains("libcuda.so.1: cannot open"))
+            return "JCuda has no native libraries for " + platform.os + "/" + platform.arch + ": "
+                    + platform.nativesResource + " is not on the class path (JCuda " + jcudaVersion() + " publishes "
+                    + "natives, org.jcuda:jcuda-natives and jcublas-natives, for Linux and Windows on x86-64 only). "
+                    + "Fix: run the CUDA backend on Linux or Windows x86-64, or build JCuda's natives for this platform "
+                    + "and put them on java.library.path." + OR_CPU;
         if (text.contains("libcublas"))
             return "CUDA 12's cuBLAS is missing: JCublas could not load libcublas.so.12 (" + quote(text, "libcublas") + "). Fix: "
                     + FIX_CUBLAS + "." + OR_CPU;
@@ -63,11 +108,7 @@ final class CudaProbe {
             return "no NVIDIA driver: libcuda.so.1, which JCuda's driver natives link, was not found. Fix: " + FIX_DRIVER + "." + OR_CPU;
         if (text.contains("undefined symbol"))
             return "the NVIDIA driver is too old for JCuda 12.6 (" + quote(text, "undefined symbol") + "). Fix: " + FIX_DRIVER + "." + OR_CPU;
-        if (e instanceof NoClassDefFoundError && text.contains("jcuda"))
-            return "the JCuda jars are not on the class path (" + e.getMessage() + "). Fix: add org.jcuda:jcuda and "
-                    + "org.jcuda:jcublas 12.6.0 with their natives for " + System.getProperty("os.name") + "/"
-                    + System.getProperty("os.arch") + "." + OR_CPU;
-        return "JCuda's native libraries failed to load on " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+        return "JCuda's native libraries failed to load on " + platform.os + "/" + platform.arch
                 + " (" + firstLine(text) + "). Fix: JCuda 12.6 ships natives for Linux and Windows on x86-64; check that "
                 + "java.io.tmpdir is writable (the natives are unpacked there) and " + FIX_DRIVER + "." + OR_CPU;
     }

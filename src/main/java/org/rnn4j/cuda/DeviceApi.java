@@ -7,7 +7,12 @@ package org.rnn4j.cuda;
  * memory bookkeeping - runs in CI, which has no GPU.
  *
  * <p>Device memory is addressed by plain {@code long} byte addresses. Implementations need not be thread-safe:
- * CudaCompute serialises every call under its lock and calls {@link #makeCurrent()} first on the calling thread.
+ * CudaCompute serialises every call under its lock and calls {@link #makeCurrent()} first on the calling thread
+ * (once per operation: the other methods do not make the context current themselves).
+ *
+ * <p>Ordering: every copy, memset, SGEMM and launch is queued on one stream per device object and may run later,
+ * in the order queued. {@link #copyToHost} and {@link #free} require the caller to {@link #synchronize()} first
+ * (a GPU would otherwise read or release memory that queued work still writes); the emulated device enforces it.
  */
 public interface DeviceApi extends AutoCloseable {
 
@@ -23,12 +28,13 @@ public interface DeviceApi extends AutoCloseable {
     /** Allocates {@code bytes > 0} bytes; throws {@link CudaOutOfMemoryException} when the device is full. */
     long malloc(long bytes);
 
+    /** Returns a block to the driver; no queued work may still use it ({@link #synchronize()} first). */
     void free(long address);
 
-    /** Copies {@code floats} floats from {@code src[srcOff..]} to device address {@code dst}. */
+    /** Queues a copy of {@code floats} floats from {@code src[srcOff..]} to {@code dst}; {@code src} may be reused on return. */
     void copyToDevice(float[] src, int srcOff, long dst, int floats);
 
-    /** Copies {@code floats} floats from device address {@code src} to {@code dst[dstOff..]}; synchronous. */
+    /** Copies {@code floats} floats from device address {@code src} to {@code dst[dstOff..]}; after {@link #synchronize()}. */
     void copyToHost(long src, float[] dst, int dstOff, int floats);
 
     void copyDeviceToDevice(long src, long dst, long bytes);
@@ -52,6 +58,26 @@ public interface DeviceApi extends AutoCloseable {
 
     /** Waits for all queued work and surfaces any asynchronous error. */
     void synchronize();
+
+    /**
+     * True where freed blocks should be filled with NaN before reuse (the emulated device): a stale address used
+     * after its buffer was closed then reads NaN or corrupts the block's next owner, and a test sees it.
+     */
+    default boolean poisonFreedBlocks() { return false; }
+
+    /**
+     * Starts capturing: until {@link #endCapture()}, queued work is recorded into a graph instead of run. Throws
+     * {@link CudaException} where the device cannot capture.
+     */
+    default void beginCapture() { throw new CudaException("cuStreamBeginCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    /** Ends the capture and returns a handle to the instantiated graph. */
+    default long endCapture() { throw new CudaException("cuStreamEndCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    /** Queues the work of a graph, as it was captured (same arguments, same buffers). */
+    default void launchGraph(long graph) { throw new CudaException("cuGraphLaunch", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+
+    default void destroyGraph(long graph) { throw new CudaException("cuGraphExecDestroy", "NOT_SUPPORTED", backendName() + " has no graphs"); }
 
     /** {free, total} device memory in bytes. */
     long[] memoryInfo();

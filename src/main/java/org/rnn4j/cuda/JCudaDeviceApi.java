@@ -2,60 +2,76 @@ package org.rnn4j.cuda;
 
 import static jcuda.driver.JCudaDriver.*;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JITOptions;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasPointerMode;
 import jcuda.jcublas.cublasStatus;
-import org.rnn4j.CudaUnavailableException;
+import jcuda.runtime.cudaStream_t;
 
 /**
  * {@link DeviceApi} on a real GPU: the JCuda driver API for the context, the PTX module, launches and memory;
  * JCublas2 for SGEMM. Uses the device's primary context (the one cuBLAS, built on the runtime API, also uses),
- * makes it current on every entry because calls may come from any Java thread, and checks every status.
+ * which CudaCompute makes current once per operation (calls may come from any Java thread), and checks every
+ * status. All work goes to one non-blocking stream, cuBLAS's included.
  * Exceptions of JCuda itself stay disabled: each return code is checked here and named in a {@link CudaException}.
  */
 final class JCudaDeviceApi implements DeviceApi {
-    /** The kernels of kernels/*.cu as PTX, generated at build time (see kernels/README) and shipped in the jar. */
-    static final String PTX_RESOURCE = "/org/rnn4j/cuda/rnn4j.ptx";
     /** Debugging aid: synchronize after every launch so a faulting kernel is named by its own launch. */
     private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("rnn4j.cuda.syncEachLaunch");
+    /** Opt-in: let cuBLAS use TF32 tensor cores (10-bit mantissa products: faster, no longer FP32-accurate). */
+    static final String TF32_PROPERTY = "rnn4j.cuda.tf32";
 
     private final CUdevice device;
     private final CUcontext context;
     private final CUmodule module;
     private final Map<Kernel, CUfunction> functions;
     private final cublasHandle cublas;
+    /** The one stream all of this device object's work goes to, non-blocking (no implicit legacy-stream syncs). */
+    private final CUstream stream;
+    /** cuBLAS's workspace, given to it up front so that it never allocates while a CUDA graph is captured; or null. */
+    private final CUdeviceptr workspace;
     private final String description;
     private boolean closed;
 
     private JCudaDeviceApi(CUdevice device, CUcontext context, CUmodule module, Map<Kernel, CUfunction> functions,
-                           cublasHandle cublas, String description) {
+                           cublasHandle cublas, CUstream stream, CUdeviceptr workspace, String description) {
+        this.workspace = workspace;
         this.device = device;
         this.context = context;
         this.module = module;
         this.functions = functions;
         this.cublas = cublas;
+        this.stream = stream;
         this.description = description;
     }
 
-    /** Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the PTX. Each failure says the fix. */
+    /** Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the kernels (KernelModule). Each failure says the fix. */
     static JCudaDeviceApi open() {
         CudaProbe.requireDriverNatives();
         int rc = cuInit(0);
+        if (rc == CUresult.CUDA_ERROR_STUB_LIBRARY)
+            throw unavailable("libcuda.so.1 is the CUDA toolkit's stub library, not a driver: cuInit returned "
+                    + "CUDA_ERROR_STUB_LIBRARY. Fix: remove the toolkit's lib64/stubs folder from LD_LIBRARY_PATH and "
+                    + CudaProbe.FIX_DRIVER);
         if (rc == CUresult.CUDA_ERROR_NO_DEVICE)
             throw unavailable("no CUDA device: cuInit returned CUDA_ERROR_NO_DEVICE. Fix: check nvidia-smi lists a GPU, "
                     + "that CUDA_VISIBLE_DEVICES does not hide it, and (in a container) that it was started with --gpus");
@@ -77,25 +93,40 @@ final class JCudaDeviceApi implements DeviceApi {
         byte[] name = new byte[256];
         checkOpen("cuDeviceGetName", cuDeviceGetName(name, name.length, device));
         String deviceName = new String(name, 0, indexOfZero(name), java.nio.charset.StandardCharsets.US_ASCII);
+        int[] cc = {0, 0};
+        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(cc, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+        int[] minor = {0};
+        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+        cc[1] = minor[0];
         CUcontext context = new CUcontext();
         checkOpen("cuDevicePrimaryCtxRetain", cuDevicePrimaryCtxRetain(context, device));
         CUmodule module = null;
         cublasHandle handle = null;
+        CUstream stream = null;
+        CUdeviceptr workspace = null;
         try {
             check("cuCtxSetCurrent", cuCtxSetCurrent(context));
             module = new CUmodule();
-            rc = cuModuleLoadData(module, ptx());
-            if (rc != CUresult.CUDA_SUCCESS) {
+            CUmodule target = module;
+            String loaded;
+            try {
+                loaded = KernelModule.load(new KernelModule.Target(deviceName, cc[0], cc[1], driver[0]),
+                        (image, bytes) -> loadWithLog(target, bytes));
+            } catch (RuntimeException e) {
                 module = null;
-                throw unavailable("the driver refused rnn4j's PTX: cuModuleLoadData returned " + CUresult.stringFor(rc)
-                        + " with driver " + driverVersion + " on " + deviceName + ". The PTX targets CUDA 12.0 (ISA 8.0); "
-                        + "a driver older than CUDA 12.0 cannot load it. Fix: " + CudaProbe.FIX_DRIVER);
+                throw e;
             }
             Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
             for (Kernel k : Kernel.values()) {
                 CUfunction f = new CUfunction();
                 check("cuModuleGetFunction(" + k.entry + ")", cuModuleGetFunction(f, module, k.entry));
                 functions.put(k, f);
+            }
+            stream = new CUstream();
+            rc = cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+            if (rc != CUresult.CUDA_SUCCESS) {
+                stream = null;
+                check("cuStreamCreate", rc);
             }
             handle = new cublasHandle();
             int st = JCublas2.cublasCreate(handle);
@@ -105,19 +136,43 @@ final class JCudaDeviceApi implements DeviceApi {
                         + CudaProbe.FIX_CUBLAS);
             }
             checkBlas("cublasSetPointerMode", JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
-            // Plain FP32 (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
-            checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle, cublasMath.CUBLAS_DEFAULT_MATH));
-            return new JCudaDeviceApi(device, context, module, functions, handle,
-                    deviceName + " (device 0 of " + count[0] + "), driver " + driverVersion);
+            checkBlas("cublasSetStream", JCublas2.cublasSetStream(handle, new cudaStream_t(stream)));
+            workspace = cublasWorkspace(handle);
+            // Plain FP32 by default (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
+            boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
+            checkBlas("cublasSetMathMode", JCublas2.cublasSetMathMode(handle,
+                    tf32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH));
+            return new JCudaDeviceApi(device, context, module, functions, handle, stream, workspace,
+                    deviceName + " (device 0 of " + count[0] + ", sm_" + cc[0] + cc[1] + "), driver " + driverVersion
+                            + ", " + loaded + (tf32 ? ", TF32 GEMMs (-D" + TF32_PROPERTY + "=true)" : ""));
         } catch (RuntimeException e) {
             // Best-effort cleanup: the failure being reported is the one that matters.
             if (handle != null) JCublas2.cublasDestroy(handle);
+            if (stream != null) cuStreamDestroy(stream);
+            if (workspace != null) cuMemFree(workspace);
             if (module != null) cuModuleUnload(module);
             cuDevicePrimaryCtxRelease(device);
             if (e instanceof CudaException)
                 throw unavailable("initialising CUDA on " + deviceName + " failed: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** cuBLAS workspace size: what cuBLAS itself uses by default on Hopper, the largest of current GPUs. */
+    static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
+
+    /**
+     * Gives cuBLAS a workspace of its own, so that it never allocates inside a CUDA graph capture (where allocating
+     * is not allowed). Best effort: without it cuBLAS uses its internal one and a failed capture falls back to eager.
+     */
+    private static CUdeviceptr cublasWorkspace(cublasHandle handle) {
+        CUdeviceptr ws = new CUdeviceptr();
+        if (cuMemAlloc(ws, CUBLAS_WORKSPACE_BYTES) != CUresult.CUDA_SUCCESS) return null;
+        if (JCublas2.cublasSetWorkspace(handle, ws, CUBLAS_WORKSPACE_BYTES) != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            cuMemFree(ws);
+            return null;
+        }
+        return ws;
     }
 
     /** During open() a failing call means CUDA is unusable here: say so with the call and status. */
@@ -132,6 +187,9 @@ final class JCudaDeviceApi implements DeviceApi {
     @Override
     public String backendName() { return "cuda"; }
 
+    /** The stream all work goes to (for CUDA-event timing around it). */
+    CUstream stream() { return stream; }
+
     @Override
     public String describe() { return description; }
 
@@ -142,8 +200,7 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized long malloc(long bytes) {
-        makeCurrent();
+    public long malloc(long bytes) {
         Address p = new Address();
         int rc = cuMemAlloc(p, bytes);
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
@@ -155,39 +212,37 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized void free(long address) {
-        makeCurrent();
+    public void free(long address) {
         check("cuMemFree", cuMemFree(at(address)));
     }
 
     @Override
-    public synchronized void copyToDevice(float[] src, int srcOff, long dst, int floats) {
-        makeCurrent();
-        check("cuMemcpyHtoD", cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES), (long) floats * Float.BYTES));
+    public void copyToDevice(float[] src, int srcOff, long dst, int floats) {
+        // From pageable memory the driver stages src before returning, so the array may change afterwards.
+        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(at(dst), Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES),
+                (long) floats * Float.BYTES, stream));
     }
 
     @Override
-    public synchronized void copyToHost(long src, float[] dst, int dstOff, int floats) {
-        makeCurrent();
-        check("cuMemcpyDtoH", cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), at(src), (long) floats * Float.BYTES));
+    public void copyToHost(long src, float[] dst, int dstOff, int floats) {
+        // On the stream, so ordered after its work; to pageable memory it returns only when the copy is done.
+        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), at(src),
+                (long) floats * Float.BYTES, stream));
     }
 
     @Override
-    public synchronized void copyDeviceToDevice(long src, long dst, long bytes) {
-        makeCurrent();
-        check("cuMemcpyDtoD", cuMemcpyDtoD(at(dst), at(src), bytes));
+    public void copyDeviceToDevice(long src, long dst, long bytes) {
+        check("cuMemcpyDtoDAsync", cuMemcpyDtoDAsync(at(dst), at(src), bytes, stream));
     }
 
     @Override
-    public synchronized void memsetD32(long dst, int value, long words) {
-        makeCurrent();
-        check("cuMemsetD32", cuMemsetD32(at(dst), value, words));
+    public void memsetD32(long dst, int value, long words) {
+        check("cuMemsetD32Async", cuMemsetD32Async(at(dst), value, words, stream));
     }
 
     @Override
-    public synchronized void sgemm(char transa, char transb, int m, int n, int k, float alpha, long a, int lda,
-                                   long b, int ldb, float beta, long c, int ldc) {
-        makeCurrent();
+    public void sgemm(char transa, char transb, int m, int n, int k, float alpha, long a, int lda,
+                      long b, int ldb, float beta, long c, int ldc) {
         checkBlas("cublasSgemm", JCublas2.cublasSgemm(cublas, op(transa), op(transb), m, n, k,
                 Pointer.to(new float[]{alpha}), at(a), lda, at(b), ldb, Pointer.to(new float[]{beta}), at(c), ldc));
     }
@@ -201,8 +256,7 @@ final class JCudaDeviceApi implements DeviceApi {
     }
 
     @Override
-    public synchronized void launch(Kernel kernel, int gridX, int blockX, Object... args) {
-        makeCurrent();
+    public void launch(Kernel kernel, int gridX, int blockX, Object... args) {
         if (args.length != kernel.params.size())
             throw new IllegalArgumentException(kernel.entry + " takes " + kernel.params.size() + " parameters but got " + args.length);
         Pointer[] params = new Pointer[args.length];
@@ -216,19 +270,51 @@ final class JCudaDeviceApi implements DeviceApi {
                         + (v == null ? "null" : v.getClass().getSimpleName()));
         }
         String call = "cuLaunchKernel(" + kernel.entry + ", grid " + gridX + ", block " + blockX + ")";
-        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, null, Pointer.to(params), null));
-        if (SYNC_EACH_LAUNCH) check("cuCtxSynchronize after " + call, cuCtxSynchronize());
+        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, stream, Pointer.to(params), null));
+        if (SYNC_EACH_LAUNCH) check("cuStreamSynchronize after " + call, cuStreamSynchronize(stream));
     }
 
     @Override
-    public synchronized void synchronize() {
-        makeCurrent();
-        check("cuCtxSynchronize", cuCtxSynchronize());
+    public void synchronize() {
+        check("cuStreamSynchronize", cuStreamSynchronize(stream));
+    }
+
+    /** Instantiated graphs by handle (handles are never reused). */
+    private final Map<Long, CUgraphExec> graphs = new java.util.HashMap<>();
+    private long nextGraph = 1;
+
+    @Override
+    public void beginCapture() {
+        // Thread-local mode: other threads' unrelated CUDA calls do not invalidate this capture.
+        check("cuStreamBeginCapture", cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
     }
 
     @Override
-    public synchronized long[] memoryInfo() {
-        makeCurrent();
+    public long endCapture() {
+        CUgraph graph = new CUgraph();
+        check("cuStreamEndCapture", cuStreamEndCapture(stream, graph));
+        CUgraphExec exec = new CUgraphExec();
+        int rc = cuGraphInstantiate(exec, graph, 0);
+        int destroyed = cuGraphDestroy(graph); // the executable graph keeps what it needs
+        check("cuGraphInstantiate", rc);
+        check("cuGraphDestroy", destroyed);
+        graphs.put(nextGraph, exec);
+        return nextGraph++;
+    }
+
+    @Override
+    public void launchGraph(long graph) {
+        check("cuGraphLaunch", cuGraphLaunch(graphs.get(graph), stream));
+    }
+
+    @Override
+    public void destroyGraph(long graph) {
+        CUgraphExec exec = graphs.remove(graph);
+        if (exec != null) check("cuGraphExecDestroy", cuGraphExecDestroy(exec));
+    }
+
+    @Override
+    public long[] memoryInfo() {
         long[] free = {0}, total = {0};
         check("cuMemGetInfo", cuMemGetInfo(free, total));
         return new long[]{free[0], total[0]};
@@ -239,11 +325,17 @@ final class JCudaDeviceApi implements DeviceApi {
         if (closed) return;
         closed = true;
         int current = cuCtxSetCurrent(context); // release everything even if this fails, then report
+        int sync = cuStreamSynchronize(stream);
         int blas = JCublas2.cublasDestroy(cublas);
+        int ws = workspace == null ? CUresult.CUDA_SUCCESS : cuMemFree(workspace);
+        int str = cuStreamDestroy(stream);
         int mod = cuModuleUnload(module);
         int ctx = cuDevicePrimaryCtxRelease(device);
         check("cuCtxSetCurrent", current);
+        check("cuStreamSynchronize", sync);
         checkBlas("cublasDestroy", blas);
+        check("cuMemFree(cuBLAS workspace)", ws);
+        check("cuStreamDestroy", str);
         check("cuModuleUnload", mod);
         check("cuDevicePrimaryCtxRelease", ctx);
     }
@@ -271,20 +363,22 @@ final class JCudaDeviceApi implements DeviceApi {
         long address() { return getNativePointer() + getByteOffset(); }
     }
 
-    private static byte[] ptx;
+    /** Bytes each JIT log buffer holds: enough for a screenful of ptxas messages. */
+    private static final int JIT_LOG_BYTES = 16 * 1024;
 
-    /** The PTX resource, read once per JVM, NUL-terminated as cuModuleLoadData requires for PTX text. */
-    static synchronized byte[] ptx() {
-        if (ptx != null) return ptx;
-        try (InputStream in = JCudaDeviceApi.class.getResourceAsStream(PTX_RESOURCE)) {
-            if (in == null)
-                throw new CudaUnavailableException("this rnn4j build lacks its PTX resource " + PTX_RESOURCE
-                        + " (a packaging defect: rebuild the jar with src/main/resources)." + CudaProbe.OR_CPU);
-            byte[] text = in.readAllBytes();
-            ptx = Arrays.copyOf(text, text.length + 1);
-            return ptx;
-        } catch (IOException e) {
-            throw new CudaUnavailableException("reading the PTX resource " + PTX_RESOURCE + " failed: " + e, e);
-        }
+    /** cuModuleLoadDataEx (through JCuda's cuModuleLoadDataJIT) with error and info log buffers. */
+    private static KernelModule.Attempt loadWithLog(CUmodule module, byte[] image) {
+        JITOptions options = new JITOptions();
+        options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        options.putBytes(CUjit_option.CU_JIT_INFO_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        options.putInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        int rc = cuModuleLoadDataJIT(module, Pointer.to(image), options);
+        return new KernelModule.Attempt(rc, text(options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER)),
+                text(options.getString(CUjit_option.CU_JIT_INFO_LOG_BUFFER)));
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s.replace("\0", "").strip();
     }
 }

@@ -18,10 +18,19 @@ public enum Kernel {
      *  float* dc, float* da); twin lstmBackwardPointwise. */
     LSTM_BACKWARD_POINTWISE("lstm_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,
             Param.PTR, Param.PTR, Param.PTR),
+    /** (int n, int h, float* gates, const float* gh, const float* bx, const float* bh, const float* h_prev,
+     *  float* hn, float* h_out); twin gruForwardPointwise. */
+    GRU_FORWARD_POINTWISE("gru_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,
+            Param.PTR, Param.PTR, Param.PTR),
+    /** (int n, int h, const float* gates, const float* hn, const float* h_prev, const float* dh, float* dh_rec,
+     *  float* dax, float* dah); twin gruBackwardPointwise. */
+    GRU_BACKWARD_POINTWISE("gru_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,
+            Param.PTR, Param.PTR, Param.PTR),
     /** (int d0, int d1, int d2, const float* src, float* dst); twin CpuKernels.swapAxes01. */
     SWAP_AXES01("swap_axes01", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
-    /** (int rows, int cols, const float* a, float* out): one thread per column, rows in order (deterministic). */
-    COLUMN_SUM("column_sum", Param.INT, Param.INT, Param.PTR, Param.PTR),
+    /** (int rows, int cols, int chunk, const float* a, float* out (ceil(rows/chunk), cols)): sums of chunks of rows,
+     *  one thread per (chunk, column), rows in order; twin CpuKernels.columnSumChunks. */
+    COLUMN_SUM("column_sum", Param.INT, Param.INT, Param.INT, Param.PTR, Param.PTR),
 
     // kernels/train.cu: language-model layers and training.
     /** (int rows, int v, const float* idx, float* out); twin CpuKernels.oneHot. */

@@ -7,8 +7,9 @@ import org.rnn4j.extension.Extension;
 
 /**
  * Global gradient-norm clipping: if ‖(g1, g2, ...)‖₂ exceeds maxNorm, every gradient is scaled in place by
- * maxNorm/‖g‖. The squared norms come from the backend's deterministic sum (one float per tensor read back),
- * added on the host in tensor order in double, so the decision and the scale are reproducible bit for bit.
+ * maxNorm/‖g‖. The squared norms come from the backend's deterministic sum, one float per tensor into one device
+ * buffer read back by a single download (on a GPU, one synchronisation per step), then added on the host in tensor
+ * order in double, so the decision and the scale are reproducible bit for bit.
  */
 public final class GradientClipping {
     private GradientClipping() {}
@@ -17,21 +18,18 @@ public final class GradientClipping {
     public static double globalNorm(List<Tensor> grads) {
         if (grads.isEmpty()) return 0;
         Compute c = Extension.compute(grads.get(0).backend());
+        for (Tensor g : grads) {
+            if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
+            Extension.memory(g).ensureOpen("gradient " + g);
+        }
         return c.exclusive(() -> {
-            double total = 0;
-            var out = c.alloc(1);
-            try {
-                float[] host = new float[1];
-                for (Tensor g : grads) {
-                    if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
-                    Extension.memory(g).ensureOpen("gradient " + g);
-                    c.sum(Extension.memory(g), 0, g.size(), true, out, 0);
-                    c.download(out, 0, host, 0, 1);
-                    total += host[0];
-                }
-            } finally {
-                out.close();
+            float[] host = new float[grads.size()];
+            try (var out = c.alloc(grads.size())) {
+                for (int i = 0; i < grads.size(); i++) c.sum(Extension.memory(grads.get(i)), 0, grads.get(i).size(), true, out, i);
+                c.download(out, 0, host, 0, host.length);
             }
+            double total = 0;
+            for (float squares : host) total += squares;
             return Math.sqrt(total);
         });
     }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
+import org.rnn4j.Cache;
+import org.rnn4j.Gru;
 import org.rnn4j.Lstm;
-import org.rnn4j.Lstm;
+import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 import org.rnn4j.nn.Layers;
 import org.rnn4j.nn.SoftmaxLoss;
@@ -14,16 +16,23 @@ import org.rnn4j.extension.Extension;
 
 /**
  * A character-level language model on one backend, built from the public API only: embedding (V,E) →
- * {@code layers} stacked LSTMs (H) → temporal affine (H,V) → softmax cross-entropy. Holds the parameters;
- * {@link #trainChunk} runs forward and backward over one chunk of N streams × T characters, carrying the
- * hidden and cell state of every layer from the previous chunk (truncated backpropagation through time:
- * the state flows forward across chunks, gradients stop at the chunk boundary).
+ * {@code layers} stacked recurrent layers (H) of one {@link CellType} (LSTM, GRU or RNN) → temporal affine
+ * (H,V) → softmax cross-entropy. Holds the parameters; {@link #trainChunk} runs forward and backward over one
+ * chunk of N streams × T characters, carrying the state of every layer (h, and c for the LSTM) from the previous
+ * chunk (truncated backpropagation through time: the state flows forward across chunks, gradients stop at the
+ * chunk boundary).
  */
 public final class CharModel implements AutoCloseable {
     final Backend backend;
     final Layers nn;
     final int vocab, embed, hidden, layers;
-    /** Parameters in a fixed order: embed.W, then per layer lstmL.Wx, lstmL.Wh, lstmL.b, then out.W, out.b. */
+    final CellType cell;
+    /** Parameters per layer: Wx, Wh and the cell's biases. */
+    private final int perLayer;
+    /**
+     * Parameters in a fixed order: embed.W, then per layer cellL.Wx, cellL.Wh and the biases (lstmL.b, gruL.bx and
+     * gruL.bh, rnnL.b), then out.W, out.b.
+     */
     final List<Tensor> params = new ArrayList<>();
     final List<String> names = new ArrayList<>();
 
@@ -33,24 +42,35 @@ public final class CharModel implements AutoCloseable {
         public void close() { grads.forEach(Tensor::close); }
     }
 
+    /** An LSTM model; see {@link #CharModel(Backend, CellType, int, int, int, int, long, double[])}. */
+    public CharModel(Backend backend, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
+        this(backend, CellType.LSTM, vocab, embed, hidden, layers, seed, unigram);
+    }
+
     /**
-     * Initial weights from {@code seed}: embedding U(-1,1); Wx U(±1/√D), Wh U(±1/√H), LSTM bias 0 except the
+     * Initial weights from {@code seed}: embedding U(-1,1); Wx U(±1/√D), Wh U(±1/√H), biases 0 except the LSTM's
      * forget gate at 1 (remember by default); output W U(±1/√H) and output bias log(unigram frequency), so the
      * untrained model already predicts like the unigram model and training starts from its loss.
      */
-    public CharModel(Backend backend, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
+    public CharModel(Backend backend, CellType cell, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
         this.backend = backend;
         this.nn = new Layers(backend);
+        this.cell = cell;
+        this.perLayer = cell.paramNames().length;
         this.vocab = vocab; this.embed = embed; this.hidden = hidden; this.layers = layers;
         SplittableRandom r = new SplittableRandom(seed);
         add("embed.W", uniform(r, vocab * embed, 1.0), vocab, embed);
+        String[] pn = cell.paramNames();
         for (int l = 0; l < layers; l++) {
-            int d = l == 0 ? embed : hidden, g = 4 * hidden;
-            add("lstm" + l + ".Wx", uniform(r, d * g, 1 / Math.sqrt(d)), d, g);
-            add("lstm" + l + ".Wh", uniform(r, hidden * g, 1 / Math.sqrt(hidden)), hidden, g);
-            float[] b = new float[g];
-            for (int j = hidden; j < 2 * hidden; j++) b[j] = 1f;
-            add("lstm" + l + ".b", b, g);
+            int d = l == 0 ? embed : hidden, g = cell.gates * hidden;
+            String prefix = cell.id() + l + ".";
+            add(prefix + pn[0], uniform(r, d * g, 1 / Math.sqrt(d)), d, g);
+            add(prefix + pn[1], uniform(r, hidden * g, 1 / Math.sqrt(hidden)), hidden, g);
+            for (int k = 2; k < pn.length; k++) {
+                float[] b = new float[g];
+                if (cell == CellType.LSTM) for (int j = hidden; j < 2 * hidden; j++) b[j] = 1f;
+                add(prefix + pn[k], b, g);
+            }
         }
         add("out.W", uniform(r, hidden * vocab, 1 / Math.sqrt(hidden)), hidden, vocab);
         float[] bo = new float[vocab];
@@ -88,11 +108,64 @@ public final class CharModel implements AutoCloseable {
 
     public List<String> names() { return names; }
 
-    /** Zero state: per layer h then c, each (N,H). */
+    public CellType cell() { return cell; }
+
+    /** Zero state: per layer h, then c for the LSTM, each (N,H). */
     public List<Tensor> zeroState(int n) {
         List<Tensor> s = new ArrayList<>();
-        for (int l = 0; l < 2 * layers; l++) s.add(backend.zeros(n, hidden));
+        for (int l = 0; l < cell.states() * layers; l++) s.add(backend.zeros(n, hidden));
         return s;
+    }
+
+    /** One layer's forward: the output to close, its h (N,T,H), the final cT (LSTM) or null, and its cache. */
+    private record LayerOutput(AutoCloseable output, Tensor h, Tensor cT, Cache cache) {}
+
+    /** Runs layer l on {@code in} (N,T,·) from its state in {@code state}. */
+    private LayerOutput layerForward(int l, Tensor in, List<Tensor> state) {
+        Tensor h0 = state.get(cell.states() * l);
+        return switch (cell) {
+            case LSTM -> {
+                Lstm.Output o = backend.lstmForward(in, h0, state.get(2 * l + 1), param(l, 0), param(l, 1), param(l, 2));
+                yield new LayerOutput(o, o.h(), o.cT(), o.cache());
+            }
+            case GRU -> {
+                Gru.Output o = backend.gruForward(in, h0, param(l, 0), param(l, 1), param(l, 2), param(l, 3));
+                yield new LayerOutput(o, o.h(), null, o.cache());
+            }
+            case RNN -> {
+                Rnn.Output o = backend.rnnForward(in, h0, param(l, 0), param(l, 1), param(l, 2));
+                yield new LayerOutput(o, o.h(), null, o.cache());
+            }
+        };
+    }
+
+    /**
+     * Layer l's backward from dh (N,T,H): writes its parameter gradients into g (parameter order), hands dh0 (and
+     * dc0) to temps and returns dx.
+     */
+    private Tensor layerBackward(int l, Tensor dh, Cache cache, Tensor[] g, List<AutoCloseable> temps) {
+        int at = 1 + perLayer * l;
+        switch (cell) {
+            case LSTM -> {
+                Lstm.Gradients lg = backend.lstmBackward(dh, cache);
+                g[at] = lg.dWx(); g[at + 1] = lg.dWh(); g[at + 2] = lg.db();
+                temps.add(lg.dh0());
+                temps.add(lg.dc0());
+                return lg.dx();
+            }
+            case GRU -> {
+                Gru.Gradients gg = backend.gruBackward(dh, cache);
+                g[at] = gg.dWx(); g[at + 1] = gg.dWh(); g[at + 2] = gg.dbx(); g[at + 3] = gg.dbh();
+                temps.add(gg.dh0());
+                return gg.dx();
+            }
+            default -> {
+                Rnn.Gradients rg = backend.rnnBackward(dh, cache);
+                g[at] = rg.dWx(); g[at + 1] = rg.dWh(); g[at + 2] = rg.db();
+                temps.add(rg.dh0());
+                return rg.dx();
+            }
+        }
     }
 
     /**
@@ -105,9 +178,10 @@ public final class CharModel implements AutoCloseable {
         try {
             Tensor xi = keep(temps, backend.tensor(x, n, t)), yi = keep(temps, backend.tensor(y, n, t));
             Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
-            Lstm.Output[] outs = new Lstm.Output[layers];
+            LayerOutput[] outs = new LayerOutput[layers];
             for (int l = 0; l < layers; l++) {
-                outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
+                outs[l] = layerForward(l, in, state);
+                temps.add(outs[l].output());
                 in = outs[l].h();
             }
             Tensor scores = keep(temps, nn.temporalAffineForward(in, outW(), outB()));
@@ -119,15 +193,7 @@ public final class CharModel implements AutoCloseable {
             g[g.length - 2] = ag.dW();
             g[g.length - 1] = ag.db();
             Tensor dh = keep(temps, ag.dx());
-            for (int l = layers - 1; l >= 0; l--) {
-                Lstm.Gradients lg = backend.lstmBackward(dh, outs[l].cache());
-                g[1 + 3 * l] = lg.dWx();
-                g[2 + 3 * l] = lg.dWh();
-                g[3 + 3 * l] = lg.db();
-                temps.add(lg.dh0());
-                temps.add(lg.dc0());
-                dh = keep(temps, lg.dx());
-            }
+            for (int l = layers - 1; l >= 0; l--) dh = keep(temps, layerBackward(l, dh, outs[l].cache(), g, temps));
             g[0] = nn.wordEmbeddingBackward(dh, xi, vocab);
             carryState(outs, n, t, state);
             return new Chunk(loss.loss() / t, List.of(g));
@@ -156,24 +222,24 @@ public final class CharModel implements AutoCloseable {
     Tensor scores(float[] x, int n, int t, List<Tensor> state, List<AutoCloseable> temps) {
         Tensor xi = keep(temps, backend.tensor(x, n, t));
         Tensor in = keep(temps, nn.wordEmbeddingForward(xi, params.get(0)));
-        Lstm.Output[] outs = new Lstm.Output[layers];
+        LayerOutput[] outs = new LayerOutput[layers];
         for (int l = 0; l < layers; l++) {
-            outs[l] = keep(temps, backend.lstmForward(in, state.get(2 * l), state.get(2 * l + 1), wx(l), wh(l), b(l)));
+            outs[l] = layerForward(l, in, state);
+            temps.add(outs[l].output());
             in = outs[l].h();
         }
         carryState(outs, n, t, state);
         return nn.temporalAffineForward(in, outW(), outB());
     }
 
-    /** Replaces each layer's (h, c) by its final (h[:, T-1, :], cT), copied on the device; closes the old ones. */
-    private void carryState(Lstm.Output[] outs, int n, int t, List<Tensor> state) {
+    /** Replaces each layer's h (and c) by its final h[:, T-1, :] (and cT), copied on the device; closes the old ones. */
+    private void carryState(LayerOutput[] outs, int n, int t, List<Tensor> state) {
         var c = Extension.compute(backend);
         long nh = (long) n * hidden;
         for (int l = 0; l < layers; l++) {
             Tensor h = outs[l].h(), cT = outs[l].cT();
             Tensor[] next = c.exclusive(() -> {
                 var hm = c.alloc(nh);
-                var cm = c.alloc(nh);
                 if (n == 1 || t == 1) {
                     c.copy(Extension.memory(h), (t - 1) * nh, hm, 0, nh);   // (N,T,H) and (T,N,H) coincide
                 } else {
@@ -185,17 +251,17 @@ public final class CharModel implements AutoCloseable {
                         tm.close();
                     }
                 }
+                if (cT == null) return new Tensor[]{Extension.tensor(backend, hm, n, hidden)};
+                var cm = c.alloc(nh);
                 c.copy(Extension.memory(cT), 0, cm, 0, nh);
                 return new Tensor[]{Extension.tensor(backend, hm, n, hidden), Extension.tensor(backend, cm, n, hidden)};
             });
-            state.set(2 * l, next[0]).close();
-            state.set(2 * l + 1, next[1]).close();
+            for (int k = 0; k < next.length; k++) state.set(cell.states() * l + k, next[k]).close();
         }
     }
 
-    Tensor wx(int l) { return params.get(1 + 3 * l); }
-    Tensor wh(int l) { return params.get(2 + 3 * l); }
-    Tensor b(int l) { return params.get(3 + 3 * l); }
+    /** Parameter k (Wx, Wh, then the biases) of layer l. */
+    Tensor param(int l, int k) { return params.get(1 + perLayer * l + k); }
     Tensor outW() { return params.get(params.size() - 2); }
     Tensor outB() { return params.get(params.size() - 1); }
 

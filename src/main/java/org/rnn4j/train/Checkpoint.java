@@ -22,12 +22,14 @@ import org.rnn4j.io.NpyArray;
  * A training checkpoint: a directory of float32 {@code .npy} files plus {@code manifest.properties}.
  * <pre>
  *   manifest.properties   format=rnn4j-charlm, formatVersion=1, step, epoch, streamPos, adamStep, the
- *                         TrainConfig fields, vocabSize, textSha256, textChars, params (names, in order)
+ *                         TrainConfig fields (cell: lstm, gru or rnn; a manifest without it is an LSTM's),
+ *                         vocabSize, textSha256, textChars, params (names, in order)
  *   vocab.npy             (V) the vocabulary's Unicode code points, ascending
- *   param.NAME.npy        each parameter (embed.W (V,E); lstmL.Wx (D,4H), lstmL.Wh (H,4H), lstmL.b (4H);
- *                         out.W (H,V), out.b (V)); LSTM gate order i, f, o, g
+ *   param.NAME.npy        each parameter (embed.W (V,E); lstmL.Wx (D,4H), lstmL.Wh (H,4H), lstmL.b (4H), gate
+ *                         order i, f, o, g; or gruL.Wx (D,3H), gruL.Wh (H,3H), gruL.bx, gruL.bh (3H), gates
+ *                         r, z, n; or rnnL.Wx (D,H), rnnL.Wh (H,H), rnnL.b (H); out.W (H,V), out.b (V))
  *   adam.m.NAME.npy, adam.v.NAME.npy   Adam moments
- *   state.hL.npy, state.cL.npy         (N,H) the carried LSTM state of each layer
+ *   state.hL.npy, state.cL.npy         (N,H) the carried state of each layer (state.cL for the LSTM only)
  *   history.csv           step,train_loss,val_loss (empty when not evaluated at that step)
  * </pre>
  * Written into a temporary sibling directory and renamed into place, so a crash mid-write leaves the previous
@@ -89,6 +91,7 @@ public final class Checkpoint {
         p.setProperty("seed", Long.toString(c.seed()));
         p.setProperty("clip", Double.toString(c.clip()));
         p.setProperty("valFraction", Double.toString(c.valFraction()));
+        p.setProperty("cell", c.cell().id());
         p.setProperty("vocabSize", Integer.toString(tr.vocab.size()));
         p.setProperty("textSha256", tr.textHash);
         p.setProperty("textChars", Integer.toString(tr.train.length + tr.val.length));
@@ -106,21 +109,22 @@ public final class Checkpoint {
             save(d.resolve("adam.m." + name + ".npy"), moments.get(i));
             save(d.resolve("adam.v." + name + ".npy"), moments.get(k + i));
         }
-        for (int l = 0; l < c.layers(); l++) {
-            save(d.resolve("state.h" + l + ".npy"), tr.state.get(2 * l));
-            save(d.resolve("state.c" + l + ".npy"), tr.state.get(2 * l + 1));
-        }
+        int states = c.cell().hasC ? 2 : 1;
+        for (int i = 0; i < states * c.layers(); i++) save(d.resolve(stateFile(i % states, i / states)), tr.state.get(i));
         StringBuilder csv = new StringBuilder("step,train_loss,val_loss\n");
         for (double[] row : tr.history)   // %.17g round-trips a double exactly: resumed curves are the same bits
             csv.append((long) row[0]).append(',').append(String.format(java.util.Locale.ROOT, "%.17g", row[1])).append(',')
                     .append(Double.isNaN(row[2]) ? "" : String.format(java.util.Locale.ROOT, "%.17g", row[2])).append('\n');
         Files.writeString(d.resolve("history.csv"), csv, StandardCharsets.UTF_8);
         try (Writer w = Files.newBufferedWriter(d.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-            p.store(w, "rnn4j character-level LSTM checkpoint; see README 'Checkpoint format'");
+            p.store(w, "rnn4j character-level " + c.cell() + " checkpoint; see README 'Checkpoint format'");
         }
     }
 
     private static void save(Path file, Tensor t) throws IOException { Npy.write(file, t.toArray(), t.shape()); }
+
+    /** "state.h0.npy" for kind 0 (h), "state.c0.npy" for kind 1 (c), of layer l. */
+    static String stateFile(int kind, int layer) { return "state." + (kind == 0 ? "h" : "c") + layer + ".npy"; }
 
     // ---------------------------------------------------------------- reading
 
@@ -159,12 +163,13 @@ public final class Checkpoint {
         }
     }
 
-    /** The training configuration saved in a checkpoint. */
+    /** The training configuration saved in a checkpoint; one written before GRU and RNN models existed is an LSTM's. */
     public static TrainConfig config(Properties p, Path dir) throws CheckpointException {
         try {
             return new TrainConfig(intOf(p, "hidden", dir), intOf(p, "layers", dir), intOf(p, "embed", dir),
                     intOf(p, "seqLen", dir), intOf(p, "batch", dir), doubleOf(p, "lr", dir), intOf(p, "steps", dir),
-                    Long.parseLong(p.getProperty("seed", "0").trim()), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir));
+                    Long.parseLong(p.getProperty("seed", "0").trim()), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir),
+                    CellType.of(p.getProperty("cell", "lstm").trim(), "manifest entry 'cell'"));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + dir + " holds an invalid configuration (" + e.getMessage() + "); it is corrupt");
         }

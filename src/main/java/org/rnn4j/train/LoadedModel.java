@@ -10,7 +10,7 @@ public record LoadedModel(CharModel model, Vocabulary vocabulary, Properties man
         Properties p = Checkpoint.manifest(dir);
         TrainConfig cfg = Checkpoint.config(p, dir);
         Vocabulary v = Checkpoint.vocabulary(dir, Checkpoint.intOf(p, "vocabSize", dir));
-        CharModel m = new CharModel(backend, v.size(), cfg.embed(), cfg.hidden(), cfg.layers(), 0, new double[v.size()]);
+        CharModel m = new CharModel(backend, cfg.cell(), v.size(), cfg.embed(), cfg.hidden(), cfg.layers(), 0, new double[v.size()]);
         try {
             if (!String.join(",", m.names()).equals(p.getProperty("params")))
                 throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not match its model description; it is corrupt");

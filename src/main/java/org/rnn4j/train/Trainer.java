@@ -14,7 +14,7 @@ import org.rnn4j.nn.GradientClipping;
 
 /**
  * Trains a {@link CharModel} on a text: the last {@code valFraction} of the text is held out for validation;
- * the rest is cut into N equal streams read in parallel, T characters per step, the LSTM state of each stream
+ * the rest is cut into N equal streams read in parallel, T characters per step, the recurrent state of each stream
  * carried from chunk to chunk (reset to zero when the streams wrap around, i.e. at each epoch). Each step:
  * forward, backward, global-norm clipping, Adam. With a fixed seed a CPU run is reproducible bit for bit (the
  * CPU GEMM sums in a fixed order; the seed only draws the initial weights) and {@link Checkpoint} saves
@@ -53,7 +53,8 @@ public final class Trainer implements AutoCloseable {
                     + need + "; lower --seq-len or --batch, or give a longer --text");
         this.train = java.util.Arrays.copyOfRange(all, 0, trainLen);
         this.val = java.util.Arrays.copyOfRange(all, trainLen, all.length);
-        this.model = new CharModel(backend, vocab.size(), cfg.embed(), cfg.hidden(), cfg.layers(), cfg.seed(), frequencies(train, vocab.size()));
+        this.model = new CharModel(backend, cfg.cell(), vocab.size(), cfg.embed(), cfg.hidden(), cfg.layers(), cfg.seed(),
+                frequencies(train, vocab.size()));
         this.adam = new Adam(backend, model.params(), 0.9, 0.999, 1e-8);
         this.state = model.zeroState(cfg.batch());
     }
@@ -80,8 +81,9 @@ public final class Trainer implements AutoCloseable {
                 for (int i = 0; i < k; i++)
                     moments.add(Checkpoint.array(dir, "adam." + kind + "." + tr.model.names().get(i) + ".npy", tr.model.params().get(i).shape()));
             tr.adam.restore(Checkpoint.intOf(p, "adamStep", dir), moments);
-            for (int l = 0; l < 2 * cfg.layers(); l++)
-                CharModel.overwrite(tr.state.get(l), Checkpoint.array(dir, "state." + (l % 2 == 0 ? "h" : "c") + l / 2 + ".npy", cfg.batch(), cfg.hidden()));
+            int states = cfg.cell().hasC ? 2 : 1;
+            for (int i = 0; i < states * cfg.layers(); i++)
+                CharModel.overwrite(tr.state.get(i), Checkpoint.array(dir, Checkpoint.stateFile(i % states, i / states), cfg.batch(), cfg.hidden()));
             tr.step = Checkpoint.intOf(p, "step", dir);
             tr.epoch = Checkpoint.intOf(p, "epoch", dir);
             tr.pos = Checkpoint.intOf(p, "streamPos", dir);

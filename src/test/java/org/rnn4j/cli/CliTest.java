@@ -95,6 +95,26 @@ class CliTest {
     }
 
     @Test
+    void trainsAGruThenSamplesAndResumesIt(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("gru");
+        Result r = run(concat(TINY, "--cell", "gru", "--text", text.toString(), "--steps", "6", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("model: embed 8 -> GRU 1 x 16"), r.out());
+        String manifest = Files.readString(out.resolve("checkpoint/manifest.properties"));
+        assertTrue(manifest.contains("cell=gru") && manifest.contains("gru0.bh"), manifest);
+        Result s = run("sample", "--checkpoint", out.toString(), "--length", "20", "--prime", "And ", "--backend", "cpu");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().strip().startsWith("And "), s.out());
+        assertOneLineError(run("train", "--text", text.toString(), "--resume", out.toString(), "--cell", "lstm"), "--cell cannot change");
+        Result again = run("train", "--text", text.toString(), "--resume", out.toString(), "--steps", "8", "--backend", "cpu");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("resuming at step 6 of 8") && again.out().contains("-> GRU 1 x 16"), again.out());
+        assertOneLineError(run(concat(TINY, "--cell", "lstn", "--text", text.toString(), "--out", dir.resolve("x").toString())),
+                "--cell must be lstm, gru or rnn but was 'lstn'");
+        assertFalse(Files.exists(dir.resolve("x")), "a refused --cell writes nothing");
+    }
+
+    @Test
     void missingEmptyAndTooShortTextsAreOneLineErrors(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("never");
         assertOneLineError(run("train", "--text", dir.resolve("nope.txt").toString(), "--out", out.toString()), "does not exist");

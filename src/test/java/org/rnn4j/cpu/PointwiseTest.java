@@ -31,7 +31,8 @@ class PointwiseTest {
             p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
             p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
             p.rnnForward(n, h, gates, 0, b, rnnH, 0);
-            out[k] = concat(g, c, hh, dcc, da, rnnH);
+            float[][] gru = gru(p, n, h, gates, java.util.Arrays.copyOfRange(gates, n * h, 4 * n * h), b, cPrev);
+            out[k] = concat(g, c, hh, dcc, da, rnnH, gru[0], gru[1], gru[2]);
             Numerics.assertAllFinite(p.name(), out[k]);
         }
         assertArrayEquals(out[0], out[1], "vector vs scalar (same operations, so the same bits)");
@@ -53,6 +54,7 @@ class PointwiseTest {
             gates[i] = i % 3 == 0 ? special[r.nextInt(special.length)] : (float) ((r.nextDouble() * 2 - 1) * 200);
         float[] b = new float[4 * h], cPrev = Numerics.uniform(r, n * h, 50), dh = Numerics.uniform(r, n * h, 1);
         float[] dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        float[] ghTails = Numerics.uniform(r, 3 * n * h, 200);   // GRU: h·Wh stays finite, x·Wx takes the tails
         Pointwise[] impls = {Pointwise.SCALAR, fast()};
         float[][] out = new float[2][];
         for (int k = 0; k < 2; k++) {
@@ -62,7 +64,8 @@ class PointwiseTest {
             p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
             p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
             p.rnnForward(n, h, rnnPre, 0, b, rnnH, 0);
-            out[k] = concat(g, c, hh, dcc, da, rnnH);
+            float[][] gru = gru(p, n, h, gates, ghTails, b, cPrev);
+            out[k] = concat(g, c, hh, dcc, da, rnnH, gru[0], gru[1], gru[2]);
             Numerics.assertAllFinite(p.name(), out[k]);
         }
         assertArrayEquals(out[0], out[1], "vector vs scalar in the tails");
@@ -85,7 +88,11 @@ class PointwiseTest {
                 cc.lstmBackwardPointwise(n, h, g, 0, cp, 0, c, 0, dhm, 0, rec, 0, dcm, 0, da, 0);
                 cc.rnnForwardPointwise(n, h, cp, 0, bm, rh, 0);
                 cc.rnnBackwardPointwise(n, h, rh, 0, dhm, 0, rec, 0, rda, 0);
-                float[] all = concat(get(cc, g), get(cc, c), get(cc, hh), get(cc, dcm), get(cc, da), get(cc, rh), get(cc, rda));
+                Memory gx = cc.upload(gates), hn = cc.alloc(n * h), gruH = cc.alloc(n * h), dax = cc.alloc(3L * n * h), dah = cc.alloc(3L * n * h);
+                cc.gruForwardPointwise(n, h, gx, 0, g, n * h, bm, bm, cp, 0, hn, 0, gruH, 0);
+                cc.gruBackwardPointwise(n, h, gx, 0, hn, 0, cp, 0, dhm, 0, rec, 0, dax, 0, dah, 0);
+                float[] all = concat(get(cc, g), get(cc, c), get(cc, hh), get(cc, dcm), get(cc, da), get(cc, rh), get(cc, rda),
+                        get(cc, gx), get(cc, hn), get(cc, gruH), get(cc, dax), get(cc, dah), get(cc, rec));
                 Numerics.assertAllFinite("outputs", all);
                 if (first == null) first = all;
                 else assertArrayEquals(first, all, threads + " threads");
@@ -116,6 +123,14 @@ class PointwiseTest {
                 cc.shutdown();
             }
         }
+    }
+
+    /** The GRU forward on p: x·Wx from the first 3·n·h of gates, bx and bh from b. Returns {[r z n], hn, h}. */
+    private static float[][] gru(Pointwise p, int n, int h, float[] gates, float[] gh, float[] b, float[] hPrev) {
+        float[] g = java.util.Arrays.copyOf(gates, 3 * n * h), bx = java.util.Arrays.copyOf(b, 3 * h);
+        float[] bh = java.util.Arrays.copyOfRange(b, h, 4 * h), hn = new float[n * h], hh = new float[n * h];
+        p.gruForward(n, h, g, 0, gh, 0, bx, bh, hPrev, 0, hn, 0, hh, 0);
+        return new float[][]{g, hn, hh};
     }
 
     private static float[] get(CpuCompute cc, Memory m) {

@@ -8,7 +8,7 @@ import java.util.List;
 record BenchOptions(String backend, String sizesName, int[][] sizes, List<String> cells, int warmup, int repeats,
                     int peakN, int peakRepeats, int jitWarmupS, String json) {
 
-    static final String USAGE = "usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn]"
+    static final String USAGE = "usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn,gru]"
             + " [--warmup 3] [--repeats 11] [--peak-n 8192 (0 = skip)] [--peak-repeats 7] [--jit-warmup-s 3]"
             + " [--backend cuda|cpu]"
             + " [--json FILE]   (a bare number is --repeats)";
@@ -42,8 +42,8 @@ record BenchOptions(String backend, String sizesName, int[][] sizes, List<String
                 case "--cells" -> {
                     cells = Arrays.asList(v.split(","));
                     for (String c : cells)
-                        if (!c.equals("lstm") && !c.equals("rnn"))
-                            throw new IllegalArgumentException("--cells takes lstm and/or rnn but got " + c);
+                        if (!c.equals("lstm") && !c.equals("rnn") && !c.equals("gru"))
+                            throw new IllegalArgumentException("--cells takes lstm, rnn and/or gru but got " + c);
                 }
                 case "--warmup" -> warmup = nonNegative("warmup", v);
                 case "--repeats" -> repeats = positive("repeats", v);

@@ -9,6 +9,7 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import java.util.Arrays;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
 import org.rnn4j.compute.Compute;
 
 /** How GpuBenchmark times one call: CUDA events on a GPU, the wall clock on the CPU backend. */
@@ -57,13 +58,15 @@ abstract class BenchTiming {
     }
 
     /**
-     * Two events recorded on the legacy default stream, where the backend launches and cuBLAS runs, around the
-     * call; elapsed time after synchronising on the stop event. Created and recorded under the backend's
-     * exclusive section so its context is current on this thread.
+     * Two events recorded on the backend's own stream, where it launches and cuBLAS runs, around the call; elapsed
+     * time after synchronising on the stop event. (That stream is non-blocking: events on the legacy default
+     * stream would not wait for its work.) Created and recorded under the backend's exclusive section so its
+     * context is current on this thread.
      */
     static BenchTiming cudaEvents(Compute compute) {
+        CUstream stream = ((JCudaDeviceApi) ((CudaCompute) compute).device()).stream();
         return new BenchTiming() {
-            @Override String name() { return "CUDA events (cuEventRecord on the default stream)"; }
+            @Override String name() { return "CUDA events (cuEventRecord on the backend's stream)"; }
 
             @Override
             double ms(Op op) throws Exception {
@@ -72,12 +75,12 @@ abstract class BenchTiming {
                 compute.exclusive(() -> {
                     check("cuEventCreate", cuEventCreate(start, 0));
                     check("cuEventCreate", cuEventCreate(stop, 0));
-                    check("cuEventRecord", cuEventRecord(start, null));
+                    check("cuEventRecord", cuEventRecord(start, stream));
                     return null;
                 });
                 AutoCloseable result = op.run();
                 compute.exclusive(() -> {
-                    check("cuEventRecord", cuEventRecord(stop, null));
+                    check("cuEventRecord", cuEventRecord(stop, stream));
                     check("cuEventSynchronize", cuEventSynchronize(stop));
                     check("cuEventElapsedTime", cuEventElapsedTime(ms, start, stop));
                     check("cuEventDestroy", cuEventDestroy(start));

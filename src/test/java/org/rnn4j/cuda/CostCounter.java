@@ -17,7 +17,7 @@ import org.rnn4j.compute.PackedOperand;
  * and write, each element once (4 bytes a float): the fused cell kernels, the layout transposes, copies,
  * fills and the column sum. A bias vector b is counted once per launch (every row reads the same H or 4H floats,
  * which stay in cache). GEMM traffic is not in {@link #bytes}: it belongs to cuBLAS and to the FLOP side.
- * {@link #cellBytes} is the part of {@link #bytes} that the four fused cell kernels move.
+ * {@link #cellBytes} is the part of {@link #bytes} that the fused cell kernels move.
  */
 final class CostCounter implements Compute {
     long flop, bytes, cellBytes, gemms, launches, allocs, allocFloats, hostTransfers;
@@ -121,6 +121,21 @@ final class CostCounter implements Compute {
     public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
+        cell(14L * n * h);
+    }
+
+    /** Reads gates, gh (N,3H), bx, bh (3H), hPrev (N,H); writes gates (N,3H), hn and h (N,H): 12·N·H + 6·H. */
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        cell(12L * n * h + 6L * h);
+    }
+
+    /** Reads gates (N,3H), hn, hPrev, dh, dhRec (N,H); writes dax, dah (N,3H) and dhRec (N,H): 14·N·H. */
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+                                     long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory dax, long daxOff, Memory dah, long dahOff) {
         cell(14L * n * h);
     }
 

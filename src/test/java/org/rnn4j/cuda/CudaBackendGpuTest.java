@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.AllOps;
 import org.rnn4j.Backend;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.Numerics;
 import org.rnn4j.Tensor;
 import org.rnn4j.AllOps.Inputs;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Assumptions;
 import org.rnn4j.Backend;
-import org.rnn4j.CudaUnavailableException;
+import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.golden.GoldenCasesContract;
 
 /** The golden cases on a real GPU; skipped without one unless -Drnn4j.requireGpu=true. */

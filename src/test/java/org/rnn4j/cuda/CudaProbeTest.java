@@ -1,5 +1,6 @@
 package org.rnn4j.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,26 @@ class CudaProbeTest {
         String m = CudaProbe.describeLinkageError(new NoClassDefFoundError("jcuda/driver/JCudaDriver"));
         assertTrue(m.startsWith("the JCuda jars are not on the class path"), m);
         assertTrue(m.contains("org.jcuda:jcuda"), m);
+    }
+
+    @Test
+    void missingNativesForThisPlatformNameOsArchAndTheResource() {
+        var aarch64 = new CudaProbe.Platform("Linux", "aarch64", "/lib/libJCudaDriver-12.6.0-linux-aarch64.so", false);
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Error while loading native library \"JCudaDriver-12.6.0-linux-aarch64\"\n"
+                + "java.lang.UnsatisfiedLinkError: no JCudaDriver-12.6.0-linux-aarch64 in java.library.path\n"
+                + "java.io.IOException: No resource found with name '/lib/libJCudaDriver-12.6.0-linux-aarch64.so'\n");
+        String m = CudaProbe.describeLinkageError(e, aarch64);
+        assertTrue(m.startsWith("JCuda has no native libraries for Linux/aarch64"), m);
+        assertTrue(m.contains("/lib/libJCudaDriver-12.6.0-linux-aarch64.so") && m.contains("x86-64"), m);
+        assertTrue(!m.contains("no NVIDIA driver"), m);
+    }
+
+    @Test
+    void theNativesOfThisTestMachineAreFoundOnTheClassPath() {
+        var here = CudaProbe.Platform.current();
+        assertTrue(here.nativesResource().contains("JCudaDriver-" + CudaProbe.jcudaVersion()), here.toString());
+        // JCuda's Maven artifacts resolve their natives for Linux and Windows on x86-64, so there they are present.
+        boolean x64 = System.getProperty("os.arch").equals("amd64");
+        assertEquals(x64, here.nativesPresent(), here.toString());
     }
 }

@@ -39,12 +39,14 @@ class EmulatedCudaBackendTest {
 
     EmulatedBackend emulated;
     EmulatedDeviceApi device;
+    CudaCompute compute;
     Backend cuda;
 
     @BeforeEach
     void open() {
         emulated = new EmulatedBackend();
         device = emulated.device;
+        compute = emulated.compute;
         cuda = emulated.backend;
     }
 
@@ -63,7 +65,7 @@ class EmulatedCudaBackendTest {
         Map<String, float[]> first = AllOps.run(cuda, in);
         AllOps.assertClose(want, first, "emulated cuda vs cpu, " + in.s());
         AllOps.assertBitIdentical("emulated cuda rerun, " + in.s(), first, AllOps.run(cuda, in));
-        assertEquals(0, device.liveAllocations(), "every tensor closed by AllOps is freed at once");
+        assertEquals(0, compute.liveBuffers(), "every tensor closed by AllOps is freed at once");
     }
 
     /** The poisoning is what proves each output element was written: a kernel that does nothing must be caught. */
@@ -85,10 +87,16 @@ class EmulatedCudaBackendTest {
     void gemmsFollowTheDesignAndAreValidCublasCalls() {
         int N = 3, T = 6, D = 5, H = 7;
         Inputs in = Inputs.random(Numerics.random(), new Shape(N, T, D, H));
-        AllOps.run(cuda, in); // every GEMM of every operation passed the emulator's cuBLAS validation and bounds checks
+        // Without CUDA graphs, so that every GEMM reaches cuBLAS as its own call (a replayed graph makes none).
+        EmulatedDeviceApi device = new EmulatedDeviceApi(Executors.best());
+        try (Backend eager = Extension.backend(new CudaCompute(device, false), "emulated, no graphs")) {
+            AllOps.run(eager, in); // every GEMM of every operation passed the emulator's cuBLAS validation and bounds checks
+        }
+        assertEquals(List.of(), device.violations());
         List<EmulatedDeviceApi.Gemm> all = device.gemms();
-        // rnnStep: 2 + 4; rnn: (1+T) + (T+3); lstmStep: 2 + 4; lstm and lstmZeroC: (1+T) + (T+3) each.
-        assertEquals(6 + (2 * T + 4) + 6 + 2 * (2 * T + 4), all.size(), "GEMM count");
+        // rnnStep: 2 + 4; rnn: (1+T) + (T+3); lstmStep: 2 + 4; lstm and lstmZeroC: (1+T) + (T+3) each;
+        // gruStep: 2 + 4; gru: (1+T) + (T+3), then gruInference (1+T).
+        assertEquals(6 + (2 * T + 4) + 6 + 2 * (2 * T + 4) + 6 + (2 * T + 4) + (1 + T), all.size(), "GEMM count");
         // rnnForward (after the 6 of the step ops): x·Wx over all T·N rows at once with beta 0 (C never read),
         // then one GEMM per step accumulating into it. cuBLAS sees Cᵀ: its n is the row-major m.
         EmulatedDeviceApi.Gemm xWx = all.get(6);
@@ -100,6 +108,19 @@ class EmulatedCudaBackendTest {
         assertEquals(T * N, all.get(bw + T).k(), "dWx sums over all T·N rows");
         assertEquals(T * N, all.get(bw + T + 1).k(), "dWh sums over all T·N rows");
         assertEquals(T * N, all.get(bw + T + 2).n(), "dx in one GEMM");
+        // gruForward: x·Wx over all rows; per step h·Wh into its own buffer (beta 0: r scales only its n part).
+        int gru = 6 + (2 * T + 4) + 6 + 2 * (2 * T + 4) + 6;
+        assertEquals(T * N, all.get(gru).n(), "GRU x·Wx covers all T·N rows in one GEMM");
+        for (int t = 1; t <= T; t++) {
+            assertEquals(0f, all.get(gru + t).beta(), "GRU step GEMM " + t + " writes its own buffer");
+            assertEquals(N, all.get(gru + t).n(), "GRU step GEMM " + t + " covers one step");
+        }
+        // gruBackward: per step dah·Whᵀ added to the direct part (dh+dhRec)*z; then dWx, dWh, dx over all rows.
+        int gbw = gru + 1 + T;
+        for (int t = 0; t < T; t++) assertEquals(1f, all.get(gbw + t).beta(), "GRU dPrevH GEMM " + t + " accumulates");
+        assertEquals(T * N, all.get(gbw + T).k(), "GRU dWx sums over all T·N rows");
+        assertEquals(T * N, all.get(gbw + T + 1).k(), "GRU dWh sums over all T·N rows");
+        assertEquals(T * N, all.get(gbw + T + 2).n(), "GRU dx in one GEMM");
     }
 
     @Test
@@ -121,16 +142,37 @@ class EmulatedCudaBackendTest {
         try (var x = b.tensor(in.x(), 2, 3, 3); var h0 = b.tensor(in.h0(), 2, 4); var dh = b.tensor(in.dh(), 2, 3, 4);
              var rWx = b.tensor(in.rWx(), 3, 4); var rWh = b.tensor(in.rWh(), 4, 4); var rB = b.tensor(in.rB(), 4);
              var lWx = b.tensor(in.lWx(), 3, 16); var lWh = b.tensor(in.lWh(), 4, 16); var lB = b.tensor(in.lB(), 16)) {
-            int baseline = device.liveAllocations();
+            int baseline = compute.liveBuffers(), afterFirst = 0;
             for (int i = 0; i < 1000; i++) {
                 try (var f = b.rnnForward(x, h0, rWx, rWh, rB); var g = b.rnnBackward(dh, f.cache());
                      var lf = b.lstmForward(x, h0, lWx, lWh, lB); var lg = b.lstmBackward(dh, lf.cache())) {
-                    if (i == 0) assertTrue(device.liveAllocations() > baseline && g.db().size() == 4 && lg.db().size() == 16);
+                    if (i == 0) assertTrue(compute.liveBuffers() > baseline && g.db().size() == 4 && lg.db().size() == 16);
                 }
+                if (i == 0) afterFirst = device.liveAllocations();
             }
-            assertEquals(baseline, device.liveAllocations(), "live allocations after 1,000 forward+backward");
+            assertEquals(baseline, compute.liveBuffers(), "live buffers after 1,000 forward+backward");
+            // Every later iteration reuses the blocks the first one left in the cache: no new device allocations.
+            assertEquals(afterFirst, device.liveAllocations(), "device allocations after the first iteration");
         }
+        assertEquals(0, compute.liveBuffers());
+        compute.releaseCache();
         assertEquals(0, device.liveAllocations());
+    }
+
+    @Test
+    void oneOperationTakesTheContextOnceAndQueuesItsWorkOnTheStream() {
+        Inputs in = Inputs.random(Numerics.random(), new Shape(3, 6, 5, 8));
+        try (var x = cuda.tensor(in.x(), 3, 6, 5); var h0 = cuda.tensor(in.h0(), 3, 8); var wx = cuda.tensor(in.lWx(), 5, 32);
+             var wh = cuda.tensor(in.lWh(), 8, 32); var bias = cuda.tensor(in.lB(), 32)) {
+            int calls = device.makeCurrentCalls(), reads = device.hostReads();
+            try (var out = cuda.lstmForward(x, h0, wx, wh, bias)) {
+                assertEquals(1, device.makeCurrentCalls() - calls, "makeCurrent once for the whole forward, not per primitive");
+                assertEquals(0, device.hostReads() - reads, "the forward never waits for the device");
+                assertTrue(device.queued() > 6, "its work is still queued: " + device.queued());
+                assertTrue(Float.isFinite(out.h().toArray()[0]));
+                assertEquals(0, device.queued(), "reading h waited for it");
+            }
+        }
     }
 
     @Test
@@ -138,17 +180,20 @@ class EmulatedCudaBackendTest {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 8, 5, 6));
         try (var x = cuda.tensor(in.x(), 3, 8, 5); var h0 = cuda.tensor(in.h0(), 3, 6); var wx = cuda.tensor(in.lWx(), 5, 24);
              var wh = cuda.tensor(in.lWh(), 6, 24); var bias = cuda.tensor(in.lB(), 24)) {
-            int baseAllocs = device.liveAllocations();
+            int baseBuffers = compute.liveBuffers();
             long baseBytes = device.liveBytes();
             device.resetPeak();
             cuda.lstmForward(x, h0, wx, wh, bias).close();
             long peak = device.peakBytes();
+            compute.releaseCache(); // else the cached blocks would serve the whole next forward
+            assertEquals(baseBytes, device.liveBytes());
             device.setLimitBytes(baseBytes + (peak - baseBytes) / 2); // room for some of its buffers, not all
             CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> cuda.lstmForward(x, h0, wx, wh, bias));
             assertTrue(e.getMessage().contains("asked for") && e.getMessage().contains("bytes free"), e.getMessage());
             assertTrue(e.requestedBytes() > e.freeBytes(), e.getMessage());
-            assertEquals(baseAllocs, device.liveAllocations(), "the failed operation freed what it had allocated");
-            assertEquals(baseBytes, device.liveBytes());
+            assertEquals(baseBuffers, compute.liveBuffers(), "the failed operation freed what it had allocated");
+            compute.releaseCache();
+            assertEquals(baseBytes, device.liveBytes(), "its blocks went to the cache, nowhere else");
             device.setLimitBytes(Long.MAX_VALUE);
             cuda.lstmForward(x, h0, wx, wh, bias).close(); // the backend is still usable
         }
@@ -207,14 +252,14 @@ class EmulatedCudaBackendTest {
         log.addHandler(h);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (device.liveAllocations() > 1 && System.nanoTime() < deadline) {
+            while (compute.liveBuffers() > 1 && System.nanoTime() < deadline) {
                 System.gc();
                 Thread.sleep(20);
             }
         } finally {
             log.removeHandler(h);
         }
-        assertEquals(1, device.liveAllocations(), "the forgotten tensor was freed by the Cleaner; the kept one lives");
+        assertEquals(1, compute.liveBuffers(), "the forgotten tensor was freed by the Cleaner; the kept one lives");
         assertTrue(warnings.stream().anyMatch(w -> w.contains("without close()")), "one-line warning: " + warnings);
         cuda.close();
         assertEquals(0, device.liveAllocations(), "shutdown frees tensors nobody closed");

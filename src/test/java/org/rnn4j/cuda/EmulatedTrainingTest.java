@@ -38,12 +38,14 @@ class EmulatedTrainingTest {
 
     EmulatedBackend emulated;
     EmulatedDeviceApi device;
+    CudaCompute compute;
     Backend cuda;
 
     @BeforeEach
     void open() {
         emulated = new EmulatedBackend();
         device = emulated.device;
+        compute = emulated.compute;
         cuda = emulated.backend;
     }
 
@@ -60,7 +62,7 @@ class EmulatedTrainingTest {
         Map<String, float[]> want = TrainOps.run(CPU, in), first = TrainOps.run(cuda, in);
         AllOps.assertClose(want, first, "emulated cuda vs cpu, " + in.s());
         AllOps.assertBitIdentical("emulated cuda rerun, " + in.s(), first, TrainOps.run(cuda, in));
-        assertEquals(0, device.liveAllocations(), "every tensor closed by TrainOps is freed at once");
+        assertEquals(0, compute.liveBuffers(), "every tensor closed by TrainOps is freed at once");
         for (Map<String, float[]> got : List.of(want, first)) {
             // The scale is exactly 1/2 (maxNorm = norm/2): halving is exact in float, so the bits are known.
             float[] g = in.gA()[0], half = got.get("clip.half.gA"), kept = got.get("clip.above.gA");
@@ -88,7 +90,7 @@ class EmulatedTrainingTest {
     void trainingTracksTheCpuRunAndRepeatsBitForBit() {
         Run cpu = TrainOps.train(CPU, TEXT, TINY);
         Run first = TrainOps.train(cuda, TEXT, TINY);
-        assertEquals(0, device.liveAllocations(), "closing the trainer frees everything it allocated");
+        assertEquals(0, compute.liveBuffers(), "closing the trainer frees everything it allocated");
         Run second;
         EmulatedDeviceApi other = new EmulatedDeviceApi(Executors.best());   // fresh device, fresh poison
         try (Backend fresh = Extension.backend(new CudaCompute(other), "emulated 2")) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
+import org.rnn4j.Gru;
 import org.rnn4j.Lstm;
 import org.rnn4j.Numerics;
 import org.rnn4j.Rnn;
@@ -22,7 +23,7 @@ import org.rnn4j.extension.Extension;
 
 /**
  * Sequence forward and backward of the LSTM and the RNN, timed with CUDA events on the stream the backend uses
- * (the legacy default stream) after warm-up, median of repeats; beside them, measured in the same run on the same
+ * after warm-up, median of repeats; beside them, measured in the same run on the same
  * GPU, the FP32 SGEMM peak (a large cuBLAS SGEMM through the backend's own Compute, so the same handle and math
  * mode: CUBLAS_DEFAULT_MATH, no TF32) and a device-to-device copy bandwidth. Per size: FLOPs and non-GEMM bytes
  * counted from the backend's own call sequence ({@link CellCost}), GFLOP/s, the fraction of the measured peak, and
@@ -30,12 +31,11 @@ import org.rnn4j.extension.Extension;
  * with --json writes everything (every sample too) for bench/gpu_report.py. Timings are never asserted anywhere.
  *
  * <p>Backward reuses one forward's cache, as it may (backward only reads it), so forward time is not in backward
- * time. Each timed call is the public operation as a user makes it: its argument checks, its cuMemAlloc/cuMemFree
- * of scratch and results (the backend has no caching allocator), launches and GEMMs; the results are closed
- * after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
+ * time. Each timed call is the public operation as a user makes it: its argument checks, its buffers (from the
+ * backend's block cache after the warm-up calls), launches and GEMMs; the results are closed after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
  * that runs here without a GPU (GpuBenchmarkTest).
  *
- * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn] [--warmup 3]
+ * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn,gru] [--warmup 3]
  * [--repeats 11] [--peak-n 8192] [--peak-repeats 7] [--jit-warmup-s 3] [--backend cuda|cpu] [--json FILE]; a bare
  * number = --repeats.
  */
@@ -167,16 +167,23 @@ public final class GpuBenchmark {
 
     static Row measure(Backend be, BenchTiming timing, BenchOptions o, String cell, int[] s, SplittableRandom r)
             throws Exception {
-        boolean lstm = cell.equals("lstm");
-        int n = s[0], t = s[1], d = s[2], h = s[3], g = lstm ? 4 * h : h;
-        CellCost cost = CellCost.count(lstm, n, t, d, h);
+        int n = s[0], t = s[1], d = s[2], h = s[3], g = CellCost.gates(cell) * h;
+        CellCost cost = CellCost.count(cell, n, t, d, h);
         try (Tensor x = be.tensor(Numerics.uniform(r, n * t * d, 1), n, t, d);
              Tensor h0 = be.tensor(Numerics.uniform(r, n * h, 1), n, h);
              Tensor wx = be.tensor(Numerics.uniform(r, d * g, 0.1), d, g);
              Tensor wh = be.tensor(Numerics.uniform(r, h * g, 0.1), h, g);
              Tensor b = be.tensor(Numerics.uniform(r, g, 0.1), g);
+             Tensor bh = be.tensor(Numerics.uniform(r, g, 0.1), g);
              Tensor dh = be.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h)) {
-            if (lstm) {
+            if (cell.equals("gru")) {
+                Samples f = timing.samples(() -> be.gruForward(x, h0, wx, wh, b, bh), o.warmup(), o.repeats());
+                try (Gru.Output kept = be.gruForward(x, h0, wx, wh, b, bh)) {
+                    Samples bw = timing.samples(() -> be.gruBackward(dh, kept.cache()), o.warmup(), o.repeats());
+                    return new Row(cell, n, t, d, h, cost, f, bw);
+                }
+            }
+            if (cell.equals("lstm")) {
                 Samples f = timing.samples(() -> be.lstmForward(x, h0, wx, wh, b), o.warmup(), o.repeats());
                 try (Lstm.Output kept = be.lstmForward(x, h0, wx, wh, b)) {
                     Samples bw = timing.samples(() -> be.lstmBackward(dh, kept.cache()), o.warmup(), o.repeats());

@@ -43,8 +43,8 @@ class GpuBenchmarkTest {
         assertEquals(5, o.repeats());
         assertEquals(0, o.peakN());
         assertEquals(7, BenchOptions.parse("7").repeats(), "a bare number is the repeat count, as before");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--cells", "gru"))
-                .getMessage().contains("gru"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--cells", "tcn"))
+                .getMessage().contains("tcn"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--sizes", "1,2,3"))
                 .getMessage().contains("1,2,3"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--repeats", "0"))
@@ -68,8 +68,8 @@ class GpuBenchmarkTest {
         assertTrue(j.contains("\"schema\": \"rnn4j-bench/1\""), j);
         assertTrue(j.contains("\"backend\": \"cpu\"") && j.contains("\"complete\": true"), j);
         // The counted FLOPs of the LSTM row: 2·T·N·4H·(D+H) = 2·4·3·24·11.
-        assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula(true, 3, 4, 5, 6)), j);
-        assertTrue(j.contains("\"bwd_bytes\": " + CellCost.bwdBytesFormula(false, 3, 4, 5, 6)), j);
+        assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula("lstm", 3, 4, 5, 6)), j);
+        assertTrue(j.contains("\"bwd_bytes\": " + CellCost.bwdBytesFormula("rnn", 3, 4, 5, 6)), j);
         for (String key : List.of("fwd_ms", "bwd_ms", "fwd_gflops", "fwd_peak_frac", "bwd_floor_ms")) {
             Matcher m = Pattern.compile("\"" + key + "\": ([^,}]+)").matcher(j);
             int rows = 0;
@@ -88,10 +88,11 @@ class GpuBenchmarkTest {
     @Test
     void withoutPeakTheFractionsAreNullNotNaN(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
-        GpuBenchmark.run(BenchOptions.parse("--backend", "cpu", "--sizes", "2,2,3,3", "--cells", "rnn", "--warmup", "0",
+        GpuBenchmark.run(BenchOptions.parse("--backend", "cpu", "--sizes", "2,2,3,3", "--cells", "rnn,gru", "--warmup", "0",
                 "--repeats", "1", "--peak-n", "0", "--jit-warmup-s", "0", "--json", json.toString()), new PrintStream(new ByteArrayOutputStream()));
         String j = Files.readString(json);
         assertTrue(j.contains("\"fwd_peak_frac\": null") && j.contains("\"gflops\": null"), j);
         assertTrue(!j.contains("NaN") && !j.contains("Infinity"), j);
+        assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula("gru", 2, 2, 3, 3)), "the GRU row is measured and counted: " + j);
     }
 }

@@ -16,13 +16,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped PTX was generated from the kernels/ sources as they are now: kernels/build-ptx.sh records a SHA-256
- * per source (the .cu/.cuh files and the script itself) and of the PTX it wrote; here they are recomputed. No nvcc
+ * The shipped PTX and fatbin were generated from the kernels/ sources as they are now: kernels/build-ptx.sh records a SHA-256
+ * per source (the .cu/.cuh files and the script itself) and of the PTX and fatbin it wrote; here they are recomputed. No nvcc
  * needed. Carriage returns are dropped before hashing, as the script does, so a CRLF checkout passes too.
  */
 class PtxIsCurrentTest {
-    private static final String FIX = "; run kernels/build-ptx.sh (needs nvcc and ptxas) and commit "
-            + "src/main/resources/org/rnn4j/cuda/rnn4j.ptx and rnn4j.ptx.sources.sha256";
+    private static final String FIX = "; run kernels/build-ptx.sh (needs nvcc, ptxas and fatbinary) and commit "
+            + "src/main/resources/org/rnn4j/cuda/rnn4j.ptx, rnn4j.fatbin and rnn4j.ptx.sources.sha256";
 
     @Test
     void ptxWasGeneratedFromTheCurrentKernelSources() throws IOException {
@@ -53,6 +53,13 @@ class PtxIsCurrentTest {
         String path = "src/main/resources/org/rnn4j/cuda/" + ShippedPtx.PTX;
         assertEquals(recorded().get(path), sha256(ShippedPtx.bytes(ShippedPtx.PTX)),
                 "rnn4j.ptx differs from what kernels/build-ptx.sh wrote (edited by hand?)" + FIX);
+    }
+
+    @Test
+    void fatbinIsTheOneTheScriptWrote() throws NoSuchAlgorithmException {
+        String path = "src/main/resources/org/rnn4j/cuda/" + ShippedPtx.FATBIN;
+        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ShippedPtx.bytes(ShippedPtx.FATBIN)));
+        assertEquals(recorded().get(path), actual, "rnn4j.fatbin differs from what kernels/build-ptx.sh wrote" + FIX);
     }
 
     /** "sha256  path" lines as sha256sum writes them. */

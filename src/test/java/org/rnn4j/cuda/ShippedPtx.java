@@ -6,9 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** The PTX and its source hashes as the jar ships them (classpath resources next to {@link Kernel}). */
+/** The PTX, the fatbin and their source hashes as the jar ships them (classpath resources next to {@link Kernel}). */
 final class ShippedPtx {
     static final String PTX = "rnn4j.ptx";
+    static final String FATBIN = "rnn4j.fatbin";
     static final String SOURCES_SHA256 = "rnn4j.ptx.sources.sha256";
 
     private ShippedPtx() {}

@@ -11,7 +11,7 @@ import org.rnn4j.Tensor;
 import org.rnn4j.io.NpyArray;
 
 /**
- * One golden case from {@code src/test/resources/golden/}: its kind ("rnn_step", "rnn", "lstm_step", "lstm"),
+ * One golden case from {@code src/test/resources/golden/}: its kind ("rnn_step", "rnn", "lstm_step", "lstm", "gru_step", "gru"),
  * sizes, and the float64 arrays written by tools/golden/make_golden.py, inputs and expected results alike,
  * keyed by the Java API's names (x, h0, Wx, dWx, ...).
  */
@@ -22,7 +22,9 @@ public record GoldenCase(String name, String kind, int N, int T, int D, int H, M
             "rnn_step", Set.of("nextH", "dx", "dPrevH", "dWx", "dWh", "db"),
             "rnn", Set.of("h", "dx", "dh0", "dWx", "dWh", "db"),
             "lstm_step", Set.of("nextH", "nextC", "dx", "dPrevH", "dPrevC", "dWx", "dWh", "db"),
-            "lstm", Set.of("h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"));
+            "lstm", Set.of("h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"),
+            "gru_step", Set.of("nextH", "dx", "dPrevH", "dWx", "dWh", "dbx", "dbh"),
+            "gru", Set.of("h", "dx", "dh0", "dWx", "dWh", "dbx", "dbh"));
 
     public boolean has(String array) { return arrays.containsKey(array); }
 

@@ -15,14 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.rnn4j.Backend;
-import org.rnn4j.Lstm;
-import org.rnn4j.Lstm;
-import org.rnn4j.Lstm;
+import org.rnn4j.Gru;
 import org.rnn4j.Lstm;
 import org.rnn4j.Numerics;
-import org.rnn4j.Rnn;
-import org.rnn4j.Rnn;
-import org.rnn4j.Rnn;
 import org.rnn4j.Rnn;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.Npy;
@@ -76,6 +71,8 @@ public final class GoldenCases {
             case "rnn" -> List.of("x", "h0", "Wx", "Wh", "b", "dh");
             case "lstm_step" -> List.of("x", "prevH", "prevC", "Wx", "Wh", "b", "dNextH", "dNextC");
             case "lstm" -> List.of("x", "h0", "c0", "Wx", "Wh", "b", "dh", "dcT");
+            case "gru_step" -> List.of("x", "prevH", "Wx", "Wh", "bx", "bh", "dNextH");
+            case "gru" -> List.of("x", "h0", "Wx", "Wh", "bx", "bh", "dh");
             default -> throw new IllegalArgumentException(kind);
         };
         List<String> names = new ArrayList<>(in);
@@ -158,6 +155,30 @@ public final class GoldenCases {
                     k.check("h", out.h()); k.check("cT", out.cT());
                     k.check("dx", g.dx()); k.check("dh0", g.dh0()); k.check("dc0", g.dc0());
                     k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("db", g.db());
+                }
+            }
+            case "gru_step" -> {
+                try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                     Tensor bx = c.tensor(backend, "bx"); Tensor bh = c.tensor(backend, "bh");
+                     Tensor dn = c.tensor(backend, "dNextH");
+                     Gru.StepOutput out = backend.gruStepForward(x, h, wx, wh, bx, bh);
+                     Gru.StepGradients g = backend.gruStepBackward(dn, out.cache())) {
+                    k.check("nextH", out.nextH());
+                    k.check("dx", g.dx()); k.check("dPrevH", g.dPrevH());
+                    k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("dbx", g.dbx()); k.check("dbh", g.dbh());
+                }
+            }
+            case "gru" -> {
+                try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                     Tensor bx = c.tensor(backend, "bx"); Tensor bh = c.tensor(backend, "bh");
+                     Tensor dh = c.tensor(backend, "dh");
+                     Gru.Output out = backend.gruForward(x, h0, wx, wh, bx, bh);
+                     Gru.Gradients g = backend.gruBackward(dh, out.cache())) {
+                    k.check("h", out.h());
+                    k.check("dx", g.dx()); k.check("dh0", g.dh0());
+                    k.check("dWx", g.dWx()); k.check("dWh", g.dWh()); k.check("dbx", g.dbx()); k.check("dbh", g.dbh());
                 }
             }
             default -> throw new IllegalArgumentException("unknown kind " + c.kind());

@@ -15,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.rnn4j.Backend;
 import org.rnn4j.Tensor;
 
@@ -32,12 +34,13 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void validationLossEndsWellBelowUnigram() throws IOException {
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void validationLossEndsWellBelowUnigram(CellType cell) throws IOException {
         // Tiny model, 20 KB of text, 120 steps (about 3 s): the validation loss must end at least 0.8 nats below
         // the unigram model's (measured: 1.73 against 2.97). An untrained model sits at the unigram loss because
         // the output bias starts at the log frequencies, so this margin is what training achieved.
-        TrainConfig cfg = new TrainConfig(48, 1, 16, 24, 16, 1e-2, 120, 7, 5.0, 0.05);
+        TrainConfig cfg = new TrainConfig(48, 1, 16, 24, 16, 1e-2, 120, 7, 5.0, 0.05, cell);
         try (Trainer tr = new Trainer(CPU, corpus(20_000), cfg)) {
             double unigram = tr.unigramValidationLoss(), before = tr.validationLoss();
             assertEquals(unigram, before, 0.1, "an untrained model predicts like the unigram model");
@@ -69,12 +72,13 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws IOException {
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void resumedRunEqualsUninterruptedRun(CellType cell, @TempDir Path dir) throws IOException {
         // 3000 chars, N=8, T=32: each stream holds 356 characters, so the streams wrap (new epoch, state reset)
         // after 10 steps; 14 steps with a save after 6 cover carried state, the wrap and the Adam moments.
         String text = corpus(3_000);
-        TrainConfig cfg = new TrainConfig(24, 2, 8, 32, 8, 5e-3, 14, 11, 5.0, 0.05);
+        TrainConfig cfg = new TrainConfig(24, 2, 8, 32, 8, 5e-3, 14, 11, 5.0, 0.05, cell);
         List<double[]> full;
         float[][] fullParams;
         try (Trainer t = new Trainer(CPU, text, cfg)) {
@@ -92,7 +96,10 @@ class TrainerTest {
             for (int i = 0; i < 3; i++) t.trainStep();   // state after the save must not leak into the resumed run
         }
         try (var files = Files.list(dir)) { assertEquals(List.of(ckpt), files.toList()); }
+        assertTrue(Files.exists(ckpt.resolve("param." + cell.id() + "1.Wh.npy")), "parameters named after the cell");
+        assertEquals(cell.hasC, Files.exists(ckpt.resolve("state.c1.npy")), "a cell state is saved for the LSTM only");
         try (Trainer t = Trainer.resume(CPU, text, ckpt, 0)) {
+            assertEquals(cell, t.config().cell());
             assertEquals(7, t.step());
             while (t.step() < cfg.steps()) t.trainStep();
             assertEquals(full.size(), t.history().size());
@@ -125,6 +132,30 @@ class TrainerTest {
         e = assertThrows(Checkpoint.CheckpointException.class, () -> LoadedModel.read(CPU, ckpt));
         assertTrue(e.getMessage().contains("shape"), e.getMessage());
         assertThrows(Checkpoint.CheckpointException.class, () -> LoadedModel.read(CPU, dir.resolve("nowhere")));
+    }
+
+    @Test
+    void checkpointsWithoutACellAreLstmsAndUnknownCellsAreRefused(@TempDir Path dir) throws IOException {
+        String text = corpus(3_000);
+        Path ckpt = dir.resolve("checkpoint");
+        try (Trainer t = new Trainer(CPU, text, new TrainConfig(8, 1, 4, 16, 4, 5e-3, 2, 1, 5.0, 0.05))) {
+            t.trainStep();
+            Checkpoint.save(t, ckpt);
+        }
+        Path manifest = ckpt.resolve("manifest.properties");
+        String withCell = Files.readString(manifest);
+        assertTrue(withCell.contains("cell=lstm"), withCell);
+        Files.writeString(manifest, withCell.replace("cell=lstm", ""));   // as written before the key existed
+        try (Trainer t = Trainer.resume(CPU, text, ckpt, 0)) {
+            assertEquals(CellType.LSTM, t.config().cell());
+            assertEquals(1, t.step());
+        }
+        Files.writeString(manifest, withCell.replace("cell=lstm", "cell=gru"));
+        var e = assertThrows(Checkpoint.CheckpointException.class, () -> Trainer.resume(CPU, text, ckpt, 0));
+        assertTrue(e.getMessage().contains("does not match its model description"), e.getMessage());
+        Files.writeString(manifest, withCell.replace("cell=lstm", "cell=transformer"));
+        e = assertThrows(Checkpoint.CheckpointException.class, () -> LoadedModel.read(CPU, ckpt));
+        assertTrue(e.getMessage().contains("'cell'") && e.getMessage().contains("transformer"), e.getMessage());
     }
 
     @Test

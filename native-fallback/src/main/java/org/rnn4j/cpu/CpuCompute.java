@@ -116,14 +116,10 @@ public final class CpuCompute implements Compute {
         int xo = (int) offA, oo = (int) offOut;
         long size = (long) rows * cols;
         int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), Math.max(1, cols / 64));
-        // parts own column ranges; every column is still summed over the rows in ascending order
+        // parts own column ranges; every column is still summed in CpuKernels.columnSum's fixed tree order
         Parallel.run(pool, parts, t -> {
             int j0 = (int) ((long) cols * t / parts), j1 = (int) ((long) cols * (t + 1) / parts);
-            java.util.Arrays.fill(o, oo + j0, oo + j1, 0f);
-            for (int r = 0; r < rows; r++) {
-                int p = xo + r * cols;
-                for (int j = j0; j < j1; j++) o[oo + j] += x[p + j];
-            }
+            CpuKernels.columnSum(x, xo, rows, cols, o, oo, j0, j1);
         });
     }
 
@@ -161,6 +157,26 @@ public final class CpuCompute implements Compute {
                 dco = (int) dcOff, ao = (int) daOff;
         rows(n, h, 2, (r0, r1) -> pointwise.lstmBackward(r1 - r0, h, gt, go + r0 * 4 * h, cp, cpo + r0 * h, cc, co + r0 * h,
                 g, gho + r0 * h, rec, ro + r0 * h, dcc, dco + r0 * h, out, ao + r0 * 4 * h));
+    }
+
+    @Override
+    public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
+                                    Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
+        float[] gt = arr(gates), q = arr(gh), bxx = arr(bx), bhh = arr(bh), hp = arr(hPrev), hid = arr(hn), out = arr(hOut);
+        int go = (int) gOff, qo = (int) ghOff, hpo = (int) hPrevOff, hno = (int) hnOff, ho = (int) hOff;
+        rows(n, h, 3, (r0, r1) -> pointwise.gruForward(r1 - r0, h, gt, go + r0 * 3 * h, q, qo + r0 * 3 * h,
+                bxx, bhh, hp, hpo + r0 * h, hid, hno + r0 * h, out, ho + r0 * h));
+    }
+
+    @Override
+    public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
+                                     long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
+                                     Memory dax, long daxOff, Memory dah, long dahOff) {
+        float[] gt = arr(gates), hid = arr(hn), hp = arr(hPrev), g = arr(dh), rec = arr(dhRec), ox = arr(dax), oh = arr(dah);
+        int go = (int) gOff, hno = (int) hnOff, hpo = (int) hPrevOff, gho = (int) dhOff, ro = (int) dhRecOff,
+                xo = (int) daxOff, ao = (int) dahOff;
+        rows(n, h, 1, (r0, r1) -> CpuKernels.gruBackwardPointwise(r1 - r0, h, gt, go + r0 * 3 * h, hid, hno + r0 * h,
+                hp, hpo + r0 * h, g, gho + r0 * h, rec, ro + r0 * h, ox, xo + r0 * 3 * h, oh, ao + r0 * 3 * h));
     }
 
     /**

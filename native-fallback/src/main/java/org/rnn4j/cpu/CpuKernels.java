@@ -1,9 +1,11 @@
 package org.rnn4j.cpu;
 
+import org.rnn4j.compute.Compute;
+
 /**
  * The pointwise steps of the cells in plain Java. Each method is the CPU twin of the CUDA kernel of the same
  * name in kernels/ (snake_case there); see {@link org.rnn4j.compute.Compute} for their contracts.
- * Arrays are row-major; offsets in floats. Gate order along 4H: i, f, o, g.
+ * Arrays are row-major; offsets in floats. Gate order along 4H: i, f, o, g; along 3H (GRU): r, z, n.
  */
 public final class CpuKernels {
     private CpuKernels() {}
@@ -131,6 +133,55 @@ public final class CpuKernels {
         dc[dcIdx] = dcTot * f;
     }
 
+    /**
+     * GRU forward, one step: gates (N,3H) holds x·Wx on entry and [r z n] on exit; gh (N,3H) = prevH·Wh is read;
+     * hn (N,H) = gh_n + bh_n is written for backward; h = (1-z)*n + z*hPrev.
+     */
+    public static void gruForwardPointwise(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx,
+                                           float[] bh, float[] hPrev, int hPrevOff, float[] hn, int hnOff,
+                                           float[] hOut, int hOff) {
+        for (int row = 0; row < n; row++) {
+            int g0 = gOff + row * 3 * h, q0 = ghOff + row * 3 * h, s0 = row * h;
+            for (int j = 0; j < h; j++) {
+                float r = sigmoid((gates[g0 + j] + bx[j]) + (gh[q0 + j] + bh[j]));
+                float z = sigmoid((gates[g0 + h + j] + bx[h + j]) + (gh[q0 + h + j] + bh[h + j]));
+                float hidden = gh[q0 + 2 * h + j] + bh[2 * h + j];
+                float nn = tanh((gates[g0 + 2 * h + j] + bx[2 * h + j]) + r * hidden);
+                gates[g0 + j] = r;
+                gates[g0 + h + j] = z;
+                gates[g0 + 2 * h + j] = nn;
+                hn[hnOff + s0 + j] = hidden;
+                hOut[hOff + s0 + j] = (1f - z) * nn + z * hPrev[hPrevOff + s0 + j];
+            }
+        }
+    }
+
+    /**
+     * GRU backward, one step, from [r z n] and hn left by forward: writes dax and dah (N,3H); dhRec holds the
+     * gradient from step t+1 on entry and (dh + dhRec)*z on exit.
+     */
+    public static void gruBackwardPointwise(int n, int h, float[] gates, int gOff, float[] hn, int hnOff,
+                                            float[] hPrev, int hPrevOff, float[] dh, int dhOff, float[] dhRec,
+                                            int dhRecOff, float[] dax, int daxOff, float[] dah, int dahOff) {
+        for (int row = 0; row < n; row++) {
+            int g0 = gOff + row * 3 * h, x0 = daxOff + row * 3 * h, a0 = dahOff + row * 3 * h, s0 = row * h;
+            for (int j = 0; j < h; j++) {
+                float r = gates[g0 + j], z = gates[g0 + h + j], nn = gates[g0 + 2 * h + j];
+                float dhTot = dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j];
+                float dan = dhTot * (1f - z) * (1f - nn * nn);
+                float daz = dhTot * (hPrev[hPrevOff + s0 + j] - nn) * z * (1f - z);
+                float dar = dan * hn[hnOff + s0 + j] * r * (1f - r);
+                dax[x0 + j] = dar;
+                dax[x0 + h + j] = daz;
+                dax[x0 + 2 * h + j] = dan;
+                dah[a0 + j] = dar;
+                dah[a0 + h + j] = daz;
+                dah[a0 + 2 * h + j] = dan * r;
+                dhRec[dhRecOff + s0 + j] = dhTot * z;
+            }
+        }
+    }
+
     /** dst (d1,d0,d2) = src (d0,d1,d2). */
     public static void swapAxes01(float[] src, int srcOff, float[] dst, int dstOff, int d0, int d1, int d2) {
         for (int a = 0; a < d0; a++)
@@ -138,12 +189,49 @@ public final class CpuKernels {
                 System.arraycopy(src, srcOff + (a * d1 + b) * d2, dst, dstOff + (b * d0 + a) * d2, d2);
     }
 
-    /** out[j] = sum over r of a[r,j], rows in ascending order. */
+    /** Rows per chunk of each level of {@link #columnSum}; the contract is Compute.columnSum's. */
+    public static final int COLUMN_SUM_CHUNK = Compute.COLUMN_SUM_CHUNK;
+
+    /** Partial sums the next level of {@link #columnSum} has per column. */
+    public static int columnSumPartials(int rows) { return Compute.columnSumPartials(rows); }
+
+    /** out[j] = sum over r of a[r,j] in Compute.columnSum's fixed tree order. */
     public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff) {
-        java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
-        for (int r = 0; r < rows; r++) {
-            int p = off + r * cols;
-            for (int j = 0; j < cols; j++) out[outOff + j] += a[p + j];
+        columnSum(a, off, rows, cols, out, outOff, 0, cols);
+    }
+
+    /** {@link #columnSum} for columns [j0, j1) only (each column is summed on its own, so ranges are independent). */
+    public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff, int j0, int j1) {
+        if (rows == 0) {
+            java.util.Arrays.fill(out, outOff + j0, outOff + j1, 0f);
+            return;
+        }
+        float[] src = a;
+        int srcOff = off, n = rows;
+        while (n > COLUMN_SUM_CHUNK) {
+            int m = columnSumPartials(n);
+            float[] partial = new float[m * cols];
+            columnSumChunks(src, srcOff, n, cols, COLUMN_SUM_CHUNK, partial, 0, j0, j1);
+            src = partial;
+            srcOff = 0;
+            n = m;
+        }
+        columnSumChunks(src, srcOff, n, cols, n, out, outOff, j0, j1);
+    }
+
+    /**
+     * out[c,j] = sum of a[r,j] over the rows of chunk c (rows c*chunk .. c*chunk+chunk-1, ascending, from 0f);
+     * out (ceil(rows/chunk), cols), columns [j0, j1) only. Twin of column_sum.
+     */
+    public static void columnSumChunks(float[] a, int off, int rows, int cols, int chunk, float[] out, int outOff, int j0, int j1) {
+        int chunks = (rows + chunk - 1) / chunk;
+        for (int c = 0; c < chunks; c++) {
+            int o = outOff + c * cols;
+            java.util.Arrays.fill(out, o + j0, o + j1, 0f);
+            for (int r = c * chunk, end = Math.min(rows, r + chunk); r < end; r++) {
+                int p = off + r * cols;
+                for (int j = j0; j < j1; j++) out[o + j] += a[p + j];
+            }
         }
     }
 
@@ -151,7 +239,7 @@ public final class CpuKernels {
     // Twins of kernels/train.cu; contracts in org.rnn4j.compute.Compute.
 
     /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
-    public static final int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
+    public static final int SUM_LANES_1 = Compute.SUM_LANES_1, SUM_LANES_2 = Compute.SUM_LANES_2;
 
     /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
     public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {
@@ -186,7 +274,7 @@ public final class CpuKernels {
     }
 
     /**
-     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l < lanes, with
+     * One pass of the deterministic sum: out[l] = sum over k ascending of f(x[l + k*lanes]) for l &lt; lanes, with
      * f the square when asked. Each lane's order is fixed by its index alone, so the GPU twin (one thread per
      * lane, any grid) performs exactly these float additions and gives the same bits. Twin of sum_lanes.
      */

@@ -18,6 +18,9 @@ interface Pointwise {
     void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
                       float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff);
 
+    void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
+                    float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff);
+
     String name();
 
     Pointwise SCALAR = new Pointwise() {
@@ -43,6 +46,12 @@ interface Pointwise {
                                  float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff) {
             CpuKernels.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff,
                     dc, dcOff, da, daOff);
+        }
+
+        @Override
+        public void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
+                               float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff) {
+            CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
         }
 
         @Override

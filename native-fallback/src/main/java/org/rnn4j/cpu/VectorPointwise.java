@@ -286,6 +286,35 @@ final class VectorPointwise implements Pointwise {
         }
     }
 
+    /**
+     * CpuKernels.gruForwardPointwise in passes: the pre-activation sums in plain loops into scratch (the same float
+     * additions in the same order), the sigmoids of r, z and the tanh of n vectorized from there, then the blend.
+     */
+    @Override
+    public void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
+                           float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff) {
+        Scratch s = SCRATCH.get();
+        if (s.row.length < 2 * h) s.row = new float[2 * h];
+        float[] pre = s.row;
+        for (int r = 0; r < n; r++) {
+            int g0 = gOff + r * 3 * h, q0 = ghOff + r * 3 * h, s0 = r * h;
+            for (int j = 0; j < 2 * h; j++) pre[j] = (gates[g0 + j] + bx[j]) + (gh[q0 + j] + bh[j]);
+            activate(SIGMOID, pre, 0, null, 0, gates, g0, 2 * h, s);           // r, z are contiguous
+            int hn0 = hnOff + s0, n0 = g0 + 2 * h;
+            for (int j = 0; j < h; j++) {
+                float hidden = gh[q0 + 2 * h + j] + bh[2 * h + j];
+                hn[hn0 + j] = hidden;
+                pre[j] = (gates[n0 + j] + bx[2 * h + j]) + gates[g0 + j] * hidden;
+            }
+            activate(TANH, pre, 0, null, 0, gates, n0, h, s);
+            int ho = hOff + s0, hp = hPrevOff + s0;
+            for (int j = 0; j < h; j++) {
+                float z = gates[g0 + h + j];
+                hOut[ho + j] = (1f - z) * gates[n0 + j] + z * hPrev[hp + j];
+            }
+        }
+    }
+
     /** One vector of the backward products, operation for operation as in CpuKernels.lstmBackwardPointwise. */
     private static void lstmBackwardArithmetic(float[] gates, int g, int h, float[] tcs, int t, float[] dh, int dho,
                                                float[] dhRec, int ro, float[] dc, int dco, float[] cPrev, int cp,

@@ -25,6 +25,10 @@ import org.rnn4j.cuda.Kernel;
  *       every pointer against its allocation, then run by a {@link KernelExecutor};</li>
  *   <li>context: like CUDA, "current" is per thread; every call must come from a thread on which this device was
  *       made current since another device took over, and two threads inside the device at once is an error;</li>
+ *   <li>one stream, deferred: copies to the device, memsets, SGEMMs and launches are checked when queued but run
+ *       only at {@link #synchronize()}, in order. A copy to the host or a free while work is queued is a violation
+ *       (on a GPU it would read stale data or release memory a kernel still uses), so a missing synchronisation
+ *       fails a test here instead of passing because everything ran at once;</li>
  *   <li>an optional byte limit to provoke out-of-memory; counts of live allocations and bytes.</li>
  * </ul>
  * Every contract violation throws a {@link CudaException} with status {@code EMULATOR_*} and is also recorded
@@ -40,9 +44,20 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<Gemm> gemms = Collections.synchronizedList(new ArrayList<>());
     private final Map<Kernel, Integer> launches = Collections.synchronizedMap(new EnumMap<>(Kernel.class));
+    private final java.util.concurrent.atomic.AtomicInteger hostReads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger makeCurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
+    /** The stream: work checked and accepted, not yet run; with the allocations each item reads or writes. */
+    private final java.util.ArrayDeque<Queued> queue = new java.util.ArrayDeque<>();
+    /** While capturing: the work recorded for the graph instead of queued. */
+    private List<Queued> capturing;
+    private final Map<Long, List<Queued>> graphs = new java.util.HashMap<>();
+    private long nextGraph = 1;
+    private int captures, graphLaunches;
     private volatile long limitBytes = Long.MAX_VALUE;
     private long next = BASE, liveBytes, peakBytes;
     private volatile boolean closed;
+
+    private record Queued(String call, List<float[]> touches, Runnable work) {}
 
     /** One SGEMM as cuBLAS received it (column-major parameters). */
     public record Gemm(char transa, char transb, int m, int n, int k, int lda, int ldb, int ldc, float beta) {}
@@ -65,6 +80,18 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     public List<Gemm> gemms() { return List.copyOf(gemms); }
 
+    /** Calls of {@link #makeCurrent()} so far (CudaCompute makes it once per operation). */
+    public int makeCurrentCalls() { return makeCurrentCalls.get(); }
+
+    /** Graphs captured and graph launches so far. */
+    public synchronized int[] graphCounts() { return new int[]{captures, graphLaunches}; }
+
+    /** Operations queued on the stream and not yet run. */
+    public synchronized int queued() { return queue.size(); }
+
+    /** Copies to the host so far (each one waits for the device on a GPU). */
+    public int hostReads() { return hostReads.get(); }
+
     /** Launches so far per kernel. */
     public Map<Kernel, Integer> launches() { return Map.copyOf(launches); }
 
@@ -74,11 +101,15 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public String backendName() { return "cuda-emulated"; }
 
     @Override
+    public boolean poisonFreedBlocks() { return true; }
+
+    @Override
     public String describe() { return "emulated CUDA device (kernels by " + executor.getClass().getSimpleName() + ")"; }
 
     @Override
     public void makeCurrent() {
         if (closed) throw violation("makeCurrent", "the device was closed");
+        makeCurrentCalls.incrementAndGet();
         CURRENT.set(this);
     }
 
@@ -109,8 +140,15 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemFree");
         try {
             synchronized (this) {
-                float[] a = allocations.remove(address);
+                float[] a = allocations.get(address);
                 if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is not the start of a live allocation");
+                if (capturing != null) throw violation("cuMemFree", "freeing while the stream is capturing");
+                for (Queued q : queue)
+                    for (float[] t : q.touches)
+                        if (t == a)
+                            throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is still used by queued "
+                                    + q.call + ": synchronize before freeing");
+                allocations.remove(address);
                 liveBytes -= (long) a.length * Float.BYTES;
             }
         } finally {
@@ -123,7 +161,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemcpyHtoD");
         try {
             DevicePtr d = resolve("cuMemcpyHtoD", "dst", dst, floats);
-            System.arraycopy(src, srcOff, d.array(), d.offset(), floats);
+            float[] staged = java.util.Arrays.copyOfRange(src, srcOff, srcOff + floats); // the caller may reuse src
+            enqueue("cuMemcpyHtoDAsync", () -> System.arraycopy(staged, 0, d.array(), d.offset(), floats), d);
         } finally {
             exit();
         }
@@ -134,6 +173,13 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemcpyDtoH");
         try {
             DevicePtr s = resolve("cuMemcpyDtoH", "src", src, floats);
+            synchronized (this) {
+                if (capturing != null) throw violation("cuMemcpyDtoH", "a host read while the stream is capturing");
+                if (!queue.isEmpty())
+                    throw violation("cuMemcpyDtoH", queue.size() + " operations (first " + queue.peek().call
+                            + ") are still queued: synchronize before reading on the host");
+            }
+            hostReads.incrementAndGet();
             System.arraycopy(s.array(), s.offset(), dst, dstOff, floats);
         } finally {
             exit();
@@ -149,7 +195,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
             DevicePtr s = resolve("cuMemcpyDtoD", "src", src, n), d = resolve("cuMemcpyDtoD", "dst", dst, n);
             if (s.array() == d.array() && s.offset() < d.offset() + n && d.offset() < s.offset() + n)
                 throw violation("cuMemcpyDtoD", "source and destination overlap");
-            System.arraycopy(s.array(), s.offset(), d.array(), d.offset(), n);
+            enqueue("cuMemcpyDtoDAsync", () -> System.arraycopy(s.array(), s.offset(), d.array(), d.offset(), n), s, d);
         } finally {
             exit();
         }
@@ -160,7 +206,7 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemsetD32");
         try {
             DevicePtr d = resolve("cuMemsetD32", "dst", dst, words);
-            Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value));
+            enqueue("cuMemsetD32Async", () -> Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value)), d);
         } finally {
             exit();
         }
@@ -184,7 +230,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
                         || overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pb, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb)))
                     throw violation("cublasSgemm", "C overlaps A or B (cuBLAS does not allow it)");
             }
-            ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            DevicePtr fa = pa, fb = pb;
+            enqueue("cublasSgemm", () -> ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, fa, lda, fb, ldb, beta, pc, ldc),
+                    k > 0 ? new DevicePtr[]{pc, pa, pb} : new DevicePtr[]{pc});
         } finally {
             exit();
         }
@@ -219,7 +267,9 @@ public final class EmulatedDeviceApi implements DeviceApi {
                 if (kernel.params.get(i) == Kernel.Param.PTR)
                     resolved[i] = resolve(call, "pointer parameter " + i, (Long) args[i], extents[p++]);
             launches.merge(kernel, 1, Integer::sum);
-            executor.launch(kernel, gridX, blockX, resolved);
+            List<float[]> touched = new ArrayList<>();
+            for (Object r : resolved) if (r instanceof DevicePtr d) touched.add(d.array());
+            add(new Queued(call, touched, () -> executor.launch(kernel, gridX, blockX, resolved)));
         } finally {
             exit();
         }
@@ -227,8 +277,109 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     @Override
     public void synchronize() {
-        enter("cuCtxSynchronize");
-        exit();
+        enter("cuStreamSynchronize");
+        try {
+            synchronized (this) {
+                if (capturing != null) throw violation("cuStreamSynchronize", "synchronising a capturing stream invalidates the capture");
+            }
+            drain();
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs the queued work in order; the first failure empties the queue and surfaces here, like an async error. */
+    private void drain() {
+        while (true) {
+            Queued q;
+            synchronized (this) {
+                q = queue.poll();
+            }
+            if (q == null) return;
+            try {
+                q.work.run();
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    queue.clear();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void enqueue(String call, Runnable work, DevicePtr... touches) {
+        List<float[]> arrays = new ArrayList<>(touches.length);
+        for (DevicePtr d : touches) arrays.add(d.array());
+        add(new Queued(call, arrays, work));
+    }
+
+    /** Onto the stream, or into the graph being captured. */
+    private synchronized void add(Queued q) {
+        if (capturing != null) capturing.add(q);
+        else queue.add(q);
+    }
+
+    @Override
+    public void beginCapture() {
+        enter("cuStreamBeginCapture");
+        try {
+            synchronized (this) {
+                if (capturing != null) throw violation("cuStreamBeginCapture", "the stream is already capturing");
+                capturing = new ArrayList<>();
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public long endCapture() {
+        enter("cuStreamEndCapture");
+        try {
+            synchronized (this) {
+                if (capturing == null) throw violation("cuStreamEndCapture", "the stream is not capturing");
+                graphs.put(nextGraph, List.copyOf(capturing));
+                capturing = null;
+                captures++;
+                return nextGraph++;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** Queues the captured work again; every allocation it touches must still be live (a graph holds raw addresses). */
+    @Override
+    public void launchGraph(long graph) {
+        enter("cuGraphLaunch");
+        try {
+            synchronized (this) {
+                List<Queued> work = graphs.get(graph);
+                if (work == null) throw violation("cuGraphLaunch", "graph " + graph + " does not exist");
+                if (capturing != null) throw violation("cuGraphLaunch", "launching a graph while capturing");
+                java.util.Set<float[]> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                live.addAll(allocations.values());
+                for (Queued q : work)
+                    for (float[] t : q.touches)
+                        if (!live.contains(t)) throw violation("cuGraphLaunch", q.call + " in the graph uses freed memory");
+                queue.addAll(work);
+                graphLaunches++;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void destroyGraph(long graph) {
+        enter("cuGraphExecDestroy");
+        try {
+            synchronized (this) {
+                if (graphs.remove(graph) == null) throw violation("cuGraphExecDestroy", "graph " + graph + " does not exist");
+            }
+        } finally {
+            exit();
+        }
     }
 
     @Override
@@ -239,6 +390,14 @@ public final class EmulatedDeviceApi implements DeviceApi {
 
     @Override
     public void close() {
+        if (!closed && CURRENT.get() == this && inside.get() == null) {
+            enter("cuStreamDestroy"); // like cuStreamSynchronize then destroy: queued work still runs
+            try {
+                drain();
+            } finally {
+                exit();
+            }
+        }
         closed = true;
         if (CURRENT.get() == this) CURRENT.remove();
     }

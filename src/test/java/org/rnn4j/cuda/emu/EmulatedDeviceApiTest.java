@@ -34,6 +34,7 @@ class EmulatedDeviceApiTest {
 
     float[] download(long p, int n) {
         float[] a = new float[n];
+        dev.synchronize();
         dev.copyToHost(p, a, 0, n);
         return a;
     }
@@ -142,7 +143,8 @@ class EmulatedDeviceApiTest {
         long p = slow.malloc(4 * 4), q = slow.malloc(4 * 4);
         Thread t = new Thread(() -> {
             slow.makeCurrent();
-            slow.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, p, q);
+            slow.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, 2, p, q);
+            slow.synchronize(); // the launch runs here, on this thread, inside the device
         });
         t.start();
         assertTrue(entered.await(10, TimeUnit.SECONDS));
@@ -162,5 +164,53 @@ class EmulatedDeviceApiTest {
         dev.free(p);
         assertEquals(0, dev.liveAllocations());
         assertEquals(0, dev.liveBytes());
+    }
+
+    @Test
+    void queuedWorkRunsOnlyAtSynchronizeInOrder() {
+        long p = upload(new float[]{1, 2, 3, 4});
+        dev.memsetD32(p, Float.floatToRawIntBits(7f), 4);
+        dev.copyToDevice(new float[]{5, 6}, 0, p + 4, 2);
+        assertEquals(3, dev.queued(), "nothing has run yet: upload, memset, copy");
+        float[] host = new float[4];
+        CudaException e = assertThrows(CudaException.class, () -> dev.copyToHost(p, host, 0, 4));
+        assertTrue(e.getMessage().contains("synchronize before reading"), e.getMessage());
+        assertEquals(0f, host[0], "nothing was copied");
+        dev.synchronize();
+        dev.copyToHost(p, host, 0, 4);
+        assertEquals(java.util.List.of(7f, 5f, 6f, 7f), java.util.List.of(host[0], host[1], host[2], host[3]), "memset, then copy");
+    }
+
+    @Test
+    void theHostArrayOfACopyMayChangeAfterTheCallReturns() {
+        float[] src = {1, 2};
+        long p = dev.malloc(8);
+        dev.copyToDevice(src, 0, p, 2);
+        src[0] = 99; // pageable memory: the driver staged it already
+        assertEquals(1f, download(p, 2)[0]);
+    }
+
+    @Test
+    void freeingABlockThatQueuedWorkStillUsesFails() {
+        long p = upload(new float[]{1, 2, 3, 4}), q = dev.malloc(16);
+        dev.synchronize();
+        dev.copyDeviceToDevice(p, q, 16);
+        CudaException e = assertThrows(CudaException.class, () -> dev.free(p));
+        assertTrue(e.getMessage().contains("still used by queued cuMemcpyDtoDAsync"), e.getMessage());
+        dev.synchronize();
+        dev.free(p); // fine once the copy ran
+        assertEquals(4f, download(q, 4)[3]);
+    }
+
+    @Test
+    void aFailingKernelSurfacesAtSynchronizeAndEmptiesTheQueue() {
+        EmulatedDeviceApi failing = new EmulatedDeviceApi((k, g, b, args) -> { throw new IllegalStateException("kernel fault"); });
+        failing.makeCurrent();
+        long p = failing.malloc(16), q = failing.malloc(16);
+        failing.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, 2, p, q);
+        assertEquals(1, failing.queued());
+        IllegalStateException e = assertThrows(IllegalStateException.class, failing::synchronize);
+        assertEquals("kernel fault", e.getMessage());
+        assertEquals(0, failing.queued());
     }
 }

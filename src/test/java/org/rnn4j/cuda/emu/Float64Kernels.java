@@ -89,6 +89,56 @@ final class Float64Kernels {
         return new Ref[] {da, dc};
     }
 
+    /**
+     * {activations [r z n] (N,3H), hn (N,H), h (N,H)} from gx = x·Wx, gh = prevH·Wh (N,3H), bx, bh (3H), hPrev.
+     * A factor 1-z computed from an exact z is off by at most an ulp of itself (exact when z ≥ 0.5), so its
+     * magnitude is |1-z|.
+     */
+    static Ref[] gruForward(int n, int h, float[] gx, float[] gh, float[] bx, float[] bh, float[] hPrev) {
+        Ref act = new Ref(n * 3 * h), hn = new Ref(n * h), hOut = new Ref(n * h);
+        for (int e = 0; e < n * h; e++) {
+            int row = e / h * 3 * h, j = e % h;
+            double[] a = new double[2], m = new double[2];
+            for (int k = 0; k < 2; k++) {
+                int q = row + k * h + j, b = k * h + j;
+                double x = (double) gx[q] + bx[b] + gh[q] + bh[b];
+                a[k] = sigmoid(x);
+                m[k] = sigmoidMag(a[k], Math.abs(gx[q]) + Math.abs(bx[b]) + Math.abs(gh[q]) + Math.abs(bh[b]));
+                act.set(q, a[k], m[k]);
+            }
+            int q = row + 2 * h + j, b = 2 * h + j;
+            double hidden = (double) gh[q] + bh[b];
+            hn.set(e, hidden, Math.abs(hidden));
+            double x = (double) gx[q] + bx[b] + a[0] * hidden;
+            double nn = Math.tanh(x), nMag = tanhMag(nn, Math.abs(gx[q]) + Math.abs(bx[b]) + m[0] * Math.abs(hidden));
+            act.set(q, nn, nMag);
+            double z = a[1], zMag = m[1];
+            hOut.set(e, (1 - z) * nn + z * hPrev[e], ((1 - z) + zMag) * nMag + zMag * Math.abs(hPrev[e]));
+        }
+        return new Ref[] {act, hn, hOut};
+    }
+
+    /** {dax (N,3H), dah (N,3H), dhRec out = (dh+dhRec)*z (N,H)} from the activations, hn, hPrev, dh, dhRec. */
+    static Ref[] gruBackward(int n, int h, float[] gates, float[] hn, float[] hPrev, float[] dh, float[] dhRec) {
+        Ref dax = new Ref(n * 3 * h), dah = new Ref(n * 3 * h), direct = new Ref(n * h);
+        for (int e = 0; e < n * h; e++) {
+            int row = e / h * 3 * h, j = e % h;
+            double r = gates[row + j], z = gates[row + h + j], nn = gates[row + 2 * h + j];
+            double g = (double) dh[e] + dhRec[e], gMag = Math.abs(g);
+            double dan = g * (1 - z) * (1 - nn * nn), danMag = gMag * (1 - z) * (1 + nn * nn);
+            double daz = g * (hPrev[e] - nn) * z * (1 - z), dazMag = gMag * (Math.abs(hPrev[e]) + Math.abs(nn)) * z * (1 - z);
+            double dar = dan * hn[e] * r * (1 - r), darMag = danMag * Math.abs(hn[e]) * r * (1 - r);
+            dax.set(row + j, dar, darMag);
+            dax.set(row + h + j, daz, dazMag);
+            dax.set(row + 2 * h + j, dan, danMag);
+            dah.set(row + j, dar, darMag);
+            dah.set(row + h + j, daz, dazMag);
+            dah.set(row + 2 * h + j, dan * r, danMag * r);
+            direct.set(e, g * z, gMag * z);
+        }
+        return new Ref[] {dax, dah, direct};
+    }
+
     /** dst (d1,d0,d2) = src (d0,d1,d2): exact, so the magnitude is the value's. */
     static Ref swapAxes01(float[] src, int d0, int d1, int d2) {
         Ref out = new Ref(src.length);
@@ -101,10 +151,14 @@ final class Float64Kernels {
         return out;
     }
 
-    static Ref columnSum(float[] a, int rows, int cols) {
-        Ref out = new Ref(cols);
+    /** out[c,j] = sum of a[r,j] over the rows of chunk c (chunk rows each; the last may be shorter). */
+    static Ref columnSumChunks(float[] a, int rows, int cols, int chunk) {
+        Ref out = new Ref((rows + chunk - 1) / chunk * cols);
         for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++) out.set(j, out.value[j] + a[r * cols + j], out.mag[j] + Math.abs(a[r * cols + j]));
+            for (int j = 0; j < cols; j++) {
+                int o = r / chunk * cols + j;
+                out.set(o, out.value[o] + a[r * cols + j], out.mag[o] + Math.abs(a[r * cols + j]));
+            }
         return out;
     }
 }

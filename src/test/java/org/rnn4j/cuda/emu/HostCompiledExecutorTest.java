@@ -40,16 +40,16 @@ class HostCompiledExecutorTest {
     void rejectsLaunchesTheDriverWouldRefuseOrMisread() {
         float[] a = new float[12], out = new float[4];
         DevicePtr pa = new DevicePtr(a, 0), pout = new DevicePtr(out, 0);
-        assertRejected("expected 4 arguments", () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, pa}));
+        assertRejected("expected 5 arguments", () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, 3, pa}));
         assertRejected("argument 1 must be INT, got Float",
-                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4f, pa, pout}));
-        assertRejected("argument 3 must be PTR, got null",
-                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, pa, null}));
-        assertRejected("argument 2 offset 13 outside its array of 12 floats",
-                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, new DevicePtr(a, 13), pout}));
+                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4f, 3, pa, pout}));
+        assertRejected("argument 4 must be PTR, got null",
+                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, 3, pa, null}));
+        assertRejected("argument 3 offset 13 outside its array of 12 floats",
+                () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, 3, new DevicePtr(a, 13), pout}));
         assertRejected("blockX must be in [1, 1024], got 1025",
-                () -> exec.launch(Kernel.COLUMN_SUM, 1, 1025, new Object[] {3, 4, pa, pout}));
-        assertRejected("gridX must be >= 1, got 0", () -> exec.launch(Kernel.COLUMN_SUM, 0, 32, new Object[] {3, 4, pa, pout}));
+                () -> exec.launch(Kernel.COLUMN_SUM, 1, 1025, new Object[] {3, 4, 3, pa, pout}));
+        assertRejected("gridX must be >= 1, got 0", () -> exec.launch(Kernel.COLUMN_SUM, 0, 32, new Object[] {3, 4, 3, pa, pout}));
     }
 
     private static void assertRejected(String message, Runnable launch) {

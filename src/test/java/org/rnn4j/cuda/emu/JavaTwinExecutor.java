@@ -27,8 +27,17 @@ public final class JavaTwinExecutor implements KernelExecutor {
             case LSTM_BACKWARD_POINTWISE -> CpuKernels.lstmBackwardPointwise(i(args[0]), i(args[1]), a(args[2]), o(args[2]),
                     a(args[3]), o(args[3]), a(args[4]), o(args[4]), a(args[5]), o(args[5]), a(args[6]), o(args[6]),
                     a(args[7]), o(args[7]), a(args[8]), o(args[8]));
+            case GRU_FORWARD_POINTWISE -> {
+                int n = i(args[0]), h = i(args[1]);
+                CpuKernels.gruForwardPointwise(n, h, a(args[2]), o(args[2]), a(args[3]), o(args[3]), at(args[4], 3 * h),
+                        at(args[5], 3 * h), a(args[6]), o(args[6]), a(args[7]), o(args[7]), a(args[8]), o(args[8]));
+            }
+            case GRU_BACKWARD_POINTWISE -> CpuKernels.gruBackwardPointwise(i(args[0]), i(args[1]), a(args[2]), o(args[2]),
+                    a(args[3]), o(args[3]), a(args[4]), o(args[4]), a(args[5]), o(args[5]), a(args[6]), o(args[6]),
+                    a(args[7]), o(args[7]), a(args[8]), o(args[8]));
             case SWAP_AXES01 -> CpuKernels.swapAxes01(a(args[3]), o(args[3]), a(args[4]), o(args[4]), i(args[0]), i(args[1]), i(args[2]));
-            case COLUMN_SUM -> CpuKernels.columnSum(a(args[2]), o(args[2]), i(args[0]), i(args[1]), a(args[3]), o(args[3]));
+            case COLUMN_SUM -> CpuKernels.columnSumChunks(a(args[3]), o(args[3]), i(args[0]), i(args[1]), i(args[2]),
+                    a(args[4]), o(args[4]), 0, i(args[1]));
             case ONE_HOT -> CpuKernels.oneHot(i(args[0]), i(args[1]), a(args[2]), o(args[2]), a(args[3]), o(args[3]));
             case GATHER_ROWS -> CpuKernels.gatherRows(i(args[0]), i(args[1]), a(args[2]), o(args[2]), a(args[3]), o(args[3]),
                     a(args[4]), o(args[4]));

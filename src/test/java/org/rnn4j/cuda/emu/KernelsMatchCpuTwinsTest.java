@@ -152,6 +152,70 @@ class KernelsMatchCpuTwinsTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("pairs")
+    void gruForwardPointwise(Launch l) {
+        SplittableRandom r = Numerics.random();
+        int n = l.a(), h = l.b();
+        gruForward(l, uniform(r, n * 3 * h, 3), uniform(r, n * 3 * h, 3), uniform(r, 3 * h, 1), uniform(r, 3 * h, 1),
+                uniform(r, n * h, 1));
+    }
+
+    /** Pre-activations far out in both tails, as in {@link #lstmForwardSaturates}. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pairs")
+    void gruForwardSaturates(Launch l) {
+        SplittableRandom r = Numerics.random();
+        int n = l.a(), h = l.b();
+        float[] tails = {1e4f, -1e4f, 120f, -120f, 88.8f, -88.8f, 103.9f, -103.9f, 30f, -30f, 17f, -17f};
+        float[] gx = new float[n * 3 * h];
+        for (int i = 0; i < gx.length; i++) gx[i] = tails[r.nextInt(tails.length)] * (float) (1 + r.nextDouble());
+        gruForward(l, gx, uniform(r, n * 3 * h, 1), uniform(r, 3 * h, 1), uniform(r, 3 * h, 1), uniform(r, n * h, 1));
+    }
+
+    private void gruForward(Launch l, float[] gx, float[] gh, float[] bx, float[] bh, float[] hPrev) {
+        int n = l.a(), h = l.b();
+        float[] twinGates = gx.clone(), twinHn = new float[n * h], twinH = new float[n * h];
+        CpuKernels.gruForwardPointwise(n, h, twinGates, 0, gh, 0, bx, bh, hPrev, 0, twinHn, 0, twinH, 0);
+        Ref[] ref = Float64Kernels.gruForward(n, h, gx, gh, bx, bh, hPrev);
+
+        GuardedBuffers buf = buffers(l.layout(), "gates", gx, "gh", gh, "bx", bx, "bh", bh, "hPrev", hPrev,
+                "hn", nan(n * h), "h", nan(n * h));
+        launch(Kernel.GRU_FORWARD_POINTWISE, l, n, h, buf.ptr("gates"), buf.ptr("gh"), buf.ptr("bx"), buf.ptr("bh"),
+                buf.ptr("hPrev"), buf.ptr("hn"), buf.ptr("h"));
+        check("gates (activated in place)", buf.get("gates"), twinGates, ref[0]);
+        check("hn", buf.get("hn"), twinHn, ref[1]);
+        check("h", buf.get("h"), twinH, ref[2]);
+        Map.of("gh", gh, "bx", bx, "bh", bh, "hPrev", hPrev).forEach(buf::assertUnchanged);
+        buf.assertGuardsIntact();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pairs")
+    void gruBackwardPointwise(Launch l) {
+        int n = l.a(), h = l.b(), g3 = 3 * h;
+        SplittableRandom r = Numerics.random();
+        float[] gates = new float[n * g3];  // as forward leaves them: r, z in (0,1), n in (-1,1)
+        for (int i = 0; i < gates.length; i++)
+            gates[i] = (float) (i % g3 >= 2 * h ? r.nextDouble() * 2 - 1 : 0.001 + 0.998 * r.nextDouble());
+        float[] hn = uniform(r, n * h, 2), hPrev = uniform(r, n * h, 1), dh = uniform(r, n * h, 1),
+                dhRec = uniform(r, n * h, 1);
+
+        float[] twinRec = dhRec.clone(), twinDax = new float[n * g3], twinDah = new float[n * g3];
+        CpuKernels.gruBackwardPointwise(n, h, gates, 0, hn, 0, hPrev, 0, dh, 0, twinRec, 0, twinDax, 0, twinDah, 0);
+        Ref[] ref = Float64Kernels.gruBackward(n, h, gates, hn, hPrev, dh, dhRec);
+
+        GuardedBuffers buf = buffers(l.layout(), "gates", gates, "hn", hn, "hPrev", hPrev, "dh", dh, "dhRec", dhRec,
+                "dax", nan(n * g3), "dah", nan(n * g3));
+        launch(Kernel.GRU_BACKWARD_POINTWISE, l, n, h, buf.ptr("gates"), buf.ptr("hn"), buf.ptr("hPrev"), buf.ptr("dh"),
+                buf.ptr("dhRec"), buf.ptr("dax"), buf.ptr("dah"));
+        check("dax", buf.get("dax"), twinDax, ref[0]);
+        check("dah", buf.get("dah"), twinDah, ref[1]);
+        check("dhRec ((dh+dhRec)*z in place)", buf.get("dhRec"), twinRec, ref[2]);
+        Map.of("gates", gates, "hn", hn, "hPrev", hPrev, "dh", dh).forEach(buf::assertUnchanged);
+        buf.assertGuardsIntact();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("triples")
     void swapAxes01(Launch l) {
         int d0 = l.a(), d1 = l.b(), d2 = l.c();
@@ -173,19 +237,22 @@ class KernelsMatchCpuTwinsTest {
     @MethodSource("pairs")
     void columnSum(Launch l) {
         int rows = l.a() * 3, cols = l.b();  // a few more rows than the pair's n, so the row loop is longer
-        float[] a = uniform(Numerics.random(), rows * cols, 1);
-        float[] twin = new float[cols];
-        CpuKernels.columnSum(a, 0, rows, cols, twin, 0);
-        Ref ref = Float64Kernels.columnSum(a, rows, cols);
+        for (int chunk : new int[]{rows, 7, CpuKernels.COLUMN_SUM_CHUNK}) {
+            int chunks = (rows + chunk - 1) / chunk;
+            float[] a = uniform(Numerics.random(), rows * cols, 1);
+            float[] twin = new float[chunks * cols];
+            CpuKernels.columnSumChunks(a, 0, rows, cols, chunk, twin, 0, 0, cols);
+            Ref ref = Float64Kernels.columnSumChunks(a, rows, cols, chunk);
 
-        GuardedBuffers buf = buffers(l.layout(), "a", a, "out", nan(cols));
-        launch(Kernel.COLUMN_SUM, l, rows, cols, buf.ptr("a"), buf.ptr("out"));
-        float[] out = buf.get("out");
-        check("out", out, twin, ref);
-        // Same additions in the same order as the twin (rows ascending, no fused ops): equal bit for bit.
-        assertArrayEquals(twin, out, "column_sum must add rows in ascending order, like CpuKernels.columnSum");
-        buf.assertUnchanged("a", a);
-        buf.assertGuardsIntact();
+            GuardedBuffers buf = buffers(l.layout(), "a", a, "out", nan(chunks * cols));
+            launch(Kernel.COLUMN_SUM, l, rows, cols, chunk, buf.ptr("a"), buf.ptr("out"));
+            float[] out = buf.get("out");
+            check("out (chunk " + chunk + ")", out, twin, ref);
+            // Same additions in the same order as the twin (rows ascending from 0, no fused ops): equal bit for bit.
+            assertArrayEquals(twin, out, "column_sum must add each chunk's rows in ascending order, like CpuKernels.columnSumChunks");
+            buf.assertUnchanged("a", a);
+            buf.assertGuardsIntact();
+        }
     }
 
     private static void launch(Kernel kernel, Launch l, Object... args) { exec.launch(kernel, l.grid(), l.block(), args); }
