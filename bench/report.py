@@ -62,6 +62,8 @@ w("|---|---|---:|---:|---:|---:|---:|")
 for cell in ("lstm", "rnn"):
     for s in sizes:
         a, t = best["rnn4j", cell, s, "fwdbwd"], best["torch", cell, s, "fwdbwd"]
+        if a == float("inf") and t == float("inf"):
+            continue
         w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {ratio(a, t)} | {fmt(best['rnn4j-jdk25', cell, s, 'fwdbwd'])} | "
           f"{fmt(best['rnn4j-scalar', cell, s, 'fwdbwd'])} |")
 w("\nrnn4j ÷ PyTorch below 1 means rnn4j is faster.\n")
@@ -71,6 +73,8 @@ w("|---|---|---:|---:|---:|---:|---:|---:|")
 for cell in ("lstm", "rnn"):
     for s in sizes + serve:
         a, t, o = best["rnn4j", cell, s, "infer"], best["torch", cell, s, "infer"], best["onnxruntime", cell, s, "infer"]
+        if a == float("inf") and t == float("inf"):
+            continue
         w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {fmt(o)} | {ratio(a, t)} | {ratio(a, o)} | "
           f"{fmt(best['rnn4j-jdk25', cell, s, 'infer'])} |")
 w("")
