@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rnn4j's CPU backend against PyTorch CPU (and ONNX Runtime for inference), one invocation on one machine, 2
 # threads each, float32, the same sizes. Rounds are interleaved (rnn4j, PyTorch, ONNX Runtime, rnn4j on JDK 25,
-# rnn4j without the Vector API module, then again), each figure a median of REPEATS runs after warm-up, and the
+# rnn4j without the Vector API module, rnn4j and PyTorch on one thread timed by CPU time, then again), each figure a median of REPEATS runs after warm-up, and the
 # table keeps the best median of the ROUNDS. Then: the spread of the main job's shape over fresh JVMs, and
 # `rnn4j train` beside the same model trained in PyTorch (bench/train_torch.py). Writes docs/benchmarks.md
 # (keeping its main-job and GPU blocks). Not part of CI. About 15 minutes on an idle 2-core machine.
@@ -67,6 +67,12 @@ for r in $(seq 1 "$ROUNDS"); do
   (cd bench && PHASES=fwdbwd,infer $PY torch_cpu.py "$REPEATS" $THREADS $SIZES && PHASES=infer $PY torch_cpu.py "$REPEATS" $THREADS $SERVE) | tee -a "$RES"
   (cd bench && $PY onnx_cpu.py "$REPEATS" $THREADS $SIZES $SERVE) | tee -a "$RES"
   if [ -x "$JAVA25" ]; then rnn4j rnn4j-jdk25 "$JAVA25" "${VEC[@]}" | sed 's/^rnn4j,/rnn4j-jdk25,/' | tee -a "$RES"; fi
+  # one thread, CPU time: the work per call, even on a loaded machine
+  java -Xmx8g -XX:ActiveProcessorCount=1 "${VEC[@]}" -Dclock=cpu -Drepeats=$REPEATS -Dphases=fwdbwd -Dcells=lstm -cp "$CP" \
+    org.rnn4j.bench.BenchMain cells $SIZES 2>/dev/null | sed 's/^rnn4j,/rnn4j-cpu1,/' | tee -a "$RES"
+  java -Xmx8g -XX:ActiveProcessorCount=1 "${VEC[@]}" -Dclock=cpu -Drepeats=$REPEATS -Dphases=infer -Dcells=lstm -cp "$CP" \
+    org.rnn4j.bench.BenchMain cells $SERVE 2>/dev/null | sed 's/^rnn4j,/rnn4j-cpu1,/' | tee -a "$RES"
+  (cd bench && OMP_NUM_THREADS=1 $PY torch_cputime.py "$REPEATS" $SIZES $SERVE) | tee -a "$RES"
   # without the module: the plain-Java kernels (what `java -cp ...` gives a dependency user)
   java "${JOPTS[@]}" -Drepeats=$REPEATS -Dphases=fwdbwd,infer -Dcells=lstm -cp "$CP" org.rnn4j.bench.BenchMain cells ${SIZES%% *} $MAIN 2>/dev/null \
     | sed 's/^rnn4j,/rnn4j-scalar,/' | tee -a "$RES"

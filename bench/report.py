@@ -56,6 +56,14 @@ for key, label in [("cpu", "CPU"), ("cores", "cores"), ("jdk17", "JDK 17"), ("jd
     if key in meta:
         w(f"| {label} | {meta[key]} |")
 w("")
+load = float(meta.get("load_before", "0").split()[0] or 0)
+if load > float(meta.get("cores", "2")):
+    w(f"**This run shared the machine with other processes** (load average {meta.get('load_before')} before, "
+      f"{meta.get('load_after', 'n/a')} after, on {meta.get('cores')} cores). With more runnable threads than "
+      "cores, every thread waits for a core, and libraries whose threads meet at a barrier many times per call "
+      "lose the most: PyTorch's OpenMP threads far more than rnn4j's workers, whose caller takes over any part a "
+      "descheduled worker has not started. The two-thread ratios below therefore say how each library copes with "
+      "a loaded machine, not how they compare on an idle one; the one-thread CPU-time table compares the work.\n")
 w("## Forward+backward, whole sequence (ms; 2 threads each)\n")
 w("| cell | N,T,D,H | rnn4j | PyTorch | rnn4j ÷ PyTorch | rnn4j, JDK 25 | rnn4j without the module |")
 w("|---|---|---:|---:|---:|---:|---:|")
@@ -78,6 +86,22 @@ for cell in ("lstm", "rnn"):
         w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {fmt(o)} | {ratio(a, t)} | {ratio(a, o)} | "
           f"{fmt(best['rnn4j-jdk25', cell, s, 'infer'])} |")
 w("")
+cpu1 = sorted({k[2] for k in best if k[0] == "rnn4j-cpu1"}, key=lambda s: [int(x) for x in s.split(",")])
+if cpu1:
+    w("## One thread, CPU time (the work per call, whatever else runs on the machine)\n")
+    w("rnn4j with `-XX:ActiveProcessorCount=1 -Dclock=cpu` (one thread, its CPU time), PyTorch with "
+      "`torch.set_num_threads(1)` timed by `time.thread_time()` (bench/torch_cputime.py), interleaved; LSTM "
+      "forward+backward, and inference for the batch-1 row. On a machine that other processes load, this is the "
+      "comparison of the work each library does; the two-thread tables above also measure how each library's "
+      "threads cope with the load.\n")
+    w("| N,T,D,H | phase | rnn4j ms | PyTorch ms | rnn4j ÷ PyTorch |")
+    w("|---|---|---:|---:|---:|")
+    for s_ in cpu1:
+        for ph in ("fwdbwd", "infer"):
+            a, t = best["rnn4j-cpu1", "lstm", s_, ph], best["torch-cpu1", "lstm", s_, ph]
+            if a != float("inf"):
+                w(f"| {s_} | {ph} | {fmt(a)} | {fmt(t)} | {ratio(a, t)} |")
+    w("")
 if jit:
     ms = [m for m, _ in jit]
     slow = sum(1 for _, b in jit if b > 1024)
