@@ -66,7 +66,8 @@ final class Arguments {
         if (cache == null) throw new NullPointerException(op + ": cache must not be null");
         if (cache.backend != backend)
             throw new IllegalArgumentException(op + ": cache belongs to another backend (" + cache.backend
-                    + ") than the one running this operation (" + backend + "); run backward on the backend that ran forward");
+                    + ") than the one running this operation (" + backend
+                    + "); run backward on the backend that ran forward");
         if (cache.isClosed()) throw new IllegalStateException(op + ": cache was used after close()");
         if (!cache.producer.equals(producer) || !kind.isInstance(cache.saved))
             throw new IllegalArgumentException(op + ": cache comes from " + describe(cache.producer) + ", not "
@@ -74,7 +75,8 @@ final class Arguments {
         Tensor wx = cache.wx, wh = cache.wh;
         if (wx.isClosed() || wh.isClosed()) {
             String which = wx.isClosed() ? "Wx " + Shapes.format(wx.shape()) : "Wh " + Shapes.format(wh.shape());
-            throw new IllegalStateException(op + ": " + which + ", which the cache refers to, was closed before backward;"
+            throw new IllegalStateException(op + ": " + which
+                    + ", which the cache refers to, was closed before backward;"
                     + " keep Wx and Wh open until backward is done");
         }
         return kind.cast(cache.saved);
@@ -89,7 +91,8 @@ final class Arguments {
      * Checks an upstream gradient against the sizes of the forward pass that made the cache: (N,T,H) for the
      * gradient of a sequence's h ({@code timeAxis}), else (N,H). {@code step}: the cache comes from a step.
      */
-    static void upstream(String op, String arg, Tensor t, Backend backend, SavedState s, boolean step, boolean timeAxis) {
+    static void upstream(String op, String arg, Tensor t, Backend backend, SavedState s, boolean step,
+            boolean timeAxis) {
         Supplier<String> origin = () -> "the cache comes from a forward pass with N=" + s.n()
                 + (step ? "" : ", T=" + s.t()) + ", D=" + s.d() + ", H=" + s.h();
         if (timeAxis) check(op, arg, t, backend, NTH, origin, s.n(), s.t(), s.h());

@@ -16,7 +16,8 @@ import org.rnn4j.compute.Memory;
 final class Cells {
     private Cells() {}
 
-    static Rnn.Output rnnForward(Backend be, String op, boolean step, Tensor x, Tensor h0, Tensor wx, Tensor wh, Tensor b) {
+    static Rnn.Output rnnForward(Backend be, String op, boolean step, Tensor x, Tensor h0, Tensor wx, Tensor wh,
+            Tensor b) {
         Dims d = Arguments.forward(op, be, Cell.RNN, step, x, h0, null, wx, wh, b);
         return be.run(() -> {
             RnnCell.Forward f = RnnCell.forward(be.compute(), d.t(), d.n(), d.d(), d.h(),

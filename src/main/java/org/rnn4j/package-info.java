@@ -11,7 +11,8 @@
  *   <tr><td>T</td><td>time steps of a sequence</td></tr>
  *   <tr><td>D</td><td>input features per time step</td></tr>
  *   <tr><td>H</td><td>hidden units (size of h and, for the LSTM, of the cell state c)</td></tr>
- *   <tr><td>G</td><td>width of the pre-activations: G = H for the RNN, G = 4H for the LSTM, G = 3H for the GRU</td></tr>
+ *   <tr><td>G</td><td>width of the pre-activations: G = H for the RNN, G = 4H for the LSTM, G = 3H for the
+ * GRU</td></tr>
  * </table>
  *
  * <h2>Layout</h2>
@@ -50,7 +51,8 @@
  *       <td>{@link org.rnn4j.Rnn.StepOutput}: nextH (N,H), cache</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#rnnStepBackward rnnStepBackward}</td>
  *       <td>dNextH (N,H), cache</td>
- *       <td>da = (1 − nextH²) ⊙ dNextH; dx = da·Wxᵀ, dPrevH = da·Whᵀ, dWx = xᵀ·da, dWh = prevHᵀ·da, db = Σ<sub>n</sub> da</td>
+ *       <td>da = (1 − nextH²) ⊙ dNextH; dx = da·Wxᵀ, dPrevH = da·Whᵀ, dWx = xᵀ·da, dWh = prevHᵀ·da, db = Σ<sub>n</sub>
+ * da</td>
  *       <td>{@link org.rnn4j.Rnn.StepGradients}: dx (N,D), dPrevH (N,H), dWx (D,H), dWh (H,H), db (H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#rnnForward rnnForward}</td>
  *       <td>x (N,T,D), h0 (N,H), Wx, Wh, b</td>
@@ -72,7 +74,8 @@
  *           da<sub>i</sub> = dc ⊙ g ⊙ i(1−i), da<sub>f</sub> = dc ⊙ prevC ⊙ f(1−f),
  *           da<sub>o</sub> = dNextH ⊙ tanh(nextC) ⊙ o(1−o), da<sub>g</sub> = dc ⊙ i ⊙ (1−g²);
  *           dPrevC = dc ⊙ f; dx, dPrevH, dWx, dWh, db from da as for the RNN</td>
- *       <td>{@link org.rnn4j.Lstm.StepGradients}: dx (N,D), dPrevH (N,H), dPrevC (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.StepGradients}: dx (N,D), dPrevH (N,H), dPrevC (N,H), dWx (D,4H), dWh (H,4H), db
+ * (4H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#lstmForward lstmForward}</td>
  *       <td>x (N,T,D), h0 (N,H), c0 (N,H) or null, Wx, Wh, b</td>
  *       <td>the step forward for t = 0..T−1 from (h0, c0); c0 null means zeros</td>
@@ -81,7 +84,8 @@
  *       <td>dh (N,T,H), dcT (N,H) or null, cache</td>
  *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1 and dNextC =
  *           dPrevC of step t+1 (dcT at t = T−1; null means zeros); weight gradients summed over t</td>
- *       <td>{@link org.rnn4j.Lstm.Gradients}: dx (N,T,D), dh0 (N,H), dc0 (N,H), dWx (D,4H), dWh (H,4H), db (4H)</td></tr>
+ *       <td>{@link org.rnn4j.Lstm.Gradients}: dx (N,T,D), dh0 (N,H), dc0 (N,H), dWx (D,4H), dWh (H,4H), db
+ * (4H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#gruStepForward gruStepForward}</td>
  *       <td>x (N,D), prevH (N,H), Wx (D,3H), Wh (H,3H), bx (3H), bh (3H)</td>
  *       <td>r = σ(ax<sub>r</sub> + ah<sub>r</sub>), z = σ(ax<sub>z</sub> + ah<sub>z</sub>),
@@ -93,7 +97,8 @@
  *           dax<sub>r</sub> = dax<sub>n</sub> ⊙ ah<sub>n</sub> ⊙ r(1−r); dah = dax except dah<sub>n</sub> =
  *           dax<sub>n</sub> ⊙ r; dx = dax·Wxᵀ, dPrevH = dNextH ⊙ z + dah·Whᵀ, dWx = xᵀ·dax, dWh = prevHᵀ·dah,
  *           dbx = Σ<sub>n</sub> dax, dbh = Σ<sub>n</sub> dah</td>
- *       <td>{@link org.rnn4j.Gru.StepGradients}: dx (N,D), dPrevH (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh (3H)</td></tr>
+ *       <td>{@link org.rnn4j.Gru.StepGradients}: dx (N,D), dPrevH (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh
+ * (3H)</td></tr>
  *   <tr><td>{@link org.rnn4j.Backend#gruForward gruForward}</td>
  *       <td>x (N,T,D), h0 (N,H), Wx, Wh, bx, bh</td>
  *       <td>the step forward for t = 0..T−1 from h0</td>
@@ -102,7 +107,8 @@
  *       <td>dh (N,T,H), cache</td>
  *       <td>the step backward from t = T−1 down to 0, with dNextH = dh[t] + dPrevH of step t+1; weight and bias
  *           gradients summed over t</td>
- *       <td>{@link org.rnn4j.Gru.Gradients}: dx (N,T,D), dh0 (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh (3H)</td></tr>
+ *       <td>{@link org.rnn4j.Gru.Gradients}: dx (N,T,D), dh0 (N,H), dWx (D,3H), dWh (H,3H), dbx (3H), dbh
+ * (3H)</td></tr>
  * </table>
  * Backward computes the gradients of a scalar loss L from the upstream gradients: dh[t] is ∂L/∂h[t] from
  * whatever consumes h[t] directly (not through later steps: backward adds that part), dcT is ∂L/∂cT. The

@@ -30,9 +30,12 @@ class BackendAgainstReferenceTest {
                 wh = uniform(r, H * H, 0.5), b = uniform(r, H, 0.5), dh = uniform(r, N * T * H, 1);
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor twx = CPU.tensor(wx, D, H);
              Tensor twh = CPU.tensor(wh, H, H); Tensor tb = CPU.tensor(b, H); Tensor tdh = CPU.tensor(dh, N, T, H);
-             Rnn.Output out = CPU.rnnForward(tx, th0, twx, twh, tb); Rnn.Gradients g = CPU.rnnBackward(tdh, out.cache())) {
-            assertClose("h", out.h(), Reference.rnnForward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H));
-            double[][] ref = Reference.rnnBackward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H);
+             Rnn.Output out = CPU.rnnForward(tx, th0, twx, twh, tb);
+                     Rnn.Gradients g = CPU.rnnBackward(tdh, out.cache())) {
+            assertClose("h", out.h(), Reference.rnnForward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
+                    toDouble(b), N, T, D, H));
+            double[][] ref = Reference.rnnBackward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
+                    toDouble(b), N, T, D, H);
             assertClose("dx", g.dx(), ref[0]);
             assertClose("dh0", g.dh0(), ref[1]);
             assertClose("dWx", g.dWx(), ref[2]);
@@ -54,10 +57,12 @@ class BackendAgainstReferenceTest {
              Tensor tdh = CPU.tensor(dh, N, T, H); Tensor tdc = CPU.tensor(dcT, N, H);
              Lstm.Output out = CPU.lstmForward(tx, th0, tc0, twx, twh, tb);
              Lstm.Gradients g = CPU.lstmBackward(tdh, tdc, out.cache())) {
-            double[][] fw = Reference.lstmForward(toDouble(x), toDouble(h0), toDouble(c0), toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H);
+            double[][] fw = Reference.lstmForward(toDouble(x), toDouble(h0), toDouble(c0), toDouble(wx), toDouble(wh),
+                    toDouble(b), N, T, D, H);
             assertClose("h", out.h(), fw[0]);
             assertClose("cT", out.cT(), Reference.stepOf(fw[1], N, T, H, T - 1));
-            double[][] ref = Reference.lstmBackward(toDouble(dh), toDouble(dcT), toDouble(x), toDouble(h0), toDouble(c0),
+            double[][] ref = Reference.lstmBackward(toDouble(dh), toDouble(dcT), toDouble(x), toDouble(h0),
+                    toDouble(c0),
                     toDouble(wx), toDouble(wh), toDouble(b), N, T, D, H);
             String[] names = {"dx", "dh0", "dc0", "dWx", "dWh", "db"};
             Tensor[] got = {g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db()};

@@ -49,7 +49,8 @@ abstract class BadInputFixture {
     @AfterEach
     void tearDown() {
         for (Map.Entry<Tensor, float[]> e : inputs.entrySet())
-            if (!e.getKey().isClosed()) assertArrayEquals(e.getValue(), e.getKey().toArray(), "input " + e.getKey() + " was written");
+            if (!e.getKey().isClosed()) assertArrayEquals(e.getValue(), e.getKey().toArray(), "input " + e.getKey()
+                    + " was written");
         Closeables.closeAll(toClose.toArray(new AutoCloseable[0]));
         Closeables.closeAll(inputs.keySet().toArray(new AutoCloseable[0]));
         assertEquals(0, counting.live(), "buffers leaked");

@@ -18,15 +18,24 @@ class BadInputTest extends BadInputFixture {
     @Test
     void wrongRankNamesTheArgumentAndBothShapes() {
         Tensor x3 = bad(N, T, D), x2 = bad(N, D), h1 = bad(H), h3 = bad(N, T, H), w3 = bad(D, H, 1), b2 = bad(1, H);
-        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x3, h, rwx, rwh, rb), "rnnStepForward: x", "(N, D)", "(2, 3, 4)");
-        rejects(IllegalArgumentException.class, () -> be.rnnForward(x2, h, rwx, rwh, rb), "rnnForward: x", "(N, T, D)", "(2, 4)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h1, c, lwx, lwh, lb), "lstmStepForward: prevH", "(N, H)", "(5)");
-        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h3, c, lwx, lwh, lb), "lstmForward: h0", "(N, H)", "(2, 3, 5)");
-        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, w3, rwh, rb), "rnnForward: Wx", "(D=4, H=5)", "(4, 5, 1)");
-        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh, b2), "rnnStepForward: b", "(H=5)", "(1, 5)");
-        try (Rnn.Output o = be.rnnForward(x, h, rwx, rwh, rb); Rnn.StepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
-            rejects(IllegalArgumentException.class, () -> be.rnnBackward(dn, o.cache()), "rnnBackward: dh", "(N=2, T=3, H=5)", "(2, 5)");
-            rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dh, s.cache()), "rnnStepBackward: dNextH", "(N=2, H=5)", "(2, 3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x3, h, rwx, rwh, rb), "rnnStepForward: x",
+                "(N, D)", "(2, 3, 4)");
+        rejects(IllegalArgumentException.class, () -> be.rnnForward(x2, h, rwx, rwh, rb), "rnnForward: x", "(N, T, D)",
+                "(2, 4)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h1, c, lwx, lwh, lb),
+                "lstmStepForward: prevH", "(N, H)", "(5)");
+        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h3, c, lwx, lwh, lb), "lstmForward: h0",
+                "(N, H)", "(2, 3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, w3, rwh, rb), "rnnForward: Wx", "(D=4, H=5)",
+                "(4, 5, 1)");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh, b2), "rnnStepForward: b",
+                "(H=5)", "(1, 5)");
+        try (Rnn.Output o = be.rnnForward(x, h, rwx, rwh, rb);
+                Rnn.StepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
+            rejects(IllegalArgumentException.class, () -> be.rnnBackward(dn, o.cache()), "rnnBackward: dh",
+                    "(N=2, T=3, H=5)", "(2, 5)");
+            rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dh, s.cache()), "rnnStepBackward: dNextH",
+                    "(N=2, H=5)", "(2, 3, 5)");
         }
     }
 
@@ -41,39 +50,57 @@ class BadInputTest extends BadInputFixture {
                 "rnnStepForward: Wx must have shape (D=3, H=5) but has shape (4, 5)", "from x (2, 3)");
         rejects(IllegalArgumentException.class, () -> be.lstmForward(xN3, h, c, lwx, lwh, lb),
                 "lstmForward: h0 must have shape (N=3, H=5) but has shape (2, 5)", "from x (3, 3, 4)");
-        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, hN, rwx, rwh, rb), "rnnForward: h0 must have shape (N=2, H=5) but has shape (3, 5)");
-        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, hN, rwx, rwh, rb), "rnnStepForward: prevH must have shape (N=2, H=5) but has shape (3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, hN, rwx, rwh, rb),
+                "rnnForward: h0 must have shape (N=2, H=5) but has shape (3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, hN, rwx, rwh, rb),
+                "rnnStepForward: prevH must have shape (N=2, H=5) but has shape (3, 5)");
         rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h6, rwx, rwh, rb),
                 "rnnStepForward: Wx must have shape (D=4, H=6) but has shape (4, 5)", "H from prevH (2, 6)");
-        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h, h6, lwx, lwh, lb), "lstmForward: c0 must have shape (N=2, H=5) but has shape (2, 6)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, hN, lwx, lwh, lb), "lstmStepForward: prevC must have shape (N=2, H=5) but has shape (3, 5)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, c, lwx16, lwh, lb), "lstmStepForward: Wx must have shape (D=4, 4H=20) but has shape (4, 16)");
-        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, rwx5, rwh, rb), "rnnForward: Wx must have shape (D=4, H=5) but has shape (5, 5)");
-        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h, c, lwx, lwh5, lb), "lstmForward: Wh must have shape (H=5, 4H=20) but has shape (5, 5)");
-        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh4, rb), "rnnStepForward: Wh must have shape (H=5, H=5) but has shape (5, 4)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, c, lwx, lwh, lb5), "lstmStepForward: b must have shape (4H=20) but has shape (5)");
-        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, rwx, rwh, rb4), "rnnForward: b must have shape (H=5) but has shape (4)");
+        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h, h6, lwx, lwh, lb),
+                "lstmForward: c0 must have shape (N=2, H=5) but has shape (2, 6)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, hN, lwx, lwh, lb),
+                "lstmStepForward: prevC must have shape (N=2, H=5) but has shape (3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, c, lwx16, lwh, lb),
+                "lstmStepForward: Wx must have shape (D=4, 4H=20) but has shape (4, 16)");
+        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, rwx5, rwh, rb),
+                "rnnForward: Wx must have shape (D=4, H=5) but has shape (5, 5)");
+        rejects(IllegalArgumentException.class, () -> be.lstmForward(x, h, c, lwx, lwh5, lb),
+                "lstmForward: Wh must have shape (H=5, 4H=20) but has shape (5, 5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh4, rb),
+                "rnnStepForward: Wh must have shape (H=5, H=5) but has shape (5, 4)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepForward(x1, h, c, lwx, lwh, lb5),
+                "lstmStepForward: b must have shape (4H=20) but has shape (5)");
+        rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, rwx, rwh, rb4),
+                "rnnForward: b must have shape (H=5) but has shape (4)");
 
         Rnn.StepOutput rs = keep(be.rnnStepForward(x1, h, rwx, rwh, rb));
         Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
         Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
         Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
         rejects(IllegalArgumentException.class, () -> be.rnnBackward(dhT4, rq.cache()),
-                "rnnBackward: dh must have shape (N=2, T=3, H=5) but has shape (2, 4, 5)", "forward pass with N=2, T=3");
-        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dhN1, dc, lq.cache()), "lstmBackward: dh must have shape (N=2, T=3, H=5) but has shape (1, 3, 5)");
-        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dh, h4, lq.cache()), "lstmBackward: dcT must have shape (N=2, H=5) but has shape (2, 4)");
-        rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(h4, rs.cache()), "rnnStepBackward: dNextH must have shape (N=2, H=5) but has shape (2, 4)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(hN, dc, ls.cache()), "lstmStepBackward: dNextH must have shape (N=2, H=5) but has shape (3, 5)");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(dn, h6, ls.cache()), "lstmStepBackward: dNextC must have shape (N=2, H=5) but has shape (2, 6)");
+                "rnnBackward: dh must have shape (N=2, T=3, H=5) but has shape (2, 4, 5)",
+                "forward pass with N=2, T=3");
+        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dhN1, dc, lq.cache()),
+                "lstmBackward: dh must have shape (N=2, T=3, H=5) but has shape (1, 3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dh, h4, lq.cache()),
+                "lstmBackward: dcT must have shape (N=2, H=5) but has shape (2, 4)");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(h4, rs.cache()),
+                "rnnStepBackward: dNextH must have shape (N=2, H=5) but has shape (2, 4)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(hN, dc, ls.cache()),
+                "lstmStepBackward: dNextH must have shape (N=2, H=5) but has shape (3, 5)");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(dn, h6, ls.cache()),
+                "lstmStepBackward: dNextC must have shape (N=2, H=5) but has shape (2, 6)");
     }
 
     @Test
     void nullArgumentsAreNamed() {
-        rejectsEachNull("rnnStepForward", new String[]{"x", "prevH", "Wx", "Wh", "b"}, new Tensor[]{x1, h, rwx, rwh, rb},
+        rejectsEachNull("rnnStepForward", new String[]{"x", "prevH", "Wx", "Wh", "b"},
+                new Tensor[]{x1, h, rwx, rwh, rb},
                 a -> be.rnnStepForward(a[0], a[1], a[2], a[3], a[4]));
         rejectsEachNull("rnnForward", new String[]{"x", "h0", "Wx", "Wh", "b"}, new Tensor[]{x, h, rwx, rwh, rb},
                 a -> be.rnnForward(a[0], a[1], a[2], a[3], a[4]));
-        rejectsEachNull("lstmStepForward", new String[]{"x", "prevH", "prevC", "Wx", "Wh", "b"}, new Tensor[]{x1, h, c, lwx, lwh, lb},
+        rejectsEachNull("lstmStepForward", new String[]{"x", "prevH", "prevC", "Wx", "Wh", "b"},
+                new Tensor[]{x1, h, c, lwx, lwh, lb},
                 a -> be.lstmStepForward(a[0], a[1], a[2], a[3], a[4], a[5]));
         rejectsEachNull("lstmForward", new String[]{"x", "h0", "Wx", "Wh", "b"}, new Tensor[]{x, h, lwx, lwh, lb},
                 a -> be.lstmForward(a[0], a[1], c, a[2], a[3], a[4]));
@@ -81,18 +108,26 @@ class BadInputTest extends BadInputFixture {
         Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
         Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
         Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
-        rejects(NullPointerException.class, () -> be.rnnStepBackward(null, rs.cache()), "rnnStepBackward: dNextH must not be null");
+        rejects(NullPointerException.class, () -> be.rnnStepBackward(null, rs.cache()),
+                "rnnStepBackward: dNextH must not be null");
         rejects(NullPointerException.class, () -> be.rnnBackward(null, rq.cache()), "rnnBackward: dh must not be null");
-        rejects(NullPointerException.class, () -> be.lstmStepBackward(null, dc, ls.cache()), "lstmStepBackward: dNextH must not be null");
-        rejects(NullPointerException.class, () -> be.lstmStepBackward(dn, null, ls.cache()), "lstmStepBackward: dNextC must not be null");
-        rejects(NullPointerException.class, () -> be.lstmBackward(null, dc, lq.cache()), "lstmBackward: dh must not be null");
-        rejects(NullPointerException.class, () -> be.rnnStepBackward(dn, null), "rnnStepBackward: cache must not be null");
+        rejects(NullPointerException.class, () -> be.lstmStepBackward(null, dc, ls.cache()),
+                "lstmStepBackward: dNextH must not be null");
+        rejects(NullPointerException.class, () -> be.lstmStepBackward(dn, null, ls.cache()),
+                "lstmStepBackward: dNextC must not be null");
+        rejects(NullPointerException.class, () -> be.lstmBackward(null, dc, lq.cache()),
+                "lstmBackward: dh must not be null");
+        rejects(NullPointerException.class, () -> be.rnnStepBackward(dn, null),
+                "rnnStepBackward: cache must not be null");
         rejects(NullPointerException.class, () -> be.rnnBackward(dh, null), "rnnBackward: cache must not be null");
-        rejects(NullPointerException.class, () -> be.lstmStepBackward(dn, dc, null), "lstmStepBackward: cache must not be null");
-        rejects(NullPointerException.class, () -> be.lstmBackward(dh, dc, null), "lstmBackward: cache must not be null");
+        rejects(NullPointerException.class, () -> be.lstmStepBackward(dn, dc, null),
+                "lstmStepBackward: cache must not be null");
+        rejects(NullPointerException.class, () -> be.lstmBackward(dh, dc, null),
+                "lstmBackward: cache must not be null");
         // c0 and dcT are optional: null means zeros, which is not an error.
         assertDoesNotThrow(() -> {
-            try (Lstm.Output o = be.lstmForward(x, h, null, lwx, lwh, lb); Lstm.Gradients g = be.lstmBackward(dh, null, o.cache())) {
+            try (Lstm.Output o = be.lstmForward(x, h, null, lwx, lwh, lb);
+                    Lstm.Gradients g = be.lstmBackward(dh, null, o.cache())) {
                 Numerics.assertAllFinite("dc0", g.dc0().toArray());
             }
         });
@@ -105,28 +140,42 @@ class BadInputTest extends BadInputFixture {
         Lstm.StepOutput ls = keep(be.lstmStepForward(x1, h, c, lwx, lwh, lb));
         Lstm.Output lq = keep(be.lstmForward(x, h, c, lwx, lwh, lb));
         // A step cache is not a sequence cache, and the other way round.
-        rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, rs.cache()), "rnnBackward: cache", "step forward", "pass it to rnnStepBackward");
-        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dh, dc, ls.cache()), "lstmBackward: cache", "step forward");
-        rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dn, rq.cache()), "rnnStepBackward: cache", "sequence forward");
-        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(dn, dc, lq.cache()), "lstmStepBackward: cache", "sequence forward");
+        rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, rs.cache()), "rnnBackward: cache",
+                "step forward", "pass it to rnnStepBackward");
+        rejects(IllegalArgumentException.class, () -> be.lstmBackward(dh, dc, ls.cache()), "lstmBackward: cache",
+                "step forward");
+        rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dn, rq.cache()), "rnnStepBackward: cache",
+                "sequence forward");
+        rejects(IllegalArgumentException.class, () -> be.lstmStepBackward(dn, dc, lq.cache()),
+                "lstmStepBackward: cache", "sequence forward");
 
-        try (Backend other = Backend.cpu(); Tensor ox = other.tensor(x.toArray(), N, T, D); Tensor oh = other.tensor(h.toArray(), N, H);
-             Tensor owx = other.tensor(rwx.toArray(), D, H); Tensor owh = other.tensor(rwh.toArray(), H, H); Tensor ob = other.tensor(rb.toArray(), H);
+        try (Backend other = Backend.cpu(); Tensor ox = other.tensor(x.toArray(), N, T, D);
+                Tensor oh = other.tensor(h.toArray(), N, H);
+             Tensor owx = other.tensor(rwx.toArray(), D, H); Tensor owh = other.tensor(rwh.toArray(), H, H);
+                     Tensor ob = other.tensor(rb.toArray(), H);
              Rnn.Output foreign = other.rnnForward(ox, oh, owx, owh, ob)) {
-            rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, foreign.cache()), "rnnBackward: cache belongs to another backend");
-            rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, owx, rwh, rb), "rnnForward: Wx belongs to another backend");
-            rejects(IllegalArgumentException.class, () -> be.lstmForward(ox, h, c, lwx, lwh, lb), "lstmForward: x belongs to another backend");
-            rejects(IllegalArgumentException.class, () -> other.rnnBackward(dh, foreign.cache()), "rnnBackward: dh belongs to another backend");
+            rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, foreign.cache()),
+                    "rnnBackward: cache belongs to another backend");
+            rejects(IllegalArgumentException.class, () -> be.rnnForward(x, h, owx, rwh, rb),
+                    "rnnForward: Wx belongs to another backend");
+            rejects(IllegalArgumentException.class, () -> be.lstmForward(ox, h, c, lwx, lwh, lb),
+                    "lstmForward: x belongs to another backend");
+            rejects(IllegalArgumentException.class, () -> other.rnnBackward(dh, foreign.cache()),
+                    "rnnBackward: dh belongs to another backend");
         }
 
         rs.cache().close();
         rq.cache().close();
         ls.cache().close();
         lq.cache().close();
-        rejects(IllegalStateException.class, () -> be.rnnStepBackward(dn, rs.cache()), "rnnStepBackward: cache was used after close()");
-        rejects(IllegalStateException.class, () -> be.rnnBackward(dh, rq.cache()), "rnnBackward: cache was used after close()");
-        rejects(IllegalStateException.class, () -> be.lstmStepBackward(dn, dc, ls.cache()), "lstmStepBackward: cache was used after close()");
-        rejects(IllegalStateException.class, () -> be.lstmBackward(dh, dc, lq.cache()), "lstmBackward: cache was used after close()");
+        rejects(IllegalStateException.class, () -> be.rnnStepBackward(dn, rs.cache()),
+                "rnnStepBackward: cache was used after close()");
+        rejects(IllegalStateException.class, () -> be.rnnBackward(dh, rq.cache()),
+                "rnnBackward: cache was used after close()");
+        rejects(IllegalStateException.class, () -> be.lstmStepBackward(dn, dc, ls.cache()),
+                "lstmStepBackward: cache was used after close()");
+        rejects(IllegalStateException.class, () -> be.lstmBackward(dh, dc, lq.cache()),
+                "lstmBackward: cache was used after close()");
     }
 
     @Test
@@ -135,10 +184,13 @@ class BadInputTest extends BadInputFixture {
         closedWx.close();
         closedX.close();
         closedDh.close();
-        rejects(IllegalStateException.class, () -> be.rnnForward(x, h, closedWx, rwh, rb), "rnnForward: Wx (4, 5) was used after close()");
-        rejects(IllegalStateException.class, () -> be.lstmForward(closedX, h, c, lwx, lwh, lb), "lstmForward: x (2, 3, 4) was used after close()");
+        rejects(IllegalStateException.class, () -> be.rnnForward(x, h, closedWx, rwh, rb),
+                "rnnForward: Wx (4, 5) was used after close()");
+        rejects(IllegalStateException.class, () -> be.lstmForward(closedX, h, c, lwx, lwh, lb),
+                "lstmForward: x (2, 3, 4) was used after close()");
         Rnn.Output rq = keep(be.rnnForward(x, h, rwx, rwh, rb));
-        rejects(IllegalStateException.class, () -> be.rnnBackward(closedDh, rq.cache()), "rnnBackward: dh (2, 3, 5) was used after close()");
+        rejects(IllegalStateException.class, () -> be.rnnBackward(closedDh, rq.cache()),
+                "rnnBackward: dh (2, 3, 5) was used after close()");
 
         // Wx / Wh are kept by reference in the cache: closing one before backward must be caught, not read.
         Tensor wx2 = in(D, H), lwh2 = in(H, G);
@@ -146,8 +198,10 @@ class BadInputTest extends BadInputFixture {
         Lstm.StepOutput s = keep(be.lstmStepForward(x1, h, c, lwx, lwh2, lb));
         wx2.close();
         lwh2.close();
-        rejects(IllegalStateException.class, () -> be.rnnBackward(dh, o.cache()), "rnnBackward: Wx (4, 5), which the cache refers to, was closed before backward");
-        rejects(IllegalStateException.class, () -> be.lstmStepBackward(dn, dc, s.cache()), "lstmStepBackward: Wh (5, 20), which the cache refers to, was closed");
+        rejects(IllegalStateException.class, () -> be.rnnBackward(dh, o.cache()),
+                "rnnBackward: Wx (4, 5), which the cache refers to, was closed before backward");
+        rejects(IllegalStateException.class, () -> be.lstmStepBackward(dn, dc, s.cache()),
+                "lstmStepBackward: Wh (5, 20), which the cache refers to, was closed");
     }
 
     @Test
@@ -162,11 +216,13 @@ class BadInputTest extends BadInputFixture {
     void theCounterSeesValidCallsAndTheirRelease() {
         // Positive control: without it, "allocated nothing" above could come from a counter that never counts.
         int before = counting.allocations(), live = counting.live();
-        try (Lstm.Output o = be.lstmForward(x, h, c, lwx, lwh, lb); Lstm.Gradients g = be.lstmBackward(dh, dc, o.cache())) {
+        try (Lstm.Output o = be.lstmForward(x, h, c, lwx, lwh, lb);
+                Lstm.Gradients g = be.lstmBackward(dh, dc, o.cache())) {
             assertTrue(counting.allocations() > before, "forward and backward allocate");
             assertTrue(counting.live() > live);
             Numerics.assertAllFinite("dx", g.dx().toArray());
         }
-        assertEquals(live, counting.live(), "closing the results releases every buffer the calls kept (and scratch was freed)");
+        assertEquals(live, counting.live(),
+                "closing the results releases every buffer the calls kept (and scratch was freed)");
     }
 }

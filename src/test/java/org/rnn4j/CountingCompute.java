@@ -14,22 +14,29 @@ import org.rnn4j.compute.PackedOperand;
  */
 final class CountingCompute implements Compute {
     private final Compute delegate;
-    private final List<Memory> handedOut = new ArrayList<>();
+    /** Buffers handed out and maybe still open; closed ones are pruned now and then, so long runs keep no garbage. */
+    private final List<Memory> open = new ArrayList<>();
+    private int allocations, pruneAt = 64;
 
     CountingCompute(Compute delegate) { this.delegate = delegate; }
 
     /** Buffers allocated or uploaded so far. */
-    synchronized int allocations() { return handedOut.size(); }
+    synchronized int allocations() { return allocations; }
 
     /** Buffers handed out and not closed. */
     synchronized int live() {
         int n = 0;
-        for (Memory m : handedOut) if (!m.isClosed()) n++;
+        for (Memory m : open) if (!m.isClosed()) n++;
         return n;
     }
 
     private synchronized Memory track(Memory m) {
-        handedOut.add(m);
+        allocations++;
+        if (open.size() >= pruneAt) {
+            open.removeIf(Memory::isClosed);
+            pruneAt = Math.max(64, 2 * open.size());
+        }
+        open.add(m);
         return m;
     }
 

@@ -57,12 +57,14 @@ class GradientCheckTest {
         return new Problem("rnnStep", new String[]{"x", "prevH", "Wx", "Wh", "b"}, s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.nextH(), up); }
+                    try (Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4])) { return dot(o.nextH(),
+                            up); }
                     finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dn = CPU.tensor(up, N, H); Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
+                    try (Tensor dn = CPU.tensor(up, N, H);
+                            Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
                          Rnn.StepGradients g = CPU.rnnStepBackward(dn, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
@@ -80,7 +82,8 @@ class GradientCheckTest {
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dh = CPU.tensor(up, N, T, H); Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
+                    try (Tensor dh = CPU.tensor(up, N, T, H);
+                            Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
                          Rnn.Gradients g = CPU.rnnBackward(dh, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
@@ -111,7 +114,8 @@ class GradientCheckTest {
     static Problem lstmSequence(SplittableRandom r, boolean withDcT) {
         int[][] s = {{N, T, D}, {N, H}, {N, H}, {D, G}, {H, G}, {G}};
         float[] upH = Numerics.uniform(r, N * T * H, 1), upC = withDcT ? Numerics.uniform(r, N * H, 1) : null;
-        return new Problem("lstmSequence" + (withDcT ? "" : "WithoutDcT"), new String[]{"x", "h0", "c0", "Wx", "Wh", "b"},
+        return new Problem("lstmSequence" + (withDcT ? "" : "WithoutDcT"),
+                new String[]{"x", "h0", "c0", "Wx", "Wh", "b"},
                 s, inputs(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
@@ -132,7 +136,8 @@ class GradientCheckTest {
     /** States and inputs uniform in ±1, weights and biases in ±0.5 (arguments named W or b). */
     static float[][] inputs(SplittableRandom r, int[][] shapes) {
         float[][] v = new float[shapes.length][];
-        for (int i = 0; i < shapes.length; i++) v[i] = Numerics.uniform(r, (int) Shapes.size(shapes[i]), i >= shapes.length - 3 ? 0.5 : 1);
+        for (int i = 0; i < shapes.length; i++) v[i] = Numerics.uniform(r, (int) Shapes.size(shapes[i]),
+                i >= shapes.length - 3 ? 0.5 : 1);
         return v;
     }
 
@@ -158,13 +163,15 @@ class GradientCheckTest {
                 double d = numeric - ana[a][k];
                 num2 += d * d;
                 den2 += (double) ana[a][k] * ana[a][k];
-                if (!Double.isFinite(numeric) || !Float.isFinite(ana[a][k])) failures.add(p.args()[a] + "[" + k + "] not finite");
+                if (!Double.isFinite(numeric) || !Float.isFinite(ana[a][k])) failures.add(p.args()[a] + "[" + k
+                        + "] not finite");
             }
             double rel = Math.sqrt(num2 / den2);
             worst = Math.max(worst, rel);
             assertTrue(den2 > 0, p.name() + ": gradient of " + p.args()[a] + " is zero at every sampled coordinate");
             if (!(rel <= Numerics.FD_FP32_TOL))
-                failures.add(String.format("d%s: relative error %.3e > %.0e over %d coordinates", p.args()[a], rel, Numerics.FD_FP32_TOL, coords.length));
+                failures.add(String.format("d%s: relative error %.3e > %.0e over %d coordinates", p.args()[a], rel,
+                        Numerics.FD_FP32_TOL, coords.length));
         }
         System.out.printf("gradient check %s (float32): worst relative error %.2e%n", p.name(), worst);
         if (!failures.isEmpty()) fail(p.name() + " (seed " + Numerics.LAST_SEED.get() + "): " + failures);
@@ -203,7 +210,8 @@ class GradientCheckTest {
     // ------------------------------------------------------------------ float64: the Reference itself
 
     /** Every coordinate, float64 central differences with step 1e-6. */
-    static void checkFloat64(String name, String[] args, double[][] values, ToDoubleFunction<double[][]> loss, double[][] ana) {
+    static void checkFloat64(String name, String[] args, double[][] values, ToDoubleFunction<double[][]> loss,
+            double[][] ana) {
         for (int a = 0; a < args.length; a++) {
             double[] v = values[a];
             double num2 = 0, den2 = 0;
@@ -232,7 +240,8 @@ class GradientCheckTest {
 
     static double[][] doubles(SplittableRandom r, int... sizes) {
         double[][] v = new double[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) v[i] = Numerics.toDouble(Numerics.uniform(r, sizes[i], i >= sizes.length - 3 ? 0.5 : 1));
+        for (int i = 0; i < sizes.length; i++) v[i] = Numerics.toDouble(Numerics.uniform(r, sizes[i],
+                i >= sizes.length - 3 ? 0.5 : 1));
         return v;
     }
 
@@ -250,7 +259,8 @@ class GradientCheckTest {
     void referenceLstmBackwardMatchesFiniteDifferences() {
         SplittableRandom r = Numerics.random();
         double[][] v = doubles(r, N * T * D, N * H, N * H, D * G, H * G, G);
-        double[] upH = Numerics.toDouble(Numerics.uniform(r, N * T * H, 1)), upC = Numerics.toDouble(Numerics.uniform(r, N * H, 1));
+        double[] upH = Numerics.toDouble(Numerics.uniform(r, N * T * H, 1)),
+                upC = Numerics.toDouble(Numerics.uniform(r, N * H, 1));
         double[][] ana = Reference.lstmBackward(upH, upC, v[0], v[1], v[2], v[3], v[4], v[5], N, T, D, H);
         checkFloat64("Reference.lstmBackward", new String[]{"x", "h0", "c0", "Wx", "Wh", "b"}, v, in -> {
             double[][] fw = Reference.lstmForward(in[0], in[1], in[2], in[3], in[4], in[5], N, T, D, H);

@@ -25,16 +25,19 @@ class GruAgainstReferenceTest {
         SplittableRandom r = Numerics.random();
         int G = 3 * H;
         float[] x = uniform(r, N * T * D, 1), h0 = uniform(r, N * H, 1), wx = uniform(r, D * G, 0.5),
-                wh = uniform(r, H * G, 0.5), bx = uniform(r, G, 0.5), bh = uniform(r, G, 0.5), dh = uniform(r, N * T * H, 1);
+                wh = uniform(r, H * G, 0.5), bx = uniform(r, G, 0.5), bh = uniform(r, G, 0.5),
+                dh = uniform(r, N * T * H, 1);
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor twx = CPU.tensor(wx, D, G);
              Tensor twh = CPU.tensor(wh, H, G); Tensor tbx = CPU.tensor(bx, G); Tensor tbh = CPU.tensor(bh, G);
              Tensor tdh = CPU.tensor(dh, N, T, H);
-             Gru.Output out = CPU.gruForward(tx, th0, twx, twh, tbx, tbh); Gru.Gradients g = CPU.gruBackward(tdh, out.cache());
+             Gru.Output out = CPU.gruForward(tx, th0, twx, twh, tbx, tbh);
+                     Gru.Gradients g = CPU.gruBackward(tdh, out.cache());
              Tensor inf = CPU.gruInference(tx, th0, twx, twh, tbx, tbh)) {
             double[] h = GruReference.forward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(bx),
                     toDouble(bh), N, T, D, H)[0];
             assertClose("h", out.h(), h);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(out.h().toArray(), inf.toArray(), "inference = forward, bit for bit");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(out.h().toArray(), inf.toArray(),
+                    "inference = forward, bit for bit");
             double[][] ref = GruReference.backward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
                     toDouble(bx), toDouble(bh), N, T, D, H);
             String[] names = {"dx", "dh0", "dWx", "dWh", "dbx", "dbh"};
@@ -49,7 +52,8 @@ class GruAgainstReferenceTest {
         SplittableRandom r = Numerics.random();
         int G = 3 * H;
         float[] x = uniform(r, N * D, 1), h0 = uniform(r, N * H, 1), wx = uniform(r, D * G, 0.5),
-                wh = uniform(r, H * G, 0.5), bx = uniform(r, G, 0.5), bh = uniform(r, G, 0.5), dh = uniform(r, N * H, 1);
+                wh = uniform(r, H * G, 0.5), bx = uniform(r, G, 0.5), bh = uniform(r, G, 0.5),
+                dh = uniform(r, N * H, 1);
         try (Tensor tx = CPU.tensor(x, N, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor twx = CPU.tensor(wx, D, G);
              Tensor twh = CPU.tensor(wh, H, G); Tensor tbx = CPU.tensor(bx, G); Tensor tbh = CPU.tensor(bh, G);
              Tensor tdh = CPU.tensor(dh, N, H);
@@ -57,7 +61,8 @@ class GruAgainstReferenceTest {
              Gru.StepGradients g = CPU.gruStepBackward(tdh, out.cache())) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{N, H}, out.nextH().shape());
             org.junit.jupiter.api.Assertions.assertArrayEquals(new int[]{N, D}, g.dx().shape());
-            assertClose("nextH", out.nextH(), GruReference.forward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
+            assertClose("nextH", out.nextH(),
+                    GruReference.forward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
                     toDouble(bx), toDouble(bh), N, 1, D, H)[0]);
             double[][] ref = GruReference.backward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
                     toDouble(bx), toDouble(bh), N, 1, D, H);

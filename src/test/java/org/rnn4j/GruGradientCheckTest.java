@@ -46,12 +46,14 @@ class GruGradientCheckTest {
         return new Problem("gruStep", new String[]{"x", "prevH", "Wx", "Wh", "bx", "bh"}, s, values(r, s),
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4], t[5])) { return dot(o.nextH(), up); }
+                    try (Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4],
+                            t[5])) { return dot(o.nextH(), up); }
                     finally { Closeables.closeAll(t); }
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dn = CPU.tensor(up, N, H); Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                    try (Tensor dn = CPU.tensor(up, N, H);
+                            Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
                          Gru.StepGradients g = CPU.gruStepBackward(dn, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
                     } finally { Closeables.closeAll(t); }
@@ -69,7 +71,8 @@ class GruGradientCheckTest {
                 },
                 in -> {
                     Tensor[] t = tensors(s, in);
-                    try (Tensor dh = CPU.tensor(up, N, T, H); Gru.Output o = CPU.gruForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                    try (Tensor dh = CPU.tensor(up, N, T, H);
+                            Gru.Output o = CPU.gruForward(t[0], t[1], t[2], t[3], t[4], t[5]);
                          Gru.Gradients g = CPU.gruBackward(dh, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
                     } finally { Closeables.closeAll(t); }
@@ -93,7 +96,8 @@ class GruGradientCheckTest {
         SplittableRandom r = Numerics.random();
         double[][] v = new double[6][];
         int[] sizes = {N * T * D, N * H, D * G, H * G, G, G};
-        for (int i = 0; i < sizes.length; i++) v[i] = Numerics.toDouble(Numerics.uniform(r, sizes[i], i >= 2 ? 0.5 : 1));
+        for (int i = 0; i < sizes.length; i++) v[i] = Numerics.toDouble(Numerics.uniform(r, sizes[i], i >= 2 ? 0.5
+                : 1));
         double[] up = Numerics.toDouble(Numerics.uniform(r, N * T * H, 1));
         double[][] ana = GruReference.backward(up, v[0], v[1], v[2], v[3], v[4], v[5], N, T, D, H);
         checkFloat64("GruReference.backward", new String[]{"x", "h0", "Wx", "Wh", "bx", "bh"}, v,

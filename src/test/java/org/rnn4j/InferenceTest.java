@@ -22,7 +22,8 @@ class InferenceTest {
     @CsvSource({"1,1,1,1", "3,5,4,6", "2,7,33,17", "16,12,40,64", "1,9,3,2", "5,1,6,3"})
     void rnnInferenceEqualsTrainingForward(int N, int T, int D, int H) {
         SplittableRandom r = Numerics.random();
-        try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D); Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
+        try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D);
+                Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * H, 0.5), D, H); Tensor wh = CPU.tensor(uniform(r, H * H, 0.5), H, H);
              Tensor b = CPU.tensor(uniform(r, H, 0.5), H);
              Rnn.Output train = CPU.rnnForward(x, h0, wx, wh, b); Tensor h = CPU.rnnInference(x, h0, wx, wh, b)) {
@@ -38,7 +39,8 @@ class InferenceTest {
     void lstmInferenceEqualsTrainingForward(int N, int T, int D, int H, boolean withC0) {
         SplittableRandom r = Numerics.random();
         int G = 4 * H;
-        try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D); Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
+        try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D);
+                Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor c0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5), D, G); Tensor wh = CPU.tensor(uniform(r, H * G, 0.5), H, G);
              Tensor b = CPU.tensor(uniform(r, G, 0.5), G)) {
@@ -60,7 +62,8 @@ class InferenceTest {
         try (Tensor x = CPU.zeros(2, 3, 4); Tensor h0 = CPU.zeros(2, 5); Tensor wx = CPU.zeros(4, 5);
              Tensor whBad = CPU.zeros(5, 6); Tensor b = CPU.zeros(5); Tensor wx4 = CPU.zeros(4, 20);
              Tensor wh4 = CPU.zeros(5, 20); Tensor b4 = CPU.zeros(20); Tensor c0Bad = CPU.zeros(3, 5)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CPU.rnnInference(x, h0, wx, whBad, b));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CPU.rnnInference(x, h0, wx, whBad, b));
             assertTrue(e.getMessage().contains("Wh") && e.getMessage().contains("rnnInference"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> CPU.lstmInference(x, h0, c0Bad, wx4, wh4, b4));
             assertTrue(e.getMessage().contains("c0") && e.getMessage().contains("lstmInference"), e.getMessage());

@@ -68,7 +68,8 @@ class NoJcudaInNativeFallbackTest {
 
     @Test
     void noSourceFileUnderNativeFallbackReferencesJcuda() throws IOException {
-        assertTrue(Files.isDirectory(SOURCES), "run from the project root: " + SOURCES.toAbsolutePath() + " is missing");
+        assertTrue(Files.isDirectory(SOURCES), "run from the project root: " + SOURCES.toAbsolutePath()
+                + " is missing");
         List<String> offenders = new ArrayList<>();
         int scanned = 0;
         try (Stream<Path> files = Files.walk(ROOT)) {

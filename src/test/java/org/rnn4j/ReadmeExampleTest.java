@@ -30,12 +30,17 @@ class ReadmeExampleTest {
 
     /** The first ```java block after the "## Usage" heading. */
     static String usageExample() throws Exception {
+        return javaBlock("Usage");
+    }
+
+    /** The first ```java block of the README's section {@code heading} (a "## " heading). */
+    static String javaBlock(String heading) throws Exception {
         String readme = Files.readString(Paths.get("README.md"), StandardCharsets.UTF_8);
-        int usage = readme.indexOf("\n## Usage");
-        assertTrue(usage >= 0, "README.md has no '## Usage' section");
+        int usage = readme.indexOf("\n## " + heading + "\n");
+        assertTrue(usage >= 0, "README.md has no '## " + heading + "' section");
         int start = readme.indexOf("```java\n", usage);
         int next = readme.indexOf("\n## ", usage + 1);
-        assertTrue(start >= 0 && (next < 0 || start < next), "the Usage section has no ```java block");
+        assertTrue(start >= 0 && (next < 0 || start < next), "the " + heading + " section has no ```java block");
         int end = readme.indexOf("\n```", start + 8);
         assertTrue(end > start, "unterminated ```java block");
         return readme.substring(start + 8, end + 1);
@@ -44,7 +49,8 @@ class ReadmeExampleTest {
     /** The test classpath: surefire's real one when it launched us through a manifest-only jar. */
     static String classpath() throws Exception {
         Set<String> entries = new LinkedHashSet<>();
-        for (String p : List.of(System.getProperty("surefire.test.class.path", ""), System.getProperty("java.class.path", "")))
+        for (String p : List.of(System.getProperty("surefire.test.class.path", ""),
+                System.getProperty("java.class.path", "")))
             for (String e : p.split(File.pathSeparator)) if (!e.isBlank()) entries.add(e);
         entries.add(Paths.get(Backend.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         return String.join(File.pathSeparator, entries);
@@ -86,6 +92,7 @@ class ReadmeExampleTest {
         Matcher v = Pattern.compile("h\\[0\\]\\[T-1\\]\\[0\\] = (\\S+)").matcher(text);
         assertTrue(v.find(), "no value printed: " + text);
         float h = Float.parseFloat(v.group(1));
-        assertTrue(Float.isFinite(h) && h != 0 && Math.abs(h) < 1, "an LSTM hidden state lies in (-1, 1), non-zero here: " + h);
+        assertTrue(Float.isFinite(h) && h != 0 && Math.abs(h) < 1,
+                "an LSTM hidden state lies in (-1, 1), non-zero here: " + h);
     }
 }

@@ -57,7 +57,8 @@ public final class Workload implements AutoCloseable {
 
     public static Workload parse(Backend be, String cell, String size) {
         String[] p = size.split("[x,]"); // "16x50x128x128" (JMH splits -p values on commas) or "16,50,128,128"
-        return new Workload(be, cell, Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        return new Workload(be, cell, Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
+        Integer.parseInt(p[3]));
     }
 
     boolean lstm() { return cell.equals("lstm"); }
@@ -75,8 +76,10 @@ public final class Workload implements AutoCloseable {
     }
 
     public void forwardBackward() {
-        if (lstm()) try (Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b); Lstm.Gradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
-        else try (Rnn.Output o = be.rnnForward(x, h0, wx, wh, b); Rnn.Gradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
+        if (lstm()) try (Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b);
+                Lstm.Gradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
+        else try (Rnn.Output o = be.rnnForward(x, h0, wx, wh, b);
+                Rnn.Gradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
     }
 
     public void inference() {
@@ -124,7 +127,8 @@ public final class Workload implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[]{x, h0, c0, wx, wh, b, dh, dcT, xs, dhs, dcs, rnnCache, rnnStepCache, lstmCache, lstmStepCache}) {
+        for (AutoCloseable c : new AutoCloseable[]{x, h0, c0, wx, wh, b, dh, dcT, xs, dhs, dcs, rnnCache, rnnStepCache,
+                lstmCache, lstmStepCache}) {
             try {
                 if (c != null) c.close();
             } catch (Exception e) {

@@ -27,9 +27,10 @@ public final class GruCell {
 
     /**
      * Kept for backward: xTm (T,N,D), hs (T+1,N,H) with h0 first, the activations [r z n] (T,N,3H) and
-     * hn = h·Wh_n + bh_n (T,N,H). T·N·D + 4·T·N·H + (T+1)·N·H floats.
+     * hn = h·Wh_n + bh_n (T,N,H). T·N·D + 4·T·N·H + (T+1)·N·H floats. batch: the rows running at each step
+     * (variable lengths, see {@link Ragged}), or null when all N run.
      */
-    public record Saved(int t, int n, int d, int h, Memory xTm, Memory hs, Memory gates, Memory hn)
+    public record Saved(int t, int n, int d, int h, int[] batch, Memory xTm, Memory hs, Memory gates, Memory hn)
             implements SavedState {
         @Override public boolean isClosed() { return hs.isClosed(); }
         @Override public void close() { Closeables.closeAll(xTm, hs, gates, hn); }
@@ -44,6 +45,16 @@ public final class GruCell {
     /** x (N,T,D), h0 (N,H), wx (D,3H), wh (H,3H), bx, bh (3H). */
     public static Forward forward(Compute c, int T, int N, int D, int H,
                                   Memory x, Memory h0, Memory wx, Memory wh, Memory bx, Memory bh) {
+        return forward(c, T, N, D, H, null, x, h0, wx, wh, bx, bh);
+    }
+
+    /**
+     * As above over a variable-length batch: examples sorted longest first, batch[t] of them running at step t
+     * ({@link Ragged}; null: all). h past an example's end is zero; {@link #finalH} gives each example's last h.
+     */
+    public static Forward forward(Compute c, int T, int N, int D, int H, int[] batch,
+                                  Memory x, Memory h0, Memory wx, Memory wh, Memory bx, Memory bh) {
+        Ragged.check(batch, T, N);
         long nh = (long) N * H;
         try (Scope s = new Scope(c)) {
             Memory xTm = s.alloc((long) T * N * D);
@@ -51,16 +62,29 @@ public final class GruCell {
             Memory hs = s.alloc((T + 1) * nh), gates = s.alloc(3 * T * nh), hn = s.alloc(T * nh);
             Memory gh = s.alloc(3 * nh);                               // per-step scratch, freed on return
             c.copy(h0, 0, hs, 0, nh);
-            forwardLoop(c, T, N, D, H, xTm, wx, wh, bx, bh, hs, gates, gh, hn);
+            forwardLoop(c, T, N, D, H, batch, xTm, wx, wh, bx, bh, hs, gates, gh, hn);
             Memory h = s.alloc(T * nh);
             Layout.fromTimeMajor(c, hs, nh, h, T, N, H);
             s.keep(xTm, hs, gates, hn, h);
-            return new Forward(h, new Saved(T, N, D, H, xTm, hs, gates, hn));
+            return new Forward(h, new Saved(T, N, D, H, batch == null ? null : batch.clone(), xTm, hs, gates, hn));
         }
+    }
+
+    /** Each example's last hidden state (N,H): h[T-1], or h at its own last step in a variable-length batch. */
+    public static Memory finalH(Compute c, Saved saved) {
+        return Ragged.lastRows(c, saved.hs(), saved.t(), saved.n(), saved.h(), saved.batch());
     }
 
     /** dh (N,T,H): upstream gradient of every h[t]. wx, wh: the weights the forward pass used. */
     public static Gradients backward(Compute c, Saved saved, Memory dh, Memory wx, Memory wh) {
+        return backward(c, saved, dh, null, wx, wh);
+    }
+
+    /**
+     * As above with dhT (N,H), the gradient of each example's final hidden state ({@link #finalH}), or null for
+     * none; it enters at the example's own last step.
+     */
+    public static Gradients backward(Compute c, Saved saved, Memory dh, Memory dhT, Memory wx, Memory wh) {
         int T = saved.t(), N = saved.n(), D = saved.d(), H = saved.h();
         long nh = (long) N * H;
         try (Scope s = new Scope(c)) {
@@ -69,7 +93,7 @@ public final class GruCell {
             Memory dax = s.alloc(3 * T * nh), dah = s.alloc(3 * T * nh), dxTm = s.alloc((long) T * N * D);
             Memory dh0 = s.alloc(nh), dwx = s.alloc(3L * D * H), dwh = s.alloc(3L * H * H);
             Memory dbx = s.alloc(3L * H), dbh = s.alloc(3L * H);
-            backwardLoop(c, T, N, D, H, saved, wx, wh, dhTm, dax, dah, dxTm, dh0, dwx, dwh, dbx, dbh);
+            backwardLoop(c, T, N, D, H, saved, wx, wh, dhTm, dhT, dax, dah, dxTm, dh0, dwx, dwh, dbx, dbh);
             Memory dx = dxTm;
             if (T > 1 && N > 1) {
                 dx = s.alloc((long) N * T * D);
@@ -81,41 +105,61 @@ public final class GruCell {
     }
 
     /** hs (T+1,N,H) holds h0 at index 0; writes the rest, the activations (T,N,3H) and hn (T,N,H). */
-    private static void forwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory wx, Memory wh,
-                                    Memory bx, Memory bh, Memory hs, Memory gates, Memory gh, Memory hn) {
+    private static void forwardLoop(Compute c, int T, int N, int D, int H, int[] batch, Memory xTm, Memory wx,
+                                    Memory wh, Memory bx, Memory bh, Memory hs, Memory gates, Memory gh, Memory hn) {
         long step = (long) N * H;
         long gstep = 3 * step;
         int G = 3 * H;
-        c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
-                c.gemm(false, N, G, H, 1f, hs, t * step, H, whp, 0f, gh, 0, G);
-                c.gruForwardPointwise(N, H, gates, t * gstep, gh, 0, bx, bh, hs, t * step, hn, t * step,
-                        hs, (t + 1) * step);
+                int n = Ragged.rows(batch, t, N);
+                if (n > 0) {
+                    c.gemm(false, n, G, H, 1f, hs, t * step, H, whp, 0f, gh, 0, G);
+                    c.gruForwardPointwise(n, H, gates, t * gstep, gh, 0, bx, bh, hs, t * step, hn, t * step,
+                            hs, (t + 1) * step);
+                }
+                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
     }
 
-    /** dhTm (T,N,H) upstream gradients; dax, dah (T,N,3H) scratch; dh0 carries dhRec between steps. */
+    /**
+     * dhTm (T,N,H) upstream gradients; dax, dah (T,N,3H) scratch; dh0 carries dhRec between steps, starting as
+     * dhT, whose rows a variable-length batch leaves untouched until the step where their example ends.
+     */
     private static void backwardLoop(Compute c, int T, int N, int D, int H, Saved saved, Memory wx, Memory wh,
-                                     Memory dhTm, Memory dax, Memory dah, Memory dxTm, Memory dh0,
+                                     Memory dhTm, Memory dhT, Memory dax, Memory dah, Memory dxTm, Memory dh0,
                                      Memory dwx, Memory dwh, Memory dbx, Memory dbh) {
         long step = (long) N * H;
         long gstep = 3 * step;
         int G = 3 * H;
         int rows = T * N;
         Memory hs = saved.hs(), gates = saved.gates(), hn = saved.hn();
-        c.fill(dh0, 0, step, 0f);
+        int[] batch = saved.batch();
+        if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
+        else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (3H,H) laid out once for all T steps
             for (int t = T - 1; t >= 0; t--) {
-                c.gruBackwardPointwise(N, H, gates, t * gstep, hn, t * step, hs, t * step, dhTm, t * step,
+                int n = Ragged.rows(batch, t, N);
+                Ragged.zeroTail(c, dax, t * gstep, n, N, G);
+                Ragged.zeroTail(c, dah, t * gstep, n, N, G);
+                if (n == 0) continue;
+                c.gruBackwardPointwise(n, H, gates, t * gstep, hn, t * step, hs, t * step, dhTm, t * step,
                         dh0, 0, dax, t * gstep, dah, t * gstep);
-                c.gemm(false, N, H, G, 1f, dah, t * gstep, G, whT, 1f, dh0, 0, H);
+                c.gemm(false, n, H, G, 1f, dah, t * gstep, G, whT, 1f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
-        c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
-        c.gemm(false, true, rows, D, G, 1f, dax, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        if (batch == null) {
+            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
+            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
+            c.gemm(false, true, rows, D, G, 1f, dax, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, dax, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, dah, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, G, dax, wx, G, dxTm);
+        }
         c.columnSum(dax, 0, rows, G, dbx, 0);
         c.columnSum(dah, 0, rows, G, dbh, 0);
     }

@@ -25,8 +25,9 @@ public final class LstmCell {
     /**
      * Kept for backward: xTm (T,N,D), hs and cs (T+1,N,H) with h0/c0 first, and the activated gates (T,N,4H);
      * tanh(c) is recomputed in backward rather than stored. T·N·D + 4·T·N·H + 2·(T+1)·N·H floats.
+     * batch: the rows running at each step (variable lengths, see {@link Ragged}), or null when all N run.
      */
-    public record Saved(int t, int n, int d, int h, Memory xTm, Memory hs, Memory cs, Memory gates)
+    public record Saved(int t, int n, int d, int h, int[] batch, Memory xTm, Memory hs, Memory cs, Memory gates)
             implements SavedState {
         @Override public boolean isClosed() { return hs.isClosed(); }
         @Override public void close() { Closeables.closeAll(xTm, hs, cs, gates); }
@@ -41,6 +42,17 @@ public final class LstmCell {
     /** x (N,T,D), h0 (N,H), c0 (N,H) or null for zeros, wx (D,4H), wh (H,4H), b (4H). */
     public static Forward forward(Compute c, int T, int N, int D, int H,
                                   Memory x, Memory h0, Memory c0, Memory wx, Memory wh, Memory b) {
+        return forward(c, T, N, D, H, null, x, h0, c0, wx, wh, b);
+    }
+
+    /**
+     * As above over a variable-length batch: examples sorted longest first, batch[t] of them running at step t
+     * ({@link Ragged}; null: all). h past an example's end is zero; cT and {@link #finalH} hold each example's
+     * state at its own last step.
+     */
+    public static Forward forward(Compute c, int T, int N, int D, int H, int[] batch,
+                                  Memory x, Memory h0, Memory c0, Memory wx, Memory wh, Memory b) {
+        Ragged.check(batch, T, N);
         long nh = (long) N * H;
         try (Scope s = new Scope(c)) {
             Memory xTm = s.alloc((long) T * N * D);
@@ -49,12 +61,17 @@ public final class LstmCell {
             c.copy(h0, 0, hs, 0, nh);
             if (c0 != null) c.copy(c0, 0, cs, 0, nh);
             else c.fill(cs, 0, nh, 0f);
-            forwardLoop(c, T, N, D, H, xTm, wx, wh, b, hs, cs, gates);
-            Memory h = s.alloc(T * nh), cT = s.alloc(nh);
+            forwardLoop(c, T, N, D, H, batch, xTm, wx, wh, b, hs, cs, gates);
+            Memory h = s.alloc(T * nh), cT;
             Layout.fromTimeMajor(c, hs, nh, h, T, N, H);
-            c.copy(cs, T * nh, cT, 0, nh);
+            if (batch == null) {
+                cT = s.alloc(nh);
+                c.copy(cs, T * nh, cT, 0, nh);
+            } else {
+                cT = Ragged.lastRows(c, cs, T, N, H, batch);
+            }
             s.keep(xTm, hs, cs, gates, h, cT);
-            return new Forward(h, cT, new Saved(T, N, D, H, xTm, hs, cs, gates));
+            return new Forward(h, cT, new Saved(T, N, D, H, batch == null ? null : batch.clone(), xTm, hs, cs, gates));
         }
     }
 
@@ -63,6 +80,20 @@ public final class LstmCell {
      * pass used.
      */
     public static Gradients backward(Compute c, Saved saved, Memory dh, Memory dcT, Memory wx, Memory wh) {
+        return backward(c, saved, dh, null, dcT, wx, wh);
+    }
+
+    /** Each example's last hidden state (N,H): h[T-1], or h at its own last step in a variable-length batch. */
+    public static Memory finalH(Compute c, Saved saved) {
+        return Ragged.lastRows(c, saved.hs(), saved.t(), saved.n(), saved.h(), saved.batch());
+    }
+
+    /**
+     * As above with dhT (N,H), the gradient of each example's final hidden state ({@link #finalH}), or null for
+     * none; like dcT it enters at the example's own last step.
+     */
+    public static Gradients backward(Compute c, Saved saved, Memory dh, Memory dhT, Memory dcT,
+                                     Memory wx, Memory wh) {
         int T = saved.t(), N = saved.n(), D = saved.d(), H = saved.h();
         long nh = (long) N * H;
         try (Scope s = new Scope(c)) {
@@ -73,7 +104,7 @@ public final class LstmCell {
             else c.fill(dc, 0, nh, 0f);
             Memory da = s.alloc(4 * T * nh), dxTm = s.alloc((long) T * N * D), dh0 = s.alloc(nh);
             Memory dwx = s.alloc(4L * D * H), dwh = s.alloc(4L * H * H), db = s.alloc(4L * H);
-            backwardLoop(c, T, N, D, H, saved, wx, wh, dhTm, dc, da, dxTm, dh0, dwx, dwh, db);
+            backwardLoop(c, T, N, D, H, saved, wx, wh, dhTm, dhT, dc, da, dxTm, dh0, dwx, dwh, db);
             Memory dx = dxTm;
             if (T > 1 && N > 1) {
                 dx = s.alloc((long) N * T * D);
@@ -85,40 +116,61 @@ public final class LstmCell {
     }
 
     /** hs, cs (T+1,N,H) hold h0, c0 at index 0; writes the rest and the activated gates (T,N,4H). */
-    private static void forwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory wx, Memory wh,
-                                    Memory b, Memory hs, Memory cs, Memory gates) {
+    private static void forwardLoop(Compute c, int T, int N, int D, int H, int[] batch, Memory xTm, Memory wx,
+                                    Memory wh, Memory b, Memory hs, Memory cs, Memory gates) {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
-        c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
+        else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
-                c.gemm(false, N, G, H, 1f, hs, t * step, H, whp, 1f, gates, t * gstep, G);
-                c.lstmForwardPointwise(N, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step, hs, (t + 1) * step);
+                int n = Ragged.rows(batch, t, N);
+                if (n > 0) {
+                    c.gemm(false, n, G, H, 1f, hs, t * step, H, whp, 1f, gates, t * gstep, G);
+                    c.lstmForwardPointwise(n, H, gates, t * gstep, b, cs, t * step, cs, (t + 1) * step,
+                            hs, (t + 1) * step);
+                }
+                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
     }
 
-    /** dhTm (T,N,H) upstream gradients; dc (N,H) holds dcT on entry and dc0 on exit; da (T,N,4H) scratch. */
+    /**
+     * dhTm (T,N,H) upstream gradients; dc (N,H) holds dcT on entry and dc0 on exit; da (T,N,4H) scratch. dh0
+     * carries the recurrent gradient down the steps from dhT; in a variable-length batch the rows of dh0 and dc
+     * stay untouched until the step where their example ends.
+     */
     private static void backwardLoop(Compute c, int T, int N, int D, int H, Saved saved, Memory wx, Memory wh,
-                                     Memory dhTm, Memory dc, Memory da,
+                                     Memory dhTm, Memory dhT, Memory dc, Memory da,
                                      Memory dxTm, Memory dh0, Memory dwx, Memory dwh, Memory db) {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
         int rows = T * N;
         Memory hs = saved.hs(), cs = saved.cs(), gates = saved.gates();
-        c.fill(dh0, 0, step, 0f);
+        int[] batch = saved.batch();
+        if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
+        else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
             for (int t = T - 1; t >= 0; t--) {
-                c.lstmBackwardPointwise(N, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
+                int n = Ragged.rows(batch, t, N);
+                Ragged.zeroTail(c, da, t * gstep, n, N, G);
+                if (n == 0) continue;
+                c.lstmBackwardPointwise(n, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
                         dhTm, t * step, dh0, 0, dc, 0, da, t * gstep);
-                c.gemm(false, N, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
+                c.gemm(false, n, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
-        c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
-        c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
-        c.columnSum(da, 0, rows, G, db, 0);
+        if (batch == null) {
+            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
+            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
+            c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
+        }
+        c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
     }
 }

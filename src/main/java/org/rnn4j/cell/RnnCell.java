@@ -24,9 +24,10 @@ public final class RnnCell {
 
     /**
      * Kept for backward: x time-major xTm (T,N,D) and every hidden state hs (T+1,N,H) with hs[0] = h0.
-     * (T·N·D + (T+1)·N·H) floats.
+     * (T·N·D + (T+1)·N·H) floats. batch: the rows running at each step (variable lengths, see {@link Ragged}),
+     * or null when all N run at every step.
      */
-    public record Saved(int t, int n, int d, int h, Memory xTm, Memory hs) implements SavedState {
+    public record Saved(int t, int n, int d, int h, int[] batch, Memory xTm, Memory hs) implements SavedState {
         @Override public boolean isClosed() { return hs.isClosed(); }
         @Override public void close() { Closeables.closeAll(xTm, hs); }
     }
@@ -40,27 +41,51 @@ public final class RnnCell {
     /** x (N,T,D), h0 (N,H), wx (D,H), wh (H,H), b (H). */
     public static Forward forward(Compute c, int T, int N, int D, int H,
                                   Memory x, Memory h0, Memory wx, Memory wh, Memory b) {
+        return forward(c, T, N, D, H, null, x, h0, wx, wh, b);
+    }
+
+    /**
+     * As above over a variable-length batch: examples sorted longest first, batch[t] of them running at step t
+     * ({@link Ragged}; null: all). h past an example's end is zero; {@link #finalH} gives each example's last h.
+     */
+    public static Forward forward(Compute c, int T, int N, int D, int H, int[] batch,
+                                  Memory x, Memory h0, Memory wx, Memory wh, Memory b) {
+        Ragged.check(batch, T, N);
         try (Scope s = new Scope(c)) {
             Memory xTm = s.alloc((long) T * N * D);
             Layout.toTimeMajor(c, x, xTm, N, T, D);
             Memory hs = s.alloc((long) (T + 1) * N * H), pre = s.alloc((long) T * N * H);
-            forwardLoop(c, T, N, D, H, xTm, h0, wx, wh, b, hs, pre);
+            forwardLoop(c, T, N, D, H, batch, xTm, h0, wx, wh, b, hs, pre);
             Memory h = s.alloc((long) N * T * H);
             Layout.fromTimeMajor(c, hs, (long) N * H, h, T, N, H);
             s.keep(xTm, hs, h);
-            return new Forward(h, new Saved(T, N, D, H, xTm, hs));
+            return new Forward(h, new Saved(T, N, D, H, batch == null ? null : batch.clone(), xTm, hs));
         }
+    }
+
+    /** Each example's last hidden state (N,H): h[T-1], or h at its own last step in a variable-length batch. */
+    public static Memory finalH(Compute c, Saved saved) {
+        return Ragged.lastRows(c, saved.hs(), saved.t(), saved.n(), saved.h(), saved.batch());
     }
 
     /** dh (N,T,H): upstream gradient of every h[t]. wx, wh: the weights the forward pass used. */
     public static Gradients backward(Compute c, Saved saved, Memory dh, Memory wx, Memory wh) {
+        return backward(c, saved, dh, null, wx, wh);
+    }
+
+    /**
+     * As above with dhT (N,H), the gradient of each example's final hidden state ({@link #finalH}), or null for
+     * none; it enters at the example's own last step.
+     */
+    public static Gradients backward(Compute c, Saved saved, Memory dh, Memory dhT, Memory wx, Memory wh) {
         int T = saved.t(), N = saved.n(), D = saved.d(), H = saved.h();
         try (Scope s = new Scope(c)) {
             Memory da = s.alloc((long) T * N * H);                 // dh time-major, overwritten with da
             Layout.toTimeMajor(c, dh, da, N, T, H);
             Memory dxTm = s.alloc((long) T * N * D), dh0 = s.alloc((long) N * H);
             Memory dwx = s.alloc((long) D * H), dwh = s.alloc((long) H * H), db = s.alloc(H);
-            backwardLoop(c, T, N, D, H, saved.xTm(), saved.hs(), wx, wh, da, dxTm, dh0, dwx, dwh, db);
+            backwardLoop(c, T, N, D, H, saved.batch(), saved.xTm(), saved.hs(), wx, wh, da, dhT,
+                    dxTm, dh0, dwx, dwh, db);
             Memory dx = dxTm;
             if (T > 1 && N > 1) {
                 dx = s.alloc((long) N * T * D);
@@ -72,35 +97,54 @@ public final class RnnCell {
     }
 
     /** Writes hs (T+1,N,H) with hs[0] = h0 and hs[t+1] = h_t. pre (T,N,H) is scratch. */
-    private static void forwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory h0,
+    private static void forwardLoop(Compute c, int T, int N, int D, int H, int[] batch, Memory xTm, Memory h0,
                                     Memory wx, Memory wh, Memory b, Memory hs, Memory pre) {
         long step = (long) N * H;
         c.copy(h0, 0, hs, 0, step);
-        c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
+        if (batch == null) c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
+        else Ragged.rowsTimes(c, T, N, batch, false, H, D, xTm, wx, H, pre);
         try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
             for (int t = 0; t < T; t++) {
-                c.gemm(false, N, H, H, 1f, hs, t * step, H, whp, 1f, pre, t * step, H);
-                c.rnnForwardPointwise(N, H, pre, t * step, b, hs, (t + 1) * step);
+                int n = Ragged.rows(batch, t, N);
+                if (n > 0) {
+                    c.gemm(false, n, H, H, 1f, hs, t * step, H, whp, 1f, pre, t * step, H);
+                    c.rnnForwardPointwise(n, H, pre, t * step, b, hs, (t + 1) * step);
+                }
+                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
             }
         }
     }
 
-    /** da (T,N,H) holds dh on entry and the pre-activation gradients on exit. */
-    private static void backwardLoop(Compute c, int T, int N, int D, int H, Memory xTm, Memory hs,
-                                     Memory wx, Memory wh, Memory da,
+    /**
+     * da (T,N,H) holds dh on entry and the pre-activation gradients on exit. dh0 carries the recurrent gradient
+     * down the steps; it starts as dhT, whose rows a variable-length batch leaves untouched until the step
+     * where their example ends.
+     */
+    private static void backwardLoop(Compute c, int T, int N, int D, int H, int[] batch, Memory xTm, Memory hs,
+                                     Memory wx, Memory wh, Memory da, Memory dhT,
                                      Memory dxTm, Memory dh0, Memory dwx, Memory dwh, Memory db) {
         long step = (long) N * H;
         int rows = T * N;
-        c.fill(dh0, 0, step, 0f);
+        if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
+        else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, H, H, wh, 0, H)) { // Whᵀ laid out once for all T steps
             for (int t = T - 1; t >= 0; t--) {
-                c.rnnBackwardPointwise(N, H, hs, (t + 1) * step, da, t * step, dh0, 0, da, t * step);
-                c.gemm(false, N, H, H, 1f, da, t * step, H, whT, 0f, dh0, 0, H);
+                int n = Ragged.rows(batch, t, N);
+                Ragged.zeroTail(c, da, t * step, n, N, H);
+                if (n == 0) continue;
+                c.rnnBackwardPointwise(n, H, hs, (t + 1) * step, da, t * step, dh0, 0, da, t * step);
+                c.gemm(false, n, H, H, 1f, da, t * step, H, whT, 0f, dh0, 0, H);
             }
         }
-        c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
-        c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
-        c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
-        c.columnSum(da, 0, rows, H, db, 0);
+        if (batch == null) {
+            c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
+            c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
+            c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
+        } else {
+            Ragged.transposeTimes(c, T, N, batch, D, H, xTm, (long) N * D, da, dwx);
+            Ragged.transposeTimes(c, T, N, batch, H, H, hs, step, da, dwh);
+            Ragged.rowsTimes(c, T, N, batch, true, D, H, da, wx, H, dxTm);
+        }
+        c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
     }
 }

@@ -30,7 +30,8 @@ final class InfoCommand implements Callable<Integer> {
                 o.println("device: host CPU, " + cpu.threads() + " worker threads");
                 boolean vector = !"scalar".equals(Sgemm.kernel());
                 o.println("cpu kernels: GEMM " + Sgemm.kernel() + ", pointwise " + cpu.pointwiseName()
-                        + (vector ? " (Vector API)" : " (plain Java; start the JVM with --add-modules jdk.incubator.vector"
+                        + (vector ? " (Vector API)" : " (plain Java; start the JVM with --add-modules "
+                        + "jdk.incubator.vector"
                         + " for the faster Vector API kernels)"));
             }
             else o.println("device: " + Extension.compute(b));   // the CUDA Compute describes its device and driver
@@ -38,11 +39,14 @@ final class InfoCommand implements Callable<Integer> {
         Runtime rt = Runtime.getRuntime();
         o.println("java: " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
                 + System.getProperty("java.vm.name") + ")");
-        o.println("os: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
+        o.println("os: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch")
                 + ", " + rt.availableProcessors() + " cores, max heap " + rt.maxMemory() / (1 << 20) + " MiB");
-        o.println("libraries: jcuda " + Versions.of("org.jcuda", "jcuda") + ", jcublas " + Versions.of("org.jcuda", "jcublas")
+        o.println("libraries: jcuda " + Versions.of("org.jcuda", "jcuda") + ", jcublas "
+                + Versions.of("org.jcuda", "jcublas")
                 + ", picocli " + picocli.CommandLine.VERSION);
-        o.println("backend selection: --backend, else -Drnn4j.backend or RNN4J_BACKEND (cpu|cuda|auto), else auto (CUDA if usable)");
+        o.println("backend selection: --backend, else -Drnn4j.backend or RNN4J_BACKEND (cpu|cuda|auto), else auto "
+                + "(CUDA if usable)");
         return 0;
     }
 }

@@ -77,7 +77,11 @@ final class LossPlot {
         g.setColor(new Color(230, 120, 0));
         g.drawString("validation", L + 130, TOP + 16);
         g.dispose();
-        ImageIO.write(img, "png", file.toFile());
+        // Written beside and renamed over the old plot: a crash never leaves a truncated PNG.
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer in this JVM");
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void polyline(Graphics2D g, List<double[]> h, java.util.function.DoubleUnaryOperator x,

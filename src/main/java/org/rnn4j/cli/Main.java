@@ -36,7 +36,8 @@ public final class Main implements Runnable {
             for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) verbose |= pr.hasMatchedOption("--verbose");
             String what = "rnn4j " + cmd.getCommandName();
             if (verbose) ex.printStackTrace(err);
-            String msg = ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+            String oom = OutOfMemory.message(ex, cmd.getCommandName());
+            String msg = oom != null ? oom : ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof org.rnn4j.cuda.CudaUnavailableException ? ex.getMessage() : ex.toString();
             err.println(what + ": error: " + oneLine(msg) + (verbose ? "" : " (--verbose shows details)"));
             return 1;
@@ -47,7 +48,14 @@ public final class Main implements Runnable {
                     + c.getCommandSpec().qualifiedName() + " --help'");
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {   // picocli passes Errors through; by now the command has released its memory
+            String command = cl.getParseResult() != null && cl.getParseResult().subcommand() != null
+                    ? cl.getParseResult().subcommand().commandSpec().name() : "";
+            err.println("rnn4j " + command + ": error: " + oneLine(OutOfMemory.message(e, command)));
+            return 1;
+        }
     }
 
     static String oneLine(String s) {

@@ -29,7 +29,8 @@ final class Progress {
         int done = step - first;
         double cps = done * charsPerStep / Math.max(secs, 1e-9);
         double eta = done == 0 ? 0 : secs / done * (total - step);
-        String stats = String.format(Locale.ROOT, "step %d/%d  loss %.3f  %s chars/s  ETA %s", step, total, smoothedLoss,
+        String stats = String.format(Locale.ROOT, "step %d/%d  loss %.3f  %s chars/s  ETA %s", step, total,
+                smoothedLoss,
                 human(cps), clock(eta));
         if (terminal) {
             long now = System.nanoTime();
@@ -59,7 +60,8 @@ final class Progress {
     double elapsedSeconds() { return (System.nanoTime() - start) / 1e9; }
 
     static String human(double v) {
-        return v >= 1e6 ? String.format(Locale.ROOT, "%.1fM", v / 1e6) : v >= 1e3 ? String.format(Locale.ROOT, "%.1fk", v / 1e3)
+        return v >= 1e6 ? String.format(Locale.ROOT, "%.1fM", v / 1e6) : v >= 1e3
+                ? String.format(Locale.ROOT, "%.1fk", v / 1e3)
                 : String.format(Locale.ROOT, "%.0f", v);
     }
 

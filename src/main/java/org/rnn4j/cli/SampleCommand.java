@@ -28,11 +28,13 @@ final class SampleCommand implements Callable<Integer> {
         BackendOption.check(backend);
         if (length < 0 || length > 10_000_000) throw new UserError("--length must be in [0, 10000000] but was " + length);
         if (!(temperature > 0) || temperature > 100) throw new UserError("--temperature must be in (0, 100] but was " + temperature);
-        try (Backend b = BackendOption.open(backend); LoadedModel m = LoadedModel.read(b, TrainCommand.checkpointDir(checkpoint))) {
+        try (Backend b = BackendOption.open(backend); LoadedModel m = LoadedModel.read(b, Checkpoint.locate(checkpoint))) {
             String text = m.sample(length, temperature, prime, seed);
             spec.commandLine().getOut().println(prime + text);
             return 0;
         } catch (Checkpoint.CheckpointException e) {
+            throw new UserError(e.getMessage(), e);
+        } catch (IllegalStateException e) {   // non-finite scores
             throw new UserError(e.getMessage(), e);
         } catch (IllegalArgumentException e) {   // a prime character the model never saw
             throw new UserError(e.getMessage() + "; use only characters of the training text in --prime", e);

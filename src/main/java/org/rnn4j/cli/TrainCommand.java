@@ -53,9 +53,11 @@ final class TrainCommand implements Callable<Integer> {
         BackendOption.check(backend);
         if (evalEvery < 1 || sampleEvery < 0 || checkpointEvery < 1)
             throw new UserError("--eval-every and --checkpoint-every must be at least 1 and --sample-every at least 0");
+        if (explicit("--steps") && steps < (resume == null ? 0 : 1))
+            throw new UserError("--steps must be at least " + (resume == null ? 0 : 1) + " but was " + steps);
         TextSource src = TextSource.load(text);
         Path resumeDir = resume == null ? null : checkpointDir(resume);
-        if (resume != null && !Files.isRegularFile(resumeDir.resolve("manifest.properties")))
+        if (resume != null && !Checkpoint.exists(resumeDir))
             throw new UserError(resume.toFile().exists()
                     ? resume + " holds no rnn4j checkpoint; pass the --out directory of an earlier run to --resume"
                     : "--resume " + resume + " does not exist; pass the --out directory of an earlier run");
@@ -63,17 +65,32 @@ final class TrainCommand implements Callable<Integer> {
                 : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path ckptOut = outDir.resolve("checkpoint");
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new UserError("--out " + outDir + " is a file; choose a directory");
-        if (Files.exists(ckptOut) && (resumeDir == null || !sameFile(ckptOut, resumeDir)))
+        if (Checkpoint.exists(ckptOut) && (resumeDir == null || !sameFile(ckptOut, resumeDir)))
             throw new UserError(outDir + " already holds a checkpoint; continue it with --resume " + outDir + " or choose another --out");
         TrainConfig cfg = resume == null ? new TrainConfig(hidden, layers, embed, seqLen, batch, lr, steps, seed, D.clip(),
                 D.valFraction(), CellType.of(cell, "--cell")) : null;
         if (resume != null) checkNoShapeOptions();
-
+        // After a crash mid-save the checkpoint is read where it survived; the directory is repaired only once
+        // everything was read and checked, so a refused run changes nothing on disk.
+        Path readFrom = resumeDir == null ? null : Checkpoint.locate(resumeDir);
+        boolean created = !Files.exists(outDir);   // created lazily by the first save; removed again if left empty
         try (Backend b = BackendOption.open(backend); Trainer tr = resume == null ? new Trainer(b, src.text(), cfg)
-                : Trainer.resume(b, src.text(), resumeDir, explicit("--steps") ? steps : 0)) {
+                : Trainer.resume(b, src.text(), readFrom, explicit("--steps") ? steps : 0)) {
+            String recovered = Checkpoint.recover(resumeDir != null ? resumeDir : ckptOut);
+            if (recovered != null) o.println("note: " + recovered);
             return loop(o, b, tr, src, outDir, ckptOut);
         } catch (Checkpoint.CheckpointException e) {
             throw new UserError(e.getMessage(), e);
+        } finally {
+            if (created) removeIfEmpty(outDir);
+        }
+    }
+
+    private static void removeIfEmpty(Path dir) {
+        try (var s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) Files.delete(dir);
+        } catch (IOException ignored) {
+            // not there (nothing was written) or not empty (a complete checkpoint to keep): nothing to remove
         }
     }
 
@@ -90,7 +107,6 @@ final class TrainCommand implements Callable<Integer> {
                 tr.unigramEntropy(), unigram);
         if (tr.step() > 0) o.println("resuming at step " + tr.step() + " of " + c.steps() + " from " + resume);
         o.println("output: " + outDir.toAbsolutePath());
-        Files.createDirectories(outDir);
 
         Progress p = new Progress(o, System.console() != null, tr.step(), c.steps(), (long) c.batch() * c.seqLen());
         Smoother smooth = new Smoother();
@@ -135,13 +151,17 @@ final class TrainCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** --resume accepts the run's --out directory or its checkpoint directory. */
+    /**
+     * --resume and --checkpoint accept a run's --out directory or its checkpoint directory; this is the checkpoint
+     * directory (which an interrupted save may have left missing, with its copies next to it).
+     */
     static Path checkpointDir(Path dir) {
         Path inner = dir.resolve("checkpoint");
-        return Files.isRegularFile(inner.resolve("manifest.properties")) ? inner : dir;
+        return Checkpoint.exists(inner) || Files.exists(inner) ? inner : dir;
     }
 
     private static boolean sameFile(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) return true;   // also while a save has it renamed
         try {
             return Files.isSameFile(a, b);
         } catch (IOException e) {

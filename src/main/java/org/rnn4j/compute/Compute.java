@@ -67,7 +67,10 @@ public interface Compute {
     /** Rows per chunk of each level of {@link #columnSum}: part of its contract, since it fixes the order. */
     int COLUMN_SUM_CHUNK = 64;
 
-    /** Partial sums per column the next level of {@link #columnSum} has after {@code rows}: ceil(rows / COLUMN_SUM_CHUNK). */
+    /**
+     * Partial sums per column the next level of {@link #columnSum} has after {@code rows}: ceil(rows /
+     * COLUMN_SUM_CHUNK).
+     */
     static int columnSumPartials(int rows) { return (rows + COLUMN_SUM_CHUNK - 1) / COLUMN_SUM_CHUNK; }
 
     /**

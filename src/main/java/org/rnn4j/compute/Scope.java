@@ -19,6 +19,14 @@ public final class Scope implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Takes over buffers allocated elsewhere (a cell's results): freed on {@link #close()} unless kept. A buffer
+     * the scope already owns is not added twice.
+     */
+    public void adopt(Memory... buffers) {
+        for (Memory m : buffers) if (m != null && !owned.contains(m)) owned.add(m);
+    }
+
     /** Marks buffers as results: they survive {@link #close()}. */
     public void keep(Memory... results) {
         for (Memory m : results) owned.remove(m);

@@ -171,7 +171,8 @@ public final class CudaCompute implements Compute {
     @Override
     public void download(Memory src, long srcOff, float[] dst, int dstOff, int len) {
         if (dstOff < 0 || len < 0 || dstOff + len > dst.length)
-            throw new IllegalArgumentException("download: " + len + " floats at " + dstOff + " do not fit a host array of " + dst.length);
+            throw new IllegalArgumentException("download: " + len + " floats at " + dstOff
+                    + " do not fit a host array of " + dst.length);
         locked(() -> {
             long p = ptr(src, srcOff, len);
             api.synchronize(); // surfaces an asynchronous kernel error here, named, rather than as a copy failure
@@ -275,7 +276,8 @@ public final class CudaCompute implements Compute {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Memory a, long offA, int lda,
                      Memory b, long offB, int ldb, float beta, Memory c, long offC, int ldc) {
-        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("gemm: m, n, k must be >= 0 but were " + m + ", " + n + ", " + k);
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("gemm: m, n, k must be >= 0 but were " + m
+                + ", " + n + ", " + k);
         locked(() -> {
             long pc = matrix("C", c, offC, m, n, ldc);
             long pa = matrix("A", a, offA, transA ? k : m, transA ? m : k, lda);
@@ -352,7 +354,8 @@ public final class CudaCompute implements Compute {
     /** The address of a row-major (rows, cols) matrix with row stride ld, after checking it lies in the buffer. */
     private long matrix(String what, Memory m, long off, int rows, int cols, int ld) {
         if (rows == 0 || cols == 0) return ptr(m, off, 0);
-        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " has " + cols + " columns but row stride " + ld);
+        if (ld < cols) throw new IllegalArgumentException("gemm: " + what + " has " + cols + " columns but row stride "
+                + ld);
         return ptr(m, off, (long) (rows - 1) * ld + cols);
     }
 
@@ -366,11 +369,13 @@ public final class CudaCompute implements Compute {
 
     /**
      * Compute.columnSum's fixed tree: chunks of COLUMN_SUM_CHUNK rows into partial sums (one launch per level,
-     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU twin.
+     * through a scratch buffer), until one chunk is left, which the last launch adds into out. Same bits as the CPU
+     * twin.
      */
     @Override
     public void columnSum(Memory a, long offA, int rows, int cols, Memory out, long offOut) {
-        if (rows < 0 || cols < 0) throw new IllegalArgumentException("columnSum: rows, cols must be >= 0 but were " + rows + ", " + cols);
+        if (rows < 0 || cols < 0) throw new IllegalArgumentException("columnSum: rows, cols must be >= 0 but were "
+                + rows + ", " + cols);
         locked(() -> {
             long src = ptr(a, offA, (long) rows * cols), dst = ptr(out, offOut, cols);
             if (cols == 0) return;
@@ -383,11 +388,13 @@ public final class CudaCompute implements Compute {
                     ? (long) (first + Compute.columnSumPartials(first)) * cols : 0;
             try (Memory scratch = scratchFloats > 0 ? alloc(scratchFloats) : null) {
                 // Levels alternate between two halves of the scratch: [0, first*cols) and [first*cols, ...).
-                long[] half = scratch == null ? null : new long[]{ptr(scratch, 0, 0), ptr(scratch, (long) first * cols, 0)};
+                long[] half = scratch == null ? null
+                        : new long[]{ptr(scratch, 0, 0), ptr(scratch, (long) first * cols, 0)};
                 int n = rows, level = 0;
                 while (n > COLUMN_SUM_CHUNK) {
                     long into = half[level++ & 1];
-                    launch(Kernel.COLUMN_SUM, (long) Compute.columnSumPartials(n) * cols, n, cols, COLUMN_SUM_CHUNK, src, into);
+                    launch(Kernel.COLUMN_SUM, (long) Compute.columnSumPartials(n) * cols, n, cols, COLUMN_SUM_CHUNK,
+                            src, into);
                     src = into;
                     n = Compute.columnSumPartials(n);
                 }
@@ -399,7 +406,8 @@ public final class CudaCompute implements Compute {
     @Override
     public void rnnForwardPointwise(int n, int h, Memory pre, long preOff, Memory b, Memory hOut, long hOutOff) {
         long nh = (long) n * h;
-        locked(() -> launch(Kernel.RNN_FORWARD_POINTWISE, nh, n, h, ptr(pre, preOff, nh), ptr(b, 0, h), ptr(hOut, hOutOff, nh)));
+        locked(() -> launch(Kernel.RNN_FORWARD_POINTWISE, nh, n, h, ptr(pre, preOff, nh), ptr(b, 0, h),
+                ptr(hOut, hOutOff, nh)));
     }
 
     @Override
@@ -423,8 +431,10 @@ public final class CudaCompute implements Compute {
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
         long nh = (long) n * h;
-        locked(() -> launch(Kernel.LSTM_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 4 * nh), ptr(cPrev, cPrevOff, nh),
-                ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh), ptr(da, daOff, 4 * nh)));
+        locked(() -> launch(Kernel.LSTM_BACKWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 4 * nh),
+                ptr(cPrev, cPrevOff, nh),
+                ptr(c, cOff, nh), ptr(dh, dhOff, nh), ptr(dhRec, dhRecOff, nh), ptr(dc, dcOff, nh),
+                ptr(da, daOff, 4 * nh)));
     }
 
     @Override
@@ -432,7 +442,8 @@ public final class CudaCompute implements Compute {
                                     Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
         long nh = (long) n * h;
         locked(() -> launch(Kernel.GRU_FORWARD_POINTWISE, nh, n, h, ptr(gates, gOff, 3 * nh), ptr(gh, ghOff, 3 * nh),
-                ptr(bx, 0, 3L * h), ptr(bh, 0, 3L * h), ptr(hPrev, hPrevOff, nh), ptr(hn, hnOff, nh), ptr(hOut, hOff, nh)));
+                ptr(bx, 0, 3L * h), ptr(bh, 0, 3L * h), ptr(hPrev, hPrevOff, nh), ptr(hn, hnOff, nh),
+                ptr(hOut, hOff, nh)));
     }
 
     @Override
@@ -454,7 +465,8 @@ public final class CudaCompute implements Compute {
     }
 
     @Override
-    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out,
+            long outOff) {
         long n = (long) rows * d;
         locked(() -> launch(Kernel.GATHER_ROWS, n, rows, d, ptr(idx, idxOff, rows),
                 ptr(table, tableOff, table.floats() - tableOff), ptr(out, outOff, n)));
@@ -462,9 +474,11 @@ public final class CudaCompute implements Compute {
 
     @Override
     public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
-                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores,
+                                    long dOff) {
         long n = (long) rows * v;
-        locked(() -> launch(Kernel.SOFTMAX_CROSS_ENTROPY, rows, rows, v, scale, ptr(scores, sOff, n), ptr(y, yOff, rows),
+        locked(() -> launch(Kernel.SOFTMAX_CROSS_ENTROPY, rows, rows, v, scale, ptr(scores, sOff, n),
+                ptr(y, yOff, rows),
                 ptr(mask, maskOff, rows), ptr(lossRows, lossOff, rows), ptr(dScores, dOff, n)));
     }
 
@@ -498,7 +512,8 @@ public final class CudaCompute implements Compute {
     /** One 1-D launch sized for {@code work} threads; ints are boxed as Integer, addresses as Long. */
     private void launch(Kernel kernel, long work, Object... args) {
         if (work > Integer.MAX_VALUE)
-            throw new IllegalArgumentException(kernel.entry + ": " + work + " elements exceed the kernels' int indexing");
+            throw new IllegalArgumentException(kernel.entry + ": " + work
+                    + " elements exceed the kernels' int indexing");
         if (work == 0) return;
         int grid = (int) Math.min(MAX_GRID, (work + BLOCK - 1) / BLOCK);
         api.launch(kernel, grid, BLOCK, args);
@@ -510,7 +525,8 @@ public final class CudaCompute implements Compute {
             throw new IllegalArgumentException("buffer belongs to another backend: " + m.owner().name());
         m.ensureOpen("CUDA buffer");
         if (off < 0 || len < 0 || off + len > m.floats())
-            throw new IndexOutOfBoundsException("floats [" + off + ", " + (off + len) + ") outside a buffer of " + m.floats());
+            throw new IndexOutOfBoundsException("floats [" + off + ", " + (off + len) + ") outside a buffer of "
+                    + m.floats());
         return cm.address + off * Float.BYTES;
     }
 

@@ -93,23 +93,29 @@ final class CudaProbe {
         String text = all.toString();
         if (e instanceof NoClassDefFoundError && text.contains("jcuda"))
             return "the JCuda jars are not on the class path (" + e.getMessage() + "). Fix: add org.jcuda:jcuda and "
-                    + "org.jcuda:jcublas 12.6.0 with their natives for " + platform.os + "/" + platform.arch + "." + OR_CPU;
+                    + "org.jcuda:jcublas 12.6.0 with their natives for " + platform.os + "/" + platform.arch + "."
+                    + OR_CPU;
         // Without the natives for this OS/arch nothing below applies: JCuda never got as far as libcuda.
         if (!platform.nativesPresent && !text.contains("libcuda.so.1: cannot open"))
             return "JCuda has no native libraries for " + platform.os + "/" + platform.arch + ": "
                     + platform.nativesResource + " is not on the class path (JCuda " + jcudaVersion() + " publishes "
                     + "natives, org.jcuda:jcuda-natives and jcublas-natives, for Linux and Windows on x86-64 only). "
-                    + "Fix: run the CUDA backend on Linux or Windows x86-64, or build JCuda's natives for this platform "
+                    + "Fix: run the CUDA backend on Linux or Windows x86-64, or build JCuda's natives for this "
+                    + "platform "
                     + "and put them on java.library.path." + OR_CPU;
         if (text.contains("libcublas"))
-            return "CUDA 12's cuBLAS is missing: JCublas could not load libcublas.so.12 (" + quote(text, "libcublas") + "). Fix: "
+            return "CUDA 12's cuBLAS is missing: JCublas could not load libcublas.so.12 (" + quote(text, "libcublas")
+                    + "). Fix: "
                     + FIX_CUBLAS + "." + OR_CPU;
         if (text.contains("libcuda.so") || text.contains("nvcuda"))
-            return "no NVIDIA driver: libcuda.so.1, which JCuda's driver natives link, was not found. Fix: " + FIX_DRIVER + "." + OR_CPU;
+            return "no NVIDIA driver: libcuda.so.1, which JCuda's driver natives link, was not found. Fix: "
+                    + FIX_DRIVER + "." + OR_CPU;
         if (text.contains("undefined symbol"))
-            return "the NVIDIA driver is too old for JCuda 12.6 (" + quote(text, "undefined symbol") + "). Fix: " + FIX_DRIVER + "." + OR_CPU;
+            return "the NVIDIA driver is too old for JCuda 12.6 (" + quote(text, "undefined symbol") + "). Fix: "
+                    + FIX_DRIVER + "." + OR_CPU;
         return "JCuda's native libraries failed to load on " + platform.os + "/" + platform.arch
-                + " (" + firstLine(text) + "). Fix: JCuda 12.6 ships natives for Linux and Windows on x86-64; check that "
+                + " (" + firstLine(text) + "). Fix: JCuda 12.6 ships natives for Linux and Windows on x86-64; check "
+                + "that "
                 + "java.io.tmpdir is writable (the natives are unpacked there) and " + FIX_DRIVER + "." + OR_CPU;
     }
 
@@ -119,7 +125,8 @@ final class CudaProbe {
             if (line.contains(needle)) {
                 String l = line.trim();
                 int colon = l.indexOf(": /");
-                return colon >= 0 && l.indexOf(':', colon + 2) > 0 ? l.substring(l.indexOf(':', colon + 2) + 1).trim() : l;
+                return colon >= 0 && l.indexOf(':', colon + 2) > 0 ? l.substring(l.indexOf(':', colon + 2) + 1).trim()
+                        : l;
             }
         return firstLine(text);
     }

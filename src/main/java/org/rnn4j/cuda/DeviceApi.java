@@ -31,10 +31,16 @@ public interface DeviceApi extends AutoCloseable {
     /** Returns a block to the driver; no queued work may still use it ({@link #synchronize()} first). */
     void free(long address);
 
-    /** Queues a copy of {@code floats} floats from {@code src[srcOff..]} to {@code dst}; {@code src} may be reused on return. */
+    /**
+     * Queues a copy of {@code floats} floats from {@code src[srcOff..]} to {@code dst}; {@code src} may be reused on
+     * return.
+     */
     void copyToDevice(float[] src, int srcOff, long dst, int floats);
 
-    /** Copies {@code floats} floats from device address {@code src} to {@code dst[dstOff..]}; after {@link #synchronize()}. */
+    /**
+     * Copies {@code floats} floats from device address {@code src} to {@code dst[dstOff..]}; after {@link
+     * #synchronize()}.
+     */
     void copyToHost(long src, float[] dst, int dstOff, int floats);
 
     void copyDeviceToDevice(long src, long dst, long bytes);
@@ -69,15 +75,19 @@ public interface DeviceApi extends AutoCloseable {
      * Starts capturing: until {@link #endCapture()}, queued work is recorded into a graph instead of run. Throws
      * {@link CudaException} where the device cannot capture.
      */
-    default void beginCapture() { throw new CudaException("cuStreamBeginCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+    default void beginCapture() { throw new CudaException("cuStreamBeginCapture", "NOT_SUPPORTED", backendName()
+            + " has no graphs"); }
 
     /** Ends the capture and returns a handle to the instantiated graph. */
-    default long endCapture() { throw new CudaException("cuStreamEndCapture", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+    default long endCapture() { throw new CudaException("cuStreamEndCapture", "NOT_SUPPORTED", backendName()
+            + " has no graphs"); }
 
     /** Queues the work of a graph, as it was captured (same arguments, same buffers). */
-    default void launchGraph(long graph) { throw new CudaException("cuGraphLaunch", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+    default void launchGraph(long graph) { throw new CudaException("cuGraphLaunch", "NOT_SUPPORTED", backendName()
+            + " has no graphs"); }
 
-    default void destroyGraph(long graph) { throw new CudaException("cuGraphExecDestroy", "NOT_SUPPORTED", backendName() + " has no graphs"); }
+    default void destroyGraph(long graph) { throw new CudaException("cuGraphExecDestroy", "NOT_SUPPORTED",
+            backendName() + " has no graphs"); }
 
     /** {free, total} device memory in bytes. */
     long[] memoryInfo();

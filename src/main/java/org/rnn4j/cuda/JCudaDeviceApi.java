@@ -64,7 +64,10 @@ final class JCudaDeviceApi implements DeviceApi {
         this.description = description;
     }
 
-    /** Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the kernels (KernelModule). Each failure says the fix. */
+    /**
+     * Probes in order: JCuda natives/libcuda, cuInit, a device, CUDA 12 cuBLAS, the kernels (KernelModule). Each
+     * failure says the fix.
+     */
     static JCudaDeviceApi open() {
         CudaProbe.requireDriverNatives();
         int rc = cuInit(0);
@@ -73,15 +76,20 @@ final class JCudaDeviceApi implements DeviceApi {
                     + "CUDA_ERROR_STUB_LIBRARY. Fix: remove the toolkit's lib64/stubs folder from LD_LIBRARY_PATH and "
                     + CudaProbe.FIX_DRIVER);
         if (rc == CUresult.CUDA_ERROR_NO_DEVICE)
-            throw unavailable("no CUDA device: cuInit returned CUDA_ERROR_NO_DEVICE. Fix: check nvidia-smi lists a GPU, "
-                    + "that CUDA_VISIBLE_DEVICES does not hide it, and (in a container) that it was started with --gpus");
+            throw unavailable("no CUDA device: cuInit returned CUDA_ERROR_NO_DEVICE. Fix: check nvidia-smi lists a "
+                    + "GPU, "
+                    + "that CUDA_VISIBLE_DEVICES does not hide it, and (in a container) that it was started with "
+                    + "--gpus");
         if (rc != CUresult.CUDA_SUCCESS)
-            throw unavailable("cuInit failed: " + CUresult.stringFor(rc) + " (the NVIDIA driver is installed but unusable). Fix: "
-                    + CudaProbe.FIX_DRIVER + "; check nvidia-smi works and the kernel module matches the user-space driver");
+            throw unavailable("cuInit failed: " + CUresult.stringFor(rc)
+                    + " (the NVIDIA driver is installed but unusable). Fix: "
+                    + CudaProbe.FIX_DRIVER + "; check nvidia-smi works and the kernel module matches the user-space "
+                    + "driver");
         int[] count = {0};
         rc = cuDeviceGetCount(count);
         if (rc != CUresult.CUDA_SUCCESS || count[0] == 0)
-            throw unavailable("no CUDA device: cuDeviceGetCount found " + count[0] + " (" + CUresult.stringFor(rc) + "). Fix: "
+            throw unavailable("no CUDA device: cuDeviceGetCount found " + count[0] + " (" + CUresult.stringFor(rc)
+                    + "). Fix: "
                     + "check nvidia-smi lists a GPU and that CUDA_VISIBLE_DEVICES does not hide it");
         int[] driver = {0};
         String driverVersion = cuDriverGetVersion(driver) == CUresult.CUDA_SUCCESS
@@ -94,9 +102,11 @@ final class JCudaDeviceApi implements DeviceApi {
         checkOpen("cuDeviceGetName", cuDeviceGetName(name, name.length, device));
         String deviceName = new String(name, 0, indexOfZero(name), java.nio.charset.StandardCharsets.US_ASCII);
         int[] cc = {0, 0};
-        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(cc, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+        checkOpen("cuDeviceGetAttribute",
+                cuDeviceGetAttribute(cc, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
         int[] minor = {0};
-        checkOpen("cuDeviceGetAttribute", cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+        checkOpen("cuDeviceGetAttribute",
+                cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
         cc[1] = minor[0];
         CUcontext context = new CUcontext();
         checkOpen("cuDevicePrimaryCtxRetain", cuDevicePrimaryCtxRetain(context, device));
@@ -135,7 +145,8 @@ final class JCudaDeviceApi implements DeviceApi {
                 throw unavailable("cublasCreate failed: " + cublasStatus.stringFor(st) + " on " + deviceName + ". Fix: "
                         + CudaProbe.FIX_CUBLAS);
             }
-            checkBlas("cublasSetPointerMode", JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
+            checkBlas("cublasSetPointerMode",
+                    JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST));
             checkBlas("cublasSetStream", JCublas2.cublasSetStream(handle, new cudaStream_t(stream)));
             workspace = cublasWorkspace(handle);
             // Plain FP32 by default (no TF32 tensor cores): the backend promises FP32 accuracy against the CPU backend.
@@ -177,7 +188,8 @@ final class JCudaDeviceApi implements DeviceApi {
 
     /** During open() a failing call means CUDA is unusable here: say so with the call and status. */
     private static void checkOpen(String call, int rc) {
-        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("initialising CUDA failed: " + call + " returned " + CUresult.stringFor(rc));
+        if (rc != CUresult.CUDA_SUCCESS) throw unavailable("initialising CUDA failed: " + call + " returned "
+                + CUresult.stringFor(rc));
     }
 
     private static CudaUnavailableException unavailable(String message) {
@@ -219,14 +231,16 @@ final class JCudaDeviceApi implements DeviceApi {
     @Override
     public void copyToDevice(float[] src, int srcOff, long dst, int floats) {
         // From pageable memory the driver stages src before returning, so the array may change afterwards.
-        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(at(dst), Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES),
+        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(at(dst),
+                Pointer.to(src).withByteOffset((long) srcOff * Float.BYTES),
                 (long) floats * Float.BYTES, stream));
     }
 
     @Override
     public void copyToHost(long src, float[] dst, int dstOff, int floats) {
         // On the stream, so ordered after its work; to pageable memory it returns only when the copy is done.
-        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES), at(src),
+        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(Pointer.to(dst).withByteOffset((long) dstOff * Float.BYTES),
+                at(src),
                 (long) floats * Float.BYTES, stream));
     }
 
@@ -251,14 +265,16 @@ final class JCudaDeviceApi implements DeviceApi {
         return switch (t) {
             case 'N' -> cublasOperation.CUBLAS_OP_N;
             case 'T' -> cublasOperation.CUBLAS_OP_T;
-            default -> throw new IllegalArgumentException("sgemm: transpose flag must be 'N' or 'T' but was '" + t + "'");
+            default -> throw new IllegalArgumentException("sgemm: transpose flag must be 'N' or 'T' but was '" + t
+                    + "'");
         };
     }
 
     @Override
     public void launch(Kernel kernel, int gridX, int blockX, Object... args) {
         if (args.length != kernel.params.size())
-            throw new IllegalArgumentException(kernel.entry + " takes " + kernel.params.size() + " parameters but got " + args.length);
+            throw new IllegalArgumentException(kernel.entry + " takes " + kernel.params.size() + " parameters but got "
+                    + args.length);
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             Object v = args[i];
@@ -270,7 +286,8 @@ final class JCudaDeviceApi implements DeviceApi {
                         + (v == null ? "null" : v.getClass().getSimpleName()));
         }
         String call = "cuLaunchKernel(" + kernel.entry + ", grid " + gridX + ", block " + blockX + ")";
-        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, stream, Pointer.to(params), null));
+        check(call, cuLaunchKernel(functions.get(kernel), gridX, 1, 1, blockX, 1, 1, 0, stream, Pointer.to(params),
+                null));
         if (SYNC_EACH_LAUNCH) check("cuStreamSynchronize after " + call, cuStreamSynchronize(stream));
     }
 
@@ -286,7 +303,8 @@ final class JCudaDeviceApi implements DeviceApi {
     @Override
     public void beginCapture() {
         // Thread-local mode: other threads' unrelated CUDA calls do not invalidate this capture.
-        check("cuStreamBeginCapture", cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+        check("cuStreamBeginCapture", cuStreamBeginCapture(stream,
+                CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
     }
 
     @Override

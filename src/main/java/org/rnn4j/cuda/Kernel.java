@@ -12,8 +12,12 @@ public enum Kernel {
     RNN_FORWARD_POINTWISE("rnn_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR),
     /** (int n, int h, const float* h_t, const float* dh, const float* dh_rec, float* da); twin rnnBackwardPointwise. */
     RNN_BACKWARD_POINTWISE("rnn_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR),
-    /** (int n, int h, float* gates, const float* b, const float* c_prev, float* c, float* h_out); twin lstmForwardPointwise. */
-    LSTM_FORWARD_POINTWISE("lstm_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR, Param.PTR),
+    /**
+     * (int n, int h, float* gates, const float* b, const float* c_prev, float* c, float* h_out); twin
+     * lstmForwardPointwise.
+     */
+    LSTM_FORWARD_POINTWISE("lstm_forward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,
+            Param.PTR),
     /** (int n, int h, const float* gates, const float* c_prev, const float* c, const float* dh, const float* dh_rec,
      *  float* dc, float* da); twin lstmBackwardPointwise. */
     LSTM_BACKWARD_POINTWISE("lstm_backward_pointwise", Param.INT, Param.INT, Param.PTR, Param.PTR, Param.PTR, Param.PTR,

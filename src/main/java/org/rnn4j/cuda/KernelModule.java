@@ -19,7 +19,8 @@ final class KernelModule {
     static final int[] CUBIN_SMS = {75, 80, 86, 89, 90};
     /** cuDriverGetVersion's value for CUDA 13.0: the oldest driver that loads cubins written by CUDA 13. */
     static final int CUBIN_MIN_DRIVER = 13000;
-    static final String FIX_JIT = "in a container, set NVIDIA_DRIVER_CAPABILITIES=compute,utility (or all) so the NVIDIA "
+    static final String FIX_JIT = "in a container, set NVIDIA_DRIVER_CAPABILITIES=compute,utility (or all) so the "
+            + "NVIDIA "
             + "container toolkit mounts the driver's libnvidia-ptxjitcompiler.so.1; on a host, install the driver's "
             + "compute libraries (e.g. the libnvidia-compute-<version> package), which contain it";
     static final String FIX_CUDA13_DRIVER = "install an NVIDIA driver for CUDA 13.0 or newer (R580 or later): rnn4j "
@@ -92,19 +93,22 @@ final class KernelModule {
     /** Cause and fix for a failed module load. */
     static String explain(int status, Target t) {
         if (status == CUresult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND)
-            return "Cause: the driver's PTX JIT compiler (libnvidia-ptxjitcompiler.so.1) is missing, and without it the "
+            return "Cause: the driver's PTX JIT compiler (libnvidia-ptxjitcompiler.so.1) is missing, and without it "
+                    + "the "
                     + "PTX cannot be compiled for " + t.sm() + ". Fix: " + FIX_JIT + "; or " + FIX_CUDA13_DRIVER;
         if (status == CUresult.CUDA_ERROR_JIT_COMPILATION_DISABLED)
             return "Cause: PTX JIT compilation is disabled (the CUDA_DISABLE_PTX_JIT environment variable or a driver "
                     + "setting). Fix: unset CUDA_DISABLE_PTX_JIT; or " + FIX_CUDA13_DRIVER;
         if (status == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION)
-            return "Cause: the driver is older than the PTX, which declares ISA 8.0 (CUDA 12.0). Fix: " + CudaProbe.FIX_DRIVER;
+            return "Cause: the driver is older than the PTX, which declares ISA 8.0 (CUDA 12.0). Fix: "
+                    + CudaProbe.FIX_DRIVER;
         if (status == CUresult.CUDA_ERROR_NO_BINARY_FOR_GPU)
             return "Cause: no image fits " + t.sm() + " (cubins exist for sm_75 to sm_90; the PTX targets compute_75, "
                     + "which needs a Turing or newer GPU). Fix: use a GPU of compute capability 7.5 or higher";
         if (status == CUresult.CUDA_ERROR_INVALID_IMAGE || status == CUresult.CUDA_ERROR_INVALID_PTX
                 || status == CUresult.CUDA_ERROR_INVALID_SOURCE)
-            return "Cause: the driver could not read the image: either it is damaged (a repackaged or truncated jar) or "
+            return "Cause: the driver could not read the image: either it is damaged (a repackaged or truncated jar) "
+                    + "or "
                     + "it was written by a newer CUDA than the driver supports. Fix: " + FIX_CUDA13_DRIVER
                     + ", and check that the rnn4j jar is intact";
         if (status == CUresult.CUDA_ERROR_OUT_OF_MEMORY)

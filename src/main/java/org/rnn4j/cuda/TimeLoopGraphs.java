@@ -49,7 +49,8 @@ final class TimeLoopGraphs implements DeviceApi {
         public void issue(DeviceApi api) { api.launch(kernel, grid, block, args.toArray()); }
     }
 
-    private record Sgemm(char ta, char tb, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta,
+    private record Sgemm(char ta, char tb, int m, int n, int k, float alpha, long a, int lda, long b, int ldb,
+            float beta,
                          long c, int ldc) implements Call {
         public void issue(DeviceApi api) { api.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
     }
@@ -194,10 +195,13 @@ final class TimeLoopGraphs implements DeviceApi {
     @Override public long[] memoryInfo() { return api.memoryInfo(); }
     @Override public boolean poisonFreedBlocks() { return api.poisonFreedBlocks(); }
 
-    @Override public void beginCapture() { throw new UnsupportedOperationException("TimeLoopGraphs captures by itself"); }
+    @Override public void beginCapture() { throw new UnsupportedOperationException("TimeLoopGraphs captures by itself");
+            }
     @Override public long endCapture() { throw new UnsupportedOperationException("TimeLoopGraphs captures by itself"); }
-    @Override public void launchGraph(long graph) { throw new UnsupportedOperationException("TimeLoopGraphs launches by itself"); }
-    @Override public void destroyGraph(long graph) { throw new UnsupportedOperationException("TimeLoopGraphs destroys by itself"); }
+    @Override public void launchGraph(long graph) { throw new UnsupportedOperationException("TimeLoopGraphs launches "
+            + "by itself"); }
+    @Override public void destroyGraph(long graph) { throw new UnsupportedOperationException("TimeLoopGraphs destroys "
+            + "by itself"); }
 
     /** Destroys every graph, then closes the device. */
     @Override

@@ -26,8 +26,13 @@ public final class Shapes {
     public static int[] checkNew(int[] shape) {
         if (shape == null || shape.length == 0 || shape.length > 4)
             throw new IllegalArgumentException("shape must have rank 1 to 4 but was " + Arrays.toString(shape));
-        for (int d : shape)
+        long n = 1;
+        for (int d : shape) {
             if (d <= 0) throw new IllegalArgumentException("shape dimensions must be positive but was " + format(shape));
+            if (n > Long.MAX_VALUE / d)   // 65536^4 would wrap round to 0 in a long
+                throw new IllegalArgumentException("shape " + format(shape) + " has more than 2^63 elements");
+            n *= d;
+        }
         return shape.clone();
     }
 

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.rnn4j.Tensor;
 import org.rnn4j.io.NpyArray.DType;
 
@@ -34,9 +32,6 @@ public final class Npy {
     private static final int ALIGN = 64;
     private static final int CHUNK = 1 << 16;
 
-    private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
-    private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
     private Npy() {}
 
@@ -69,113 +64,154 @@ public final class Npy {
         write(path, t.toArray(), t.shape());
     }
 
-    /** Reads a {@code .npy} file (format 1.0, 2.0 or 3.0). */
+    /**
+     * Reads a {@code .npy} file (format 1.0, 2.0 or 3.0). The header is checked against the file's size before the
+     * array is allocated, so a file that promises more data than it holds fails without allocating it.
+     */
     public static NpyArray read(Path path) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            return read(in, path.toString());
+            return read(in, path.toString(), Files.size(path));
         }
     }
 
-    /** Reads a {@code .npy} stream; {@code what} names it in error messages. The stream must end after the data. */
+    /**
+     * Reads a {@code .npy} stream; {@code what} names it in error messages. The stream must end after the data.
+     * Its length being unknown, the array grows as data arrives: memory stays within twice what the stream holds.
+     */
     public static NpyArray read(InputStream stream, String what) throws IOException {
+        return read(stream, what, -1);
+    }
+
+    private static NpyArray read(InputStream stream, String what, long length) throws IOException {
         DataInputStream in = new DataInputStream(stream);
-        byte[] magic = new byte[MAGIC.length];
-        readFully(in, magic, what, "magic string");
-        if (!Arrays.equals(magic, MAGIC))
+        long[] dataBytes = new long[1];
+        NpyHeader h = header(in, what, length, dataBytes);
+        if (length >= 0) checkDataSize(what, h, dataBytes[0]);   // before allocating anything of the header's size
+        return data(in, h, length >= 0, what);
+    }
+
+    /**
+     * The shape in a {@code .npy} file's header, read without the data (checked as {@link #read(Path)} checks it,
+     * the data's size included), so a caller can compare it with what it expects before reading the array.
+     */
+    public static int[] shape(Path path) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 512)) {
+            long[] dataBytes = new long[1];
+            NpyHeader h = header(new DataInputStream(in), path.toString(), Files.size(path), dataBytes);
+            checkDataSize(path.toString(), h, dataBytes[0]);
+            return h.shape();
+        }
+    }
+
+    private static void checkDataSize(String what, NpyHeader h, long have) throws IOException {
+        long need = h.count() * h.dtype().bytes;
+        if (have < need) throw truncated(what, h, have);
+        if (have > need) throw new IOException(what + ": unexpected bytes after the .npy data of shape " + Arrays.toString(h.shape())
+                + " (" + need + " bytes expected, " + have + " present)");
+    }
+
+    /** Reads and parses the preamble and header; {@code dataBytes[0]} gets the bytes after it when the length is known. */
+    private static NpyHeader header(DataInputStream in, String what, long length, long[] dataBytes) throws IOException {
+        byte[] pre = new byte[MAGIC.length + 2];
+        readFully(in, pre, what, "magic string and version");
+        if (!Arrays.equals(Arrays.copyOf(pre, MAGIC.length), MAGIC))
             throw new IOException(what + ": not a .npy file (missing the \\x93NUMPY magic string)");
-        int major = in.readUnsignedByte(), minor = in.readUnsignedByte();
-        long headerLen;
-        if (major == 1) headerLen = u16(in);
-        else if (major == 2 || major == 3) headerLen = u32(in);
-        else throw new IOException(what + ": .npy format version " + major + "." + minor + " is not supported (1.0, 2.0, 3.0 are)");
-        if (headerLen > 1 << 20) throw new IOException(what + ": .npy header of " + headerLen + " bytes is implausibly large");
+        int major = pre[6] & 0xff, minor = pre[7] & 0xff;
+        if (major < 1 || major > 3)
+            throw new IOException(what + ": .npy format version " + major + "." + minor + " is not supported (1.0, 2.0, 3.0 are)");
+        byte[] lenBytes = new byte[major == 1 ? 2 : 4];   // little-endian u16 in version 1, u32 after
+        readFully(in, lenBytes, what, "header length");
+        long headerLen = 0;
+        for (int i = lenBytes.length - 1; i >= 0; i--) headerLen = headerLen << 8 | (lenBytes[i] & 0xff);
+        if (headerLen > NpyHeader.MAX_BYTES)
+            throw new IOException(what + ": .npy header of " + headerLen + " bytes is longer than the " + NpyHeader.MAX_BYTES
+                    + " bytes allowed (numpy's np.load has the same limit); the file is corrupt or not an array rnn4j reads");
+        long preamble = pre.length + lenBytes.length;
+        if (length >= 0 && preamble + headerLen > length)
+            throw new IOException(what + ": file ends inside the .npy header (" + headerLen + " bytes promised, "
+                    + (length - preamble) + " present)");
         byte[] hb = new byte[(int) headerLen];
         readFully(in, hb, what, "header");
+        dataBytes[0] = length - preamble - headerLen;
         // Versions 1 and 2 store the header in latin-1, version 3 in utf-8; only ASCII matters here.
-        String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return NpyHeader.parse(new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), what);
+    }
 
-        DType dtype = parseDType(header, what);
-        Matcher fm = FORTRAN.matcher(header);
-        if (!fm.find()) throw new IOException(what + ": .npy header has no fortran_order: " + header.trim());
-        if (fm.group(1).equals("True"))
-            throw new IOException(what + ": Fortran-order arrays are not supported; save a C-order array "
-                    + "(np.save(path, np.ascontiguousarray(a)))");
-        int[] shape = parseShape(header, what);
-        long count = 1;
-        for (int d : shape) if ((count *= d) > Integer.MAX_VALUE) break;   // each d < 2^31: no overflow
-        if (count > Integer.MAX_VALUE - 8)
-            throw new IOException(what + ": " + count + " elements do not fit in one Java array");
-
-        int n = (int) count;
-        float[] f32 = null; double[] f64 = null; int[] i32 = null; long[] i64 = null;
-        switch (dtype) {
-            case FLOAT32 -> f32 = new float[n];
-            case FLOAT64 -> f64 = new double[n];
-            case INT32 -> i32 = new int[n];
-            case INT64 -> i64 = new long[n];
-        }
-        // Read in chunks so a large array never needs a second full-size byte copy.
-        byte[] chunk = new byte[Math.max(dtype.bytes, CHUNK - CHUNK % dtype.bytes)];
+    /** Reads the elements in chunks; without a known size the array starts small and doubles as data arrives. */
+    private static NpyArray data(InputStream in, NpyHeader h, boolean sizeChecked, String what) throws IOException {
+        DType dtype = h.dtype();
+        int n = (int) h.count();
+        int perChunk = CHUNK / dtype.bytes;
+        Object values = alloc(dtype, sizeChecked ? n : Math.min(n, perChunk));
+        byte[] chunk = new byte[perChunk * dtype.bytes];
         int done = 0;
         while (done < n) {
-            int take = Math.min(n - done, chunk.length / dtype.bytes);
+            int take = Math.min(n - done, perChunk);
             int bytes = take * dtype.bytes, got = in.readNBytes(chunk, 0, bytes);
-            if (got < bytes)
-                throw new IOException(what + ": truncated .npy data: shape " + Arrays.toString(shape) + " of "
-                        + dtype.descr + " needs " + count * dtype.bytes + " bytes, the file has "
-                        + ((long) done * dtype.bytes + got));
+            if (got < bytes) throw truncated(what, h, (long) done * dtype.bytes + got);
+            if (done + take > java.lang.reflect.Array.getLength(values))
+                values = grow(values, (int) Math.min(n, Math.max(2L * java.lang.reflect.Array.getLength(values), done + take)));
             ByteBuffer bb = ByteBuffer.wrap(chunk, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
             switch (dtype) {
-                case FLOAT32 -> bb.asFloatBuffer().get(f32, done, take);
-                case FLOAT64 -> bb.asDoubleBuffer().get(f64, done, take);
-                case INT32 -> bb.asIntBuffer().get(i32, done, take);
-                case INT64 -> bb.asLongBuffer().get(i64, done, take);
+                case FLOAT32 -> bb.asFloatBuffer().get((float[]) values, done, take);
+                case FLOAT64 -> bb.asDoubleBuffer().get((double[]) values, done, take);
+                case INT32 -> bb.asIntBuffer().get((int[]) values, done, take);
+                case INT64 -> bb.asLongBuffer().get((long[]) values, done, take);
             }
             done += take;
         }
-        if (in.read() != -1) throw new IOException(what + ": unexpected bytes after the .npy data of shape " + Arrays.toString(shape));
-        return new NpyArray(dtype, shape, f32, f64, i32, i64);
+        if (in.read() != -1) throw new IOException(what + ": unexpected bytes after the .npy data of shape " + Arrays.toString(h.shape()));
+        return new NpyArray(dtype, h.shape(), values instanceof float[] f ? f : null, values instanceof double[] d ? d : null,
+                values instanceof int[] i ? i : null, values instanceof long[] l ? l : null);
     }
 
-    private static DType parseDType(String header, String what) throws IOException {
-        Matcher m = DESCR.matcher(header);
-        if (!m.find())
-            throw new IOException(what + ": unsupported dtype (structured or missing descr) in header " + header.trim()
-                    + "; supported: <f4, <f8, <i4, <i8");
-        String d = m.group(1);
-        // '=' (native) is written by some tools on little-endian machines; '|' never applies to these widths.
-        if (d.startsWith("=")) d = "<" + d.substring(1);
-        for (DType t : DType.values()) if (t.descr.equals(d)) return t;
-        if (d.startsWith(">"))
-            throw new IOException(what + ": big-endian dtype " + m.group(1) + " is not supported; save with a.astype('<"
-                    + d.substring(1) + "')");
-        throw new IOException(what + ": unsupported dtype " + m.group(1) + "; supported: <f4 (float32), <f8 (float64), "
-                + "<i4 (int32), <i8 (int64)");
+    private static Object alloc(DType dtype, int n) {
+        return switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+        };
     }
 
-    private static int[] parseShape(String header, String what) throws IOException {
-        Matcher m = SHAPE.matcher(header);
-        if (!m.find()) throw new IOException(what + ": .npy header has no shape: " + header.trim());
-        String body = m.group(1).trim();
-        if (body.isEmpty()) return new int[0];
-        String[] parts = body.split(",");
-        int rank = parts.length;
-        if (parts[rank - 1].isBlank()) rank--;   // "(5,)": the trailing comma of a 1-tuple
-        int[] shape = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            String p = parts[i].trim();
-            if (p.endsWith("L")) p = p.substring(0, p.length() - 1);   // Python 2 longs: "(3L, 4L)"
-            try {
-                shape[i] = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new IOException(what + ": bad dimension '" + parts[i].trim() + "' in shape (" + body + ")");
-            }
-            if (shape[i] < 0) throw new IOException(what + ": negative dimension in shape (" + body + ")");
-        }
-        return shape;
+    private static Object grow(Object a, int n) {
+        if (a instanceof float[] f) return Arrays.copyOf(f, n);
+        if (a instanceof double[] d) return Arrays.copyOf(d, n);
+        if (a instanceof int[] i) return Arrays.copyOf(i, n);
+        return Arrays.copyOf((long[]) a, n);
+    }
+
+    private static IOException truncated(String what, NpyHeader h, long have) {
+        return new IOException(what + ": truncated .npy data: shape " + Arrays.toString(h.shape()) + " of " + h.dtype().descr
+                + " needs " + h.count() * h.dtype().bytes + " bytes, the file has " + Math.max(0, have));
     }
 
     private static void writeRaw(Path path, DType dtype, int[] shape, byte[] data) throws IOException {
+        byte[] header = header(dtype, shape);
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
+            out.write(header);
+            out.write(data);
+        }
+    }
+
+    /** Writes a float32 array to a stream (format 1.0), e.g. to a file the caller forces to the disk itself. */
+    public static void write(OutputStream out, float[] data, int... shape) throws IOException {
+        checkLength(data == null ? -1 : data.length, shape);
+        out.write(header(DType.FLOAT32, shape));
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(data.length, CHUNK) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int done = 0; done < data.length; ) {   // in chunks: no second full-size copy of a large array
+            int take = Math.min(data.length - done, CHUNK);
+            buf.clear();
+            buf.asFloatBuffer().put(data, done, take);
+            out.write(buf.array(), 0, take * 4);
+            done += take;
+        }
+    }
+
+    /** Magic, version 1.0, length and the padded header dictionary. */
+    private static byte[] header(DType dtype, int[] shape) throws IOException {
         StringBuilder s = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) s.append(i > 0 ? ", " : "").append(shape[i]);
         if (shape.length == 1) s.append(',');
@@ -186,16 +222,12 @@ public final class Npy {
         int total = (unpadded + ALIGN - 1) / ALIGN * ALIGN;
         if (total - 10 > 0xFFFF) throw new IOException("npy: header too long for format 1.0 (shape " + s + ")");
         String header = dict + " ".repeat(total - unpadded) + "\n";
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
-            out.write(MAGIC);
-            out.write(new byte[]{1, 0});
-            int len = header.length();
-            out.write(new byte[]{(byte) len, (byte) (len >>> 8)});
-            out.write(header.getBytes(StandardCharsets.US_ASCII));
-            out.write(data);
-        }
+        ByteBuffer b = ByteBuffer.allocate(total);
+        b.put(MAGIC).put((byte) 1).put((byte) 0);
+        int len = header.length();
+        b.put((byte) len).put((byte) (len >>> 8));
+        b.put(header.getBytes(StandardCharsets.US_ASCII));
+        return b.array();
     }
 
     private static void checkLength(int length, int[] shape) {
@@ -204,7 +236,7 @@ public final class Npy {
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("npy: negative dimension in shape " + Arrays.toString(shape));
-            n *= d;
+            n = d != 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;   // saturates instead of wrapping round
         }
         if (n != length)
             throw new IllegalArgumentException("npy: data has " + length + " elements but shape "
@@ -217,16 +249,5 @@ public final class Npy {
         } catch (EOFException e) {
             throw new IOException(what + ": file ends inside the .npy " + part, e);
         }
-    }
-
-    private static int u16(DataInputStream in) throws IOException {
-        int lo = in.readUnsignedByte(), hi = in.readUnsignedByte();
-        return lo | hi << 8;
-    }
-
-    private static long u32(DataInputStream in) throws IOException {
-        long v = 0;
-        for (int i = 0; i < 4; i++) v |= (long) in.readUnsignedByte() << (8 * i);
-        return v;
     }
 }

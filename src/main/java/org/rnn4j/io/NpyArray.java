@@ -58,19 +58,43 @@ public final class NpyArray {
     public float[] floats() {
         return switch (dtype) {
             case FLOAT32 -> f32.clone();
-            case FLOAT64 -> { float[] o = new float[f64.length]; for (int i = 0; i < o.length; i++) o[i] = (float) f64[i]; yield o; }
-            case INT32 -> { float[] o = new float[i32.length]; for (int i = 0; i < o.length; i++) o[i] = i32[i]; yield o; }
-            case INT64 -> { float[] o = new float[i64.length]; for (int i = 0; i < o.length; i++) o[i] = i64[i]; yield o; }
+            case FLOAT64 -> {
+                float[] o = new float[f64.length];
+                for (int i = 0; i < o.length; i++) o[i] = (float) f64[i];
+                yield o;
+            }
+            case INT32 -> {
+                float[] o = new float[i32.length];
+                for (int i = 0; i < o.length; i++) o[i] = i32[i];
+                yield o;
+            }
+            case INT64 -> {
+                float[] o = new float[i64.length];
+                for (int i = 0; i < o.length; i++) o[i] = i64[i];
+                yield o;
+            }
         };
     }
 
     /** The values as float64: exact for float32, float64 and int32 (int64 beyond 2^53 rounds). */
     public double[] doubles() {
         return switch (dtype) {
-            case FLOAT32 -> { double[] o = new double[f32.length]; for (int i = 0; i < o.length; i++) o[i] = f32[i]; yield o; }
+            case FLOAT32 -> {
+                double[] o = new double[f32.length];
+                for (int i = 0; i < o.length; i++) o[i] = f32[i];
+                yield o;
+            }
             case FLOAT64 -> f64.clone();
-            case INT32 -> { double[] o = new double[i32.length]; for (int i = 0; i < o.length; i++) o[i] = i32[i]; yield o; }
-            case INT64 -> { double[] o = new double[i64.length]; for (int i = 0; i < o.length; i++) o[i] = i64[i]; yield o; }
+            case INT32 -> {
+                double[] o = new double[i32.length];
+                for (int i = 0; i < o.length; i++) o[i] = i32[i];
+                yield o;
+            }
+            case INT64 -> {
+                double[] o = new double[i64.length];
+                for (int i = 0; i < o.length; i++) o[i] = i64[i];
+                yield o;
+            }
         };
     }
 
@@ -98,7 +122,8 @@ public final class NpyArray {
 
     /** A float32 tensor of {@code backend} with this array's shape (see {@link #floats()} for the conversion). */
     public Tensor toTensor(Backend backend) {
-        if (shape.length == 0) throw new IllegalArgumentException("npy: a 0-d array cannot become a tensor (rank 1 to 4)");
+        if (shape.length == 0) throw new IllegalArgumentException("npy: a 0-d array cannot become a tensor (rank 1 to "
+                + "4)");
         return backend.tensor(floats(), shape);
     }
 

@@ -19,13 +19,15 @@ public final class GradientClipping {
         if (grads.isEmpty()) return 0;
         Compute c = Extension.compute(grads.get(0).backend());
         for (Tensor g : grads) {
-            if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on different backends");
+            if (Extension.compute(g.backend()) != c) throw new IllegalArgumentException("globalNorm: gradients on "
+                    + "different backends");
             Extension.memory(g).ensureOpen("gradient " + g);
         }
         return c.exclusive(() -> {
             float[] host = new float[grads.size()];
             try (var out = c.alloc(grads.size())) {
-                for (int i = 0; i < grads.size(); i++) c.sum(Extension.memory(grads.get(i)), 0, grads.get(i).size(), true, out, i);
+                for (int i = 0; i < grads.size(); i++) c.sum(Extension.memory(grads.get(i)), 0, grads.get(i).size(),
+                        true, out, i);
                 c.download(out, 0, host, 0, host.length);
             }
             double total = 0;

@@ -1,7 +1,9 @@
 package org.rnn4j.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnn4j.Backend;
 import org.rnn4j.Cache;
@@ -53,6 +55,7 @@ public final class CharModel implements AutoCloseable {
      * untrained model already predicts like the unigram model and training starts from its loss.
      */
     public CharModel(Backend backend, CellType cell, int vocab, int embed, int hidden, int layers, long seed, double[] unigram) {
+        parameterShapes(cell, vocab, embed, hidden, layers);   // every size checked before anything is allocated
         this.backend = backend;
         this.nn = new Layers(backend);
         this.cell = cell;
@@ -76,6 +79,47 @@ public final class CharModel implements AutoCloseable {
         float[] bo = new float[vocab];
         for (int v = 0; v < vocab; v++) bo[v] = (float) Math.log(Math.max(unigram[v], 1e-8));
         add("out.b", bo, vocab);
+    }
+
+    /** Longest Java array (a few header words below Integer.MAX_VALUE). */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Every parameter's name and shape, in the constructor's order; throws IllegalArgumentException (one line)
+     * when a size is not positive or a parameter would not fit in one array. Sizes are computed in long with
+     * overflow checks, so this is safe on any input (a checkpoint's manifest, say) and allocates nothing large.
+     */
+    static Map<String, int[]> parameterShapes(CellType cell, int vocab, int embed, int hidden, int layers) {
+        if (vocab < 1 || embed < 1 || hidden < 1 || layers < 1)
+            throw new IllegalArgumentException("model sizes must be positive but were vocabulary " + vocab + ", embed " + embed
+                    + ", hidden " + hidden + ", layers " + layers);
+        Map<String, int[]> m = new LinkedHashMap<>();
+        int g = fits(cell.gates + " x hidden", (long) cell.gates * hidden);
+        String[] pn = cell.paramNames();
+        put(m, "embed.W", vocab, embed);
+        for (int l = 0; l < layers; l++) {
+            String prefix = cell.id() + l + ".";
+            put(m, prefix + pn[0], l == 0 ? embed : hidden, g);
+            put(m, prefix + pn[1], hidden, g);
+            for (int k = 2; k < pn.length; k++) put(m, prefix + pn[k], g);
+        }
+        put(m, "out.W", hidden, vocab);
+        put(m, "out.b", vocab);
+        return m;
+    }
+
+    private static void put(Map<String, int[]> m, String name, int... shape) {
+        long n = 1;
+        for (int d : shape) n = Math.multiplyExact(n, (long) d);   // two int factors: never overflows a long
+        fits(name + " " + java.util.Arrays.toString(shape), n);
+        m.put(name, shape);
+    }
+
+    private static int fits(String what, long n) {
+        if (n > MAX_ARRAY)
+            throw new IllegalArgumentException("the model is too large: " + what + " has " + n + " elements, more than one array holds ("
+                    + MAX_ARRAY + "); lower --hidden or --embed");
+        return (int) n;
     }
 
     private void add(String name, float[] data, int... shape) {

@@ -2,39 +2,24 @@ package org.rnn4j.train;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
-import org.rnn4j.Tensor;
 import org.rnn4j.io.Npy;
-import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.Quoted;
 
 /**
- * A training checkpoint: a directory of float32 {@code .npy} files plus {@code manifest.properties}.
- * <pre>
- *   manifest.properties   format=rnn4j-charlm, formatVersion=1, step, epoch, streamPos, adamStep, the
- *                         TrainConfig fields (cell: lstm, gru or rnn; a manifest without it is an LSTM's),
- *                         vocabSize, textSha256, textChars, params (names, in order)
- *   vocab.npy             (V) the vocabulary's Unicode code points, ascending
- *   param.NAME.npy        each parameter (embed.W (V,E); lstmL.Wx (D,4H), lstmL.Wh (H,4H), lstmL.b (4H), gate
- *                         order i, f, o, g; or gruL.Wx (D,3H), gruL.Wh (H,3H), gruL.bx, gruL.bh (3H), gates
- *                         r, z, n; or rnnL.Wx (D,H), rnnL.Wh (H,H), rnnL.b (H); out.W (H,V), out.b (V))
- *   adam.m.NAME.npy, adam.v.NAME.npy   Adam moments
- *   state.hL.npy, state.cL.npy         (N,H) the carried state of each layer (state.cL for the LSTM only)
- *   history.csv           step,train_loss,val_loss (empty when not evaluated at that step)
- * </pre>
- * Written into a temporary sibling directory and renamed into place, so a crash mid-write leaves the previous
- * checkpoint intact. Reading checks everything (version, files, shapes) and throws {@link CheckpointException}
- * saying what is wrong and what to do.
+ * A training checkpoint: a directory of float32 {@code .npy} files plus {@code manifest.properties}, described in
+ * docs/checkpoint-format.md. Saving is crash-safe ({@link CheckpointStore}): a save interrupted at any instant
+ * leaves the previous or the new checkpoint complete, and {@link #locate} finds it. Reading checks everything
+ * before it allocates (manifest ranges, model size, every file's header against the manifest), then the values
+ * (finite weights, valid code points), and throws a {@link CheckpointException} saying what is wrong and what to do.
  */
 public final class Checkpoint {
     public static final String FORMAT = "rnn4j-charlm";
@@ -48,85 +33,42 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** Saves the trainer's complete state into {@code dir}, replacing a previous checkpoint there atomically. */
+    /**
+     * Saves the trainer's complete state as the checkpoint {@code dir}, replacing a previous one there so that at
+     * every instant (a crash included) either the previous or the new checkpoint is complete; see {@link #locate}.
+     */
     public static void save(Trainer tr, Path dir) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        if (Files.exists(target) && !isCheckpoint(target) && !isEmptyDir(target))
-            throw new CheckpointException(target + " exists and is not an rnn4j checkpoint; choose another --out");
-        Path tmp = Files.createTempDirectory(parent, target.getFileName() + ".tmp-");
-        try {
-            writeInto(tr, tmp);
-            if (Files.exists(target)) {
-                Path old = parent.resolve(target.getFileName() + ".old-" + System.nanoTime());
-                move(target, old);
-                move(tmp, target);
-                deleteTree(old);
-            } else {
-                move(tmp, target);
-            }
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
-        }
+        CheckpointStore.save(tr, dir, DurableFiles.SYSTEM);
     }
 
-    private static void writeInto(Trainer tr, Path d) throws IOException {
-        TrainConfig c = tr.cfg;
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
-        p.setProperty("formatVersion", Integer.toString(VERSION));
-        p.setProperty("step", Integer.toString(tr.step));
-        p.setProperty("epoch", Integer.toString(tr.epoch));
-        p.setProperty("streamPos", Integer.toString(tr.pos));
-        p.setProperty("adamStep", Long.toString(tr.adam.step()));
-        p.setProperty("hidden", Integer.toString(c.hidden()));
-        p.setProperty("layers", Integer.toString(c.layers()));
-        p.setProperty("embed", Integer.toString(c.embed()));
-        p.setProperty("seqLen", Integer.toString(c.seqLen()));
-        p.setProperty("batch", Integer.toString(c.batch()));
-        p.setProperty("lr", Double.toString(c.lr()));
-        p.setProperty("steps", Integer.toString(c.steps()));
-        p.setProperty("seed", Long.toString(c.seed()));
-        p.setProperty("clip", Double.toString(c.clip()));
-        p.setProperty("valFraction", Double.toString(c.valFraction()));
-        p.setProperty("cell", c.cell().id());
-        p.setProperty("vocabSize", Integer.toString(tr.vocab.size()));
-        p.setProperty("textSha256", tr.textHash);
-        p.setProperty("textChars", Integer.toString(tr.train.length + tr.val.length));
-        p.setProperty("params", String.join(",", tr.model.names()));
-        p.setProperty("backend", tr.backend.name());
-        int[] cps = tr.vocab.codePoints();
-        float[] v = new float[cps.length];
-        for (int i = 0; i < v.length; i++) v[i] = cps[i];
-        Npy.write(d.resolve("vocab.npy"), v, v.length);
-        List<Tensor> moments = tr.adam.moments();
-        int k = tr.model.params().size();
-        for (int i = 0; i < k; i++) {
-            String name = tr.model.names().get(i);
-            save(d.resolve("param." + name + ".npy"), tr.model.params().get(i));
-            save(d.resolve("adam.m." + name + ".npy"), moments.get(i));
-            save(d.resolve("adam.v." + name + ".npy"), moments.get(k + i));
-        }
-        int states = c.cell().hasC ? 2 : 1;
-        for (int i = 0; i < states * c.layers(); i++) save(d.resolve(stateFile(i % states, i / states)), tr.state.get(i));
-        StringBuilder csv = new StringBuilder("step,train_loss,val_loss\n");
-        for (double[] row : tr.history)   // %.17g round-trips a double exactly: resumed curves are the same bits
-            csv.append((long) row[0]).append(',').append(String.format(java.util.Locale.ROOT, "%.17g", row[1])).append(',')
-                    .append(Double.isNaN(row[2]) ? "" : String.format(java.util.Locale.ROOT, "%.17g", row[2])).append('\n');
-        Files.writeString(d.resolve("history.csv"), csv, StandardCharsets.UTF_8);
-        try (Writer w = Files.newBufferedWriter(d.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-            p.store(w, "rnn4j character-level " + c.cell() + " checkpoint; see README 'Checkpoint format'");
-        }
+    /**
+     * The complete checkpoint {@code given} stands for: a run's --out directory or its checkpoint directory, after
+     * an interrupted save the copy that survived it (read only: nothing is renamed or deleted).
+     */
+    public static Path locate(Path given) throws CheckpointException {
+        return CheckpointStore.locate(given);
     }
 
-    private static void save(Path file, Tensor t) throws IOException { Npy.write(file, t.toArray(), t.shape()); }
+    /**
+     * Finishes or rolls back a save interrupted in {@code dir} (renames, deletes the leftovers); returns one line
+     * saying what it did, or null when there was nothing to do. For a program about to write there.
+     */
+    public static String recover(Path dir) throws IOException {
+        return CheckpointStore.recover(dir, DurableFiles.SYSTEM);
+    }
+
+    /** Whether {@code dir}, or what an interrupted save left next to it, holds a complete checkpoint. */
+    public static boolean exists(Path dir) {
+        return CheckpointStore.anyComplete(dir);
+    }
 
     /** "state.h0.npy" for kind 0 (h), "state.c0.npy" for kind 1 (c), of layer l. */
     static String stateFile(int kind, int layer) { return "state." + (kind == 0 ? "h" : "c") + layer + ".npy"; }
 
     // ---------------------------------------------------------------- reading
+
+    /** Longest manifest read: a real one is about 1 KB. */
+    private static final long MAX_MANIFEST_BYTES = 1 << 16;
 
     /** The manifest of a checkpoint directory, checked for format and version. */
     public static Properties manifest(Path dir) throws CheckpointException {
@@ -134,25 +76,40 @@ public final class Checkpoint {
         if (!Files.isDirectory(dir)) throw new CheckpointException("checkpoint " + dir + " does not exist; pass the --out directory of a training run");
         if (!Files.isRegularFile(m)) throw new CheckpointException(dir + " is not an rnn4j checkpoint (no " + MANIFEST + "); pass the --out directory of a training run");
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(m, StandardCharsets.UTF_8)) {
-            p.load(r);
+        try {
+            if (Files.size(m) > MAX_MANIFEST_BYTES)
+                throw new IOException(Files.size(m) + " bytes, more than the " + MAX_MANIFEST_BYTES + " a manifest can have");
+            try (Reader r = Files.newBufferedReader(m, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + dir + " has an unreadable manifest (" + e.getMessage() + "); it is corrupt, use another checkpoint");
         }
         if (!FORMAT.equals(p.getProperty("format")))
-            throw new CheckpointException("checkpoint " + dir + " has format '" + p.getProperty("format") + "', expected " + FORMAT);
+            throw new CheckpointException("checkpoint " + dir + " has format '" + cut(p.getProperty("format")) + "', expected " + FORMAT);
         if (!Integer.toString(VERSION).equals(p.getProperty("formatVersion")))
-            throw new CheckpointException("checkpoint " + dir + " has format version " + p.getProperty("formatVersion")
+            throw new CheckpointException("checkpoint " + dir + " has format version " + cut(p.getProperty("formatVersion"))
                     + " but this rnn4j reads version " + VERSION + "; use a matching rnn4j version");
         return p;
     }
 
-    static int intOf(Properties p, String key, Path dir) throws CheckpointException {
+    /** A manifest entry as an integer in [min, max]. */
+    static long longOf(Properties p, String key, Path dir, long min, long max) throws CheckpointException {
+        long v;
         try {
-            return Integer.parseInt(p.getProperty(key, "").trim());
+            v = Long.parseLong(p.getProperty(key, "").trim());
         } catch (NumberFormatException e) {
-            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key + "' is missing or not an integer; it is corrupt");
+            throw new CheckpointException("checkpoint " + dir + ": manifest entry '" + key + "' is missing or not an integer ('"
+                    + cut(p.getProperty(key)) + "'); it is corrupt");
         }
+        if (v < min || v > max)
+            throw new CheckpointException("checkpoint " + dir + ": manifest entry " + key + "=" + v + " is outside [" + min + ", "
+                    + max + "]; it is corrupt");
+        return v;
+    }
+
+    static int intOf(Properties p, String key, Path dir, int min, int max) throws CheckpointException {
+        return (int) longOf(p, key, dir, min, max);
     }
 
     static double doubleOf(Properties p, String key, Path dir) throws CheckpointException {
@@ -163,80 +120,140 @@ public final class Checkpoint {
         }
     }
 
-    /** The training configuration saved in a checkpoint; one written before GRU and RNN models existed is an LSTM's. */
+    /**
+     * The training configuration saved in a checkpoint, every number range-checked; one written before GRU and RNN
+     * models existed (no cell entry) is an LSTM's.
+     */
     public static TrainConfig config(Properties p, Path dir) throws CheckpointException {
         try {
-            return new TrainConfig(intOf(p, "hidden", dir), intOf(p, "layers", dir), intOf(p, "embed", dir),
-                    intOf(p, "seqLen", dir), intOf(p, "batch", dir), doubleOf(p, "lr", dir), intOf(p, "steps", dir),
-                    Long.parseLong(p.getProperty("seed", "0").trim()), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir),
-                    CellType.of(p.getProperty("cell", "lstm").trim(), "manifest entry 'cell'"));
+            return new TrainConfig(intOf(p, "hidden", dir, 1, Integer.MAX_VALUE), intOf(p, "layers", dir, 1, Integer.MAX_VALUE),
+                    intOf(p, "embed", dir, 1, Integer.MAX_VALUE), intOf(p, "seqLen", dir, 1, Integer.MAX_VALUE),
+                    intOf(p, "batch", dir, 1, Integer.MAX_VALUE), doubleOf(p, "lr", dir), intOf(p, "steps", dir, 0, Integer.MAX_VALUE),
+                    longOf(p, "seed", dir, Long.MIN_VALUE, Long.MAX_VALUE), doubleOf(p, "clip", dir), doubleOf(p, "valFraction", dir),
+                    CellType.of(cut(p.getProperty("cell", "lstm").trim()), "manifest entry 'cell'"));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + dir + " holds an invalid configuration (" + e.getMessage() + "); it is corrupt");
         }
     }
 
-    /** Reads one array and checks its shape. */
-    static float[] array(Path dir, String file, int... shape) throws CheckpointException {
-        NpyArray a;
+    /** The vocabulary size in the manifest: at most one entry per Unicode code point. */
+    static int vocabSize(Properties p, Path dir) throws CheckpointException {
+        return intOf(p, "vocabSize", dir, 1, Character.MAX_CODE_POINT + 1);
+    }
+
+    /**
+     * The array files a checkpoint of this configuration holds, with their shapes, in save order: the vocabulary,
+     * the parameters and, when {@code training}, the Adam moments and the carried state. Computed with overflow
+     * checks from the manifest's numbers alone, so a model too large to build is refused before anything is built.
+     */
+    static Map<String, int[]> files(Path dir, TrainConfig cfg, int vocab, boolean training) throws CheckpointException {
+        Map<String, int[]> params;
         try {
-            a = Npy.read(dir.resolve(file));
+            params = CharModel.parameterShapes(cfg.cell(), vocab, cfg.embed(), cfg.hidden(), cfg.layers());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("checkpoint " + dir + " describes an impossible model (" + e.getMessage() + "); it is corrupt");
+        }
+        Map<String, int[]> f = new java.util.LinkedHashMap<>();
+        f.put("vocab.npy", new int[]{vocab});
+        params.forEach((name, shape) -> f.put("param." + name + ".npy", shape));
+        if (training) {
+            for (String kind : new String[]{"m", "v"}) params.forEach((name, shape) -> f.put("adam." + kind + "." + name + ".npy", shape));
+            int states = cfg.cell().states();   // batch and hidden are at most 100000 and 4096 (TrainConfig)
+            for (int i = 0; i < states * cfg.layers(); i++) f.put(stateFile(i % states, i / states), new int[]{cfg.batch(), cfg.hidden()});
+        }
+        return f;
+    }
+
+    /** The parameter names the manifest lists must be the ones this configuration has, in order. */
+    static void checkParamNames(Path dir, Properties p, java.util.Set<String> files) throws CheckpointException {
+        String expected = String.join(",", files.stream().filter(n -> n.startsWith("param."))
+                .map(n -> n.substring(6, n.length() - 4)).toList());
+        if (!expected.equals(p.getProperty("params")))
+            throw new CheckpointException("checkpoint " + dir + " does not match its model description (params '"
+                    + cut(p.getProperty("params")) + "', expected '" + cut(expected) + "'); it is corrupt");
+    }
+
+    /**
+     * Checks, from the headers alone, that every array file the manifest implies exists and has the implied shape
+     * and size; run before the model is built, so a manifest that lies about sizes allocates nothing.
+     */
+    static void checkFiles(Path dir, Map<String, int[]> files) throws CheckpointException {
+        for (Map.Entry<String, int[]> f : files.entrySet()) {
+            int[] shape;
+            try {
+                shape = Npy.shape(dir.resolve(f.getKey()));
+            } catch (NoSuchFileException e) {
+                throw new CheckpointException("checkpoint " + dir + " lacks " + f.getKey() + "; it is incomplete, use another checkpoint");
+            } catch (IOException e) {
+                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " is corrupt (" + e.getMessage() + ")");
+            }
+            if (!Arrays.equals(shape, f.getValue()))
+                throw new CheckpointException("checkpoint " + dir + ": " + f.getKey() + " has shape " + Arrays.toString(shape)
+                        + " but the manifest implies " + Arrays.toString(f.getValue()) + "; it does not match its manifest");
+        }
+    }
+
+    /** Reads one array, checking its shape before reading the data and every value after: NaN and infinity are refused. */
+    static float[] array(Path dir, String file, int... shape) throws CheckpointException {
+        checkFiles(dir, Map.of(file, shape));
+        float[] v;
+        try {
+            v = Npy.read(dir.resolve(file)).floats();
         } catch (NoSuchFileException e) {
             throw new CheckpointException("checkpoint " + dir + " lacks " + file + "; it is incomplete, use another checkpoint");
         } catch (IOException e) {
             throw new CheckpointException("checkpoint " + dir + ": " + file + " is corrupt (" + e.getMessage() + ")");
         }
-        if (!java.util.Arrays.equals(a.shape(), shape))
-            throw new CheckpointException("checkpoint " + dir + ": " + file + " has shape " + java.util.Arrays.toString(a.shape())
-                    + " but the manifest implies " + java.util.Arrays.toString(shape) + "; it does not match its manifest");
-        return a.floats();
+        for (int i = 0; i < v.length; i++)
+            if (!Float.isFinite(v[i]))
+                throw new CheckpointException("checkpoint " + dir + ": " + file + " holds " + v[i] + " at element " + i
+                        + "; a model with non-finite values cannot be used (did training diverge?), use an earlier checkpoint");
+        return v;
     }
 
     static Vocabulary vocabulary(Path dir, int size) throws CheckpointException {
         float[] v = array(dir, "vocab.npy", size);
         int[] cps = new int[v.length];
-        for (int i = 0; i < v.length; i++) cps[i] = (int) v[i];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i]) || v[i] < 0 || v[i] > Character.MAX_CODE_POINT)
+                throw new CheckpointException("checkpoint " + dir + ": vocab.npy element " + i + " is " + v[i]
+                        + ", not a Unicode code point (an integer in [0, 0x10FFFF]); it is corrupt");
+            cps[i] = (int) v[i];
+        }
         try {
             return new Vocabulary(cps);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("checkpoint " + dir + ": vocab.npy is not a sorted list of characters; it is corrupt");
+            throw new CheckpointException("checkpoint " + dir + ": vocab.npy is not a sorted list of distinct characters; it is corrupt");
         }
     }
 
-    static List<double[]> history(Path dir) throws CheckpointException {
+    /** The loss history, one row per step up to {@code steps}. */
+    static List<double[]> history(Path dir, int steps) throws CheckpointException {
         List<double[]> rows = new ArrayList<>();
+        Path f = dir.resolve("history.csv");
         try {
-            List<String> lines = Files.readAllLines(dir.resolve("history.csv"), StandardCharsets.UTF_8);
+            long max = 100 + 80L * steps;   // a row is at most about 60 characters
+            if (Files.size(f) > max) throw new IOException(Files.size(f) + " bytes for " + steps + " steps");
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals("step,train_loss,val_loss")) throw new IOException("no header line");
             for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",", -1);
-                rows.add(new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[1]), f[2].isEmpty() ? Double.NaN : Double.parseDouble(f[2])});
+                String[] c = line.split(",", -1);
+                if (c.length != 3) throw new IOException("a row with " + c.length + " fields");
+                double[] row = {Double.parseDouble(c[0]), Double.parseDouble(c[1]), c[2].isEmpty() ? Double.NaN : Double.parseDouble(c[2])};
+                if (row[0] != rows.size() + 1) throw new IOException("row " + (rows.size() + 1) + " is for step " + c[0]);
+                rows.add(row);
             }
+            if (rows.size() != steps) throw new IOException(rows.size() + " rows for " + steps + " steps");
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException("checkpoint " + dir + ": history.csv is missing or corrupt (" + e.getMessage() + ")");
         }
         return rows;
     }
 
+    /** A manifest value quoted in a message, cut short. */
+    private static String cut(String s) { return Quoted.of(s, 40); }
+
     // ---------------------------------------------------------------- files
 
     static boolean isCheckpoint(Path dir) { return Files.isRegularFile(dir.resolve(MANIFEST)); }
-
-    private static boolean isEmptyDir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return false;
-        try (Stream<Path> s = Files.list(dir)) { return s.findAny().isEmpty(); }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) { /* best effort: a leftover temp dir is harmless */ }
-    }
 }

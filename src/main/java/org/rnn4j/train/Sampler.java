@@ -52,14 +52,25 @@ public final class Sampler {
         }
     }
 
+    /**
+     * Draws an index from softmax(scores / temperature). Computed as exp((s - max) / temperature), which never
+     * overflows: however small the temperature, the best score gets weight 1 and the others at most 1, so a tiny
+     * temperature tends to the argmax (ties shared evenly) instead of overflowing. Non-finite scores are refused.
+     */
     static int draw(float[] scores, double temperature, SplittableRandom random) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) max = Math.max(max, s / temperature);
+        for (int i = 0; i < scores.length; i++) {
+            if (!Float.isFinite(scores[i]))
+                throw new IllegalStateException("the model's score for character " + i + " is " + scores[i]
+                        + "; its weights are broken (did training diverge?), use another checkpoint");
+            max = Math.max(max, scores[i]);
+        }
         double[] p = new double[scores.length];
         double z = 0;
-        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp(scores[i] / temperature - max);
-        double u = random.nextDouble() * z;
+        for (int i = 0; i < p.length; i++) z += p[i] = Math.exp((scores[i] - max) / temperature);
+        double u = random.nextDouble() * z;   // z >= 1: the maximum contributes exp(0)
         for (int i = 0; i < p.length; i++) if ((u -= p[i]) < 0) return i;
-        return p.length - 1;
+        for (int i = p.length - 1; i >= 0; i--) if (p[i] > 0) return i;   // rounding left u >= 0: the last possible index
+        return 0;
     }
 }

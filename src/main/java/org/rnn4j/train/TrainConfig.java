@@ -50,5 +50,6 @@ public record TrainConfig(int hidden, int layers, int embed, int seqLen, int bat
         if (!ok) throw new IllegalArgumentException(message);
     }
 
-    public TrainConfig withSteps(int s) { return new TrainConfig(hidden, layers, embed, seqLen, batch, lr, s, seed, clip, valFraction, cell); }
+    public TrainConfig withSteps(int s) { return new TrainConfig(hidden, layers, embed, seqLen, batch, lr, s, seed,
+            clip, valFraction, cell); }
 }

@@ -61,38 +61,58 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Continues the run saved in {@code dir} on {@code text}, which must be the text it was trained on (its
-     * SHA-256 is checked). {@code steps} > 0 replaces the total step count; everything else comes from the
-     * checkpoint, so the next steps give exactly the losses the uninterrupted run would have given.
+     * SHA-256 is checked). {@code steps} > 0 replaces the total step count (it cannot be below the checkpoint's
+     * step), 0 keeps it; everything else comes from the checkpoint, so the next steps give exactly the losses the
+     * uninterrupted run would have given. Every file is checked against the manifest before anything is built.
      */
     public static Trainer resume(Backend backend, String text, java.nio.file.Path dir, int steps) throws Checkpoint.CheckpointException {
+        if (steps < 0) throw new IllegalArgumentException("--steps must not be negative but was " + steps);
         java.util.Properties p = Checkpoint.manifest(dir);
         TrainConfig cfg = Checkpoint.config(p, dir);
+        int step = Checkpoint.intOf(p, "step", dir, 0, cfg.steps());
+        if (steps > 0 && steps < step)
+            throw new IllegalArgumentException("--steps " + steps + " is below the checkpoint's step " + step
+                    + "; --steps is the run's total, give at least " + step);
         if (steps > 0) cfg = cfg.withSteps(steps);
         if (!sha256(text).equals(p.getProperty("textSha256")))
             throw new Checkpoint.CheckpointException("checkpoint " + dir + " was trained on a different text; pass the same --text as the original run");
-        Trainer tr = new Trainer(backend, text, cfg);
+        int vocabSize = Checkpoint.vocabSize(p, dir);
+        java.util.Map<String, int[]> files = Checkpoint.files(dir, cfg, vocabSize, true);
+        Checkpoint.checkParamNames(dir, p, files.keySet());
+        Checkpoint.checkFiles(dir, files);
+        int epoch = Checkpoint.intOf(p, "epoch", dir, 0, Integer.MAX_VALUE), pos = Checkpoint.intOf(p, "streamPos", dir, 0, Integer.MAX_VALUE);
+        long adamStep = Checkpoint.longOf(p, "adamStep", dir, 0, Long.MAX_VALUE);
+        List<double[]> history = Checkpoint.history(dir, step);
+        Trainer tr;
+        try {
+            tr = new Trainer(backend, text, cfg);
+        } catch (IllegalArgumentException e) {   // the same text, so the checkpoint's batching cannot fail on it
+            throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not fit its own text (" + e.getMessage() + "); it is corrupt");
+        }
         try {
             int k = tr.model.params().size();
-            if (!String.join(",", tr.model.names()).equals(p.getProperty("params")) || Checkpoint.intOf(p, "vocabSize", dir) != tr.vocab.size())
-                throw new Checkpoint.CheckpointException("checkpoint " + dir + " does not match its model description; it is corrupt");
+            if (vocabSize != tr.vocab.size())
+                throw new Checkpoint.CheckpointException("checkpoint " + dir + " has a vocabulary of " + vocabSize + " but its text has "
+                        + tr.vocab.size() + " characters; it is corrupt");
+            long stream = tr.train.length / cfg.batch();
+            if ((long) pos + cfg.seqLen() + 1 > stream)   // in long: a corrupt position near 2^31 must not wrap round
+                throw new Checkpoint.CheckpointException("checkpoint " + dir + " holds stream position " + pos + " but each of its "
+                        + cfg.batch() + " streams has " + stream + " characters; it is corrupt");
             tr.model.loadParams(dir);
             List<float[]> moments = new ArrayList<>();
             for (String kind : new String[]{"m", "v"})
                 for (int i = 0; i < k; i++)
                     moments.add(Checkpoint.array(dir, "adam." + kind + "." + tr.model.names().get(i) + ".npy", tr.model.params().get(i).shape()));
-            tr.adam.restore(Checkpoint.intOf(p, "adamStep", dir), moments);
-            int states = cfg.cell().hasC ? 2 : 1;
+            tr.adam.restore(adamStep, moments);
+            int states = cfg.cell().states();
             for (int i = 0; i < states * cfg.layers(); i++)
                 CharModel.overwrite(tr.state.get(i), Checkpoint.array(dir, Checkpoint.stateFile(i % states, i / states), cfg.batch(), cfg.hidden()));
-            tr.step = Checkpoint.intOf(p, "step", dir);
-            tr.epoch = Checkpoint.intOf(p, "epoch", dir);
-            tr.pos = Checkpoint.intOf(p, "streamPos", dir);
-            int stream = tr.train.length / cfg.batch();
-            if (tr.step < 0 || tr.pos < 0 || tr.pos + cfg.seqLen() + 1 > stream)
-                throw new Checkpoint.CheckpointException("checkpoint " + dir + " holds an impossible stream position; it is corrupt");
-            tr.history.addAll(Checkpoint.history(dir));
+            tr.step = step;
+            tr.epoch = epoch;
+            tr.pos = pos;
+            tr.history.addAll(history);
             return tr;
-        } catch (Checkpoint.CheckpointException | RuntimeException e) {
+        } catch (Checkpoint.CheckpointException | RuntimeException | Error e) {
             tr.close();
             throw e;
         }

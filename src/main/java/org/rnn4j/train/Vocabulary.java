@@ -9,7 +9,8 @@ public final class Vocabulary {
 
     public Vocabulary(int[] sortedCodePoints) {
         for (int i = 1; i < sortedCodePoints.length; i++)
-            if (sortedCodePoints[i] <= sortedCodePoints[i - 1]) throw new IllegalArgumentException("vocabulary must be sorted and distinct");
+            if (sortedCodePoints[i] <= sortedCodePoints[i - 1]) throw new IllegalArgumentException("vocabulary must "
+                    + "be sorted and distinct");
         if (sortedCodePoints.length == 0) throw new IllegalArgumentException("vocabulary must not be empty");
         this.codePoints = sortedCodePoints.clone();
     }

@@ -152,6 +152,40 @@ class CliTest {
     }
 
     @Test
+    void interruptedSavesAreFoundAndRecoveredAndBrokenModelsRefused(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(concat(TINY, "--text", text.toString(), "--steps", "3", "--out", out.toString())).code());
+        // what a crash between the two renames of a save leaves: the previous checkpoint renamed, a new one unfinished
+        Files.move(out.resolve("checkpoint"), out.resolve("checkpoint.old"));
+        Files.createDirectories(out.resolve("checkpoint.new"));
+        Files.write(out.resolve("checkpoint.new/param.out.W.npy"), new byte[]{(byte) 0x93, 'N', 'U'});
+        Map<String, byte[]> crashed = snapshot(out);
+        Result s = run("sample", "--checkpoint", out.toString(), "--length", "20", "--backend", "cpu");
+        assertEquals(0, s.code(), s.err());
+        assertSame(crashed, snapshot(out));   // readers find the surviving copy and rename nothing
+        assertOneLineError(run(concat(TINY, "--text", text.toString(), "--steps", "3", "--out", out.toString())), "already holds a checkpoint");
+        assertOneLineError(run("train", "--text", text.toString(), "--resume", out.toString(), "--steps", "-5", "--backend", "cpu"), "--steps must be at least 1");
+        assertOneLineError(run("train", "--text", text.toString(), "--resume", out.toString(), "--steps", "2", "--backend", "cpu"), "below the checkpoint's step 3");
+        Result r = run("train", "--text", text.toString(), "--resume", out.toString(), "--steps", "5", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("note: an interrupted checkpoint save was rolled back"), r.out());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(java.util.List.of("checkpoint", "loss.png"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        // a tiny temperature is the argmax limit: the same text whatever the seed
+        Result a = run("sample", "--checkpoint", out.toString(), "--length", "30", "--temperature", "1e-320", "--seed", "1", "--backend", "cpu");
+        Result b = run("sample", "--checkpoint", out.toString(), "--length", "30", "--temperature", "1e-320", "--seed", "2", "--backend", "cpu");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(a.out(), b.out());
+        // NaN weights: refused at load, naming the file
+        Path w = out.resolve("checkpoint/param.out.W.npy");
+        float[] v = org.rnn4j.io.Npy.read(w).floats();
+        v[0] = Float.NaN;
+        org.rnn4j.io.Npy.write(w, v, org.rnn4j.io.Npy.shape(w));
+        assertOneLineError(run("sample", "--checkpoint", out.toString(), "--backend", "cpu"), "param.out.W.npy holds NaN at element 0");
+    }
+
+    @Test
     void verboseShowsTheStackTrace(@TempDir Path dir) {
         Result r = run("train", "--text", dir.resolve("nope.txt").toString(), "--verbose");
         assertEquals(1, r.code());

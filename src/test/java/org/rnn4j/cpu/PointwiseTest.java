@@ -20,13 +20,16 @@ class PointwiseTest {
     @CsvSource({"1,1", "3,5", "2,16", "4,37", "7,100", "5,129"})
     void vectorMatchesScalar(int n, int h) {
         SplittableRandom r = Numerics.random();
-        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1), cPrev = Numerics.uniform(r, n * h, 1);
-        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1),
+                cPrev = Numerics.uniform(r, n * h, 1);
+        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1),
+                dc = Numerics.uniform(r, n * h, 1);
         Pointwise[] impls = {Pointwise.SCALAR, fast()};
         float[][] out = new float[2][];
         for (int k = 0; k < 2; k++) {
             Pointwise p = impls[k];
-            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(), da = new float[4 * n * h];
+            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(),
+                    da = new float[4 * n * h];
             float[] rnnH = new float[n * h];
             p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
             p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
@@ -59,7 +62,8 @@ class PointwiseTest {
         float[][] out = new float[2][];
         for (int k = 0; k < 2; k++) {
             Pointwise p = impls[k];
-            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(), da = new float[4 * n * h];
+            float[] g = gates.clone(), c = new float[n * h], hh = new float[n * h], dcc = dc.clone(),
+                    da = new float[4 * n * h];
             float[] rnnH = new float[n * h], rnnPre = java.util.Arrays.copyOf(gates, n * h);
             p.lstmForward(n, h, g, 0, b, cPrev, 0, c, 0, hh, 0);
             p.lstmBackward(n, h, g, 0, cPrev, 0, c, 0, dh, 0, dhRec, 0, dcc, 0, da, 0);
@@ -75,23 +79,29 @@ class PointwiseTest {
     @CsvSource({"64,256", "33,511", "128,1000"})
     void rowSplitIsBitIdentical(int n, int h) {
         SplittableRandom r = Numerics.random();
-        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1), cPrev = Numerics.uniform(r, n * h, 1);
-        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1), dc = Numerics.uniform(r, n * h, 1);
+        float[] gates = Numerics.uniform(r, 4 * n * h, 3), b = Numerics.uniform(r, 4 * h, 1),
+                cPrev = Numerics.uniform(r, n * h, 1);
+        float[] dh = Numerics.uniform(r, n * h, 1), dhRec = Numerics.uniform(r, n * h, 1),
+                dc = Numerics.uniform(r, n * h, 1);
         float[] first = null;
         for (int threads : new int[]{1, 2, 4}) {
             CpuCompute cc = new CpuCompute(threads);
             try {
-                Memory g = cc.upload(gates), bm = cc.upload(b), cp = cc.upload(cPrev), c = cc.alloc(n * h), hh = cc.alloc(n * h);
-                Memory dhm = cc.upload(dh), rec = cc.upload(dhRec), dcm = cc.upload(dc), da = cc.alloc(4L * n * h), rh = cc.alloc(n * h);
+                Memory g = cc.upload(gates), bm = cc.upload(b), cp = cc.upload(cPrev), c = cc.alloc(n * h),
+                        hh = cc.alloc(n * h);
+                Memory dhm = cc.upload(dh), rec = cc.upload(dhRec), dcm = cc.upload(dc), da = cc.alloc(4L * n * h),
+                        rh = cc.alloc(n * h);
                 Memory rda = cc.alloc(n * h);
                 cc.lstmForwardPointwise(n, h, g, 0, bm, cp, 0, c, 0, hh, 0);
                 cc.lstmBackwardPointwise(n, h, g, 0, cp, 0, c, 0, dhm, 0, rec, 0, dcm, 0, da, 0);
                 cc.rnnForwardPointwise(n, h, cp, 0, bm, rh, 0);
                 cc.rnnBackwardPointwise(n, h, rh, 0, dhm, 0, rec, 0, rda, 0);
-                Memory gx = cc.upload(gates), hn = cc.alloc(n * h), gruH = cc.alloc(n * h), dax = cc.alloc(3L * n * h), dah = cc.alloc(3L * n * h);
+                Memory gx = cc.upload(gates), hn = cc.alloc(n * h), gruH = cc.alloc(n * h), dax = cc.alloc(3L * n * h),
+                        dah = cc.alloc(3L * n * h);
                 cc.gruForwardPointwise(n, h, gx, 0, g, n * h, bm, bm, cp, 0, hn, 0, gruH, 0);
                 cc.gruBackwardPointwise(n, h, gx, 0, hn, 0, cp, 0, dhm, 0, rec, 0, dax, 0, dah, 0);
-                float[] all = concat(get(cc, g), get(cc, c), get(cc, hh), get(cc, dcm), get(cc, da), get(cc, rh), get(cc, rda),
+                float[] all = concat(get(cc, g), get(cc, c), get(cc, hh), get(cc, dcm), get(cc, da), get(cc, rh),
+                        get(cc, rda),
                         get(cc, gx), get(cc, hn), get(cc, gruH), get(cc, dax), get(cc, dah), get(cc, rec));
                 Numerics.assertAllFinite("outputs", all);
                 if (first == null) first = all;

@@ -8,7 +8,8 @@ import java.util.List;
 record BenchOptions(String backend, String sizesName, int[][] sizes, List<String> cells, int warmup, int repeats,
                     int peakN, int peakRepeats, int jitWarmupS, String json) {
 
-    static final String USAGE = "usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn,gru]"
+    static final String USAGE = "usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells "
+            + "lstm,rnn,gru]"
             + " [--warmup 3] [--repeats 11] [--peak-n 8192 (0 = skip)] [--peak-repeats 7] [--jit-warmup-s 3]"
             + " [--backend cuda|cpu]"
             + " [--json FILE]   (a bare number is --repeats)";
@@ -54,7 +55,8 @@ record BenchOptions(String backend, String sizesName, int[][] sizes, List<String
                 default -> throw new IllegalArgumentException("unknown option " + a + "; " + USAGE);
             }
         }
-        return new BenchOptions(backend, sizesName, sizes, cells, warmup, repeats, peakN, peakRepeats, jitWarmupS, json);
+        return new BenchOptions(backend, sizesName, sizes, cells, warmup, repeats, peakN, peakRepeats, jitWarmupS,
+                json);
     }
 
     /** A named set, or explicit sizes "N,T,D,H;N,T,D,H". */
@@ -69,7 +71,8 @@ record BenchOptions(String backend, String sizesName, int[][] sizes, List<String
         for (String s : v.split(";")) {
             String[] p = s.trim().split(",");
             if (p.length != 4)
-                throw new IllegalArgumentException("--sizes: expected deepbench, classic, small or N,T,D,H;... but got " + s);
+                throw new IllegalArgumentException("--sizes: expected deepbench, classic, small or N,T,D,H;... but "
+                        + "got " + s);
             int[] size = new int[4];
             for (int k = 0; k < 4; k++) size[k] = positive("sizes " + "NTDH".charAt(k), p[k].trim());
             out.add(size);

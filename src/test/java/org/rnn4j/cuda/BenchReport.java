@@ -19,11 +19,13 @@ final class BenchReport {
         out.println("## rnn4j " + o.backend() + " benchmark (GpuBenchmark)");
         out.println();
         out.println("- device: " + device);
-        out.println("- timing: " + timing + "; " + o.jitWarmupS() + " s of JIT warm-up first, then per size " + o.warmup()
+        out.println("- timing: " + timing + "; " + o.jitWarmupS() + " s of JIT warm-up first, then per size "
+                + o.warmup()
                 + " warm-up calls, median of " + o.repeats() + "; backward from one kept forward cache (forward not in "
                 + "backward time)");
         if (c.peakN() > 0) {
-            out.println(f("- FP32 SGEMM peak, measured: %.0f GFLOP/s (%s, n = %d; median %.3f ms of %d)", c.peakGflops(),
+            out.println(f("- FP32 SGEMM peak, measured: %.0f GFLOP/s (%s, n = %d; median %.3f ms of %d)",
+                    c.peakGflops(),
                     peakWhat(o), c.peakN(), c.sgemm().median(), c.sgemm().ms().length));
             out.println(f("- device copy bandwidth, measured: %.0f GB/s (copy of %d² floats, bytes read + written; "
                     + "median %.3f ms of %d)", c.copyGbps(), c.peakN(), c.copy().median(), c.copy().ms().length));
@@ -80,7 +82,8 @@ final class BenchReport {
                 "\"peak\": {" + String.join(", ", num("n", c.peakN()), num("gflops", c.peakGflops()),
                         num("median_ms", c.sgemm().median()), arr("samples_ms", c.sgemm()),
                         str("what", peakWhat(o))) + "}",
-                "\"copy\": {" + String.join(", ", num("floats", (long) c.peakN() * c.peakN()), num("gbps", c.copyGbps()),
+                "\"copy\": {" + String.join(", ", num("floats", (long) c.peakN() * c.peakN()),
+                num("gbps", c.copyGbps()),
                         num("median_ms", c.copy().median()), arr("samples_ms", c.copy()),
                         str("what", "device-to-device copy, bytes read + written")) + "}",
                 str("flop_formula", CellCost.FLOP_FORMULA), str("bytes_formula", CellCost.BYTES_FORMULA),
@@ -131,7 +134,8 @@ final class BenchReport {
     private static String num(String k, long v) { return quote(k) + ": " + v; }
 
     /** JSON has no NaN: a quantity not measured (no peak, say) is null. */
-    private static String num(String k, double v) { return quote(k) + ": " + (Double.isFinite(v) ? Double.toString(v) : "null"); }
+    private static String num(String k, double v) { return quote(k) + ": "
+            + (Double.isFinite(v) ? Double.toString(v) : "null"); }
 
     private static String arr(String k, Samples s) {
         StringJoiner j = new StringJoiner(", ", "[", "]");

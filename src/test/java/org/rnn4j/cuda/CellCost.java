@@ -42,8 +42,10 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
         int g = gates(cell) * h;
         CostCounter c = new CostCounter();
         try (Backend be = Extension.backend(c, "cost count");
-             Tensor x = Extension.tensor(be, c.input((long) n * t * d), n, t, d); Tensor h0 = Extension.tensor(be, c.input((long) n * h), n, h);
-             Tensor wx = Extension.tensor(be, c.input((long) d * g), d, g); Tensor wh = Extension.tensor(be, c.input((long) h * g), h, g);
+             Tensor x = Extension.tensor(be, c.input((long) n * t * d), n, t, d);
+                     Tensor h0 = Extension.tensor(be, c.input((long) n * h), n, h);
+             Tensor wx = Extension.tensor(be, c.input((long) d * g), d, g);
+                     Tensor wh = Extension.tensor(be, c.input((long) h * g), h, g);
              Tensor b = Extension.tensor(be, c.input(g), g); Tensor b2 = Extension.tensor(be, c.input(g), g);
              Tensor dh = Extension.tensor(be, c.input((long) n * t * h), n, t, h)) {
             long[] f, bw;
@@ -74,9 +76,12 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
         }
     }
 
-    /** {flop, bytes, cell-kernel bytes, allocs} so far, then resets; a host transfer inside an operation is a defect. */
+    /**
+     * {flop, bytes, cell-kernel bytes, allocs} so far, then resets; a host transfer inside an operation is a defect.
+     */
     private static long[] snapshot(CostCounter c) {
-        if (c.hostTransfers != 0) throw new IllegalStateException("an operation made " + c.hostTransfers + " host transfers");
+        if (c.hostTransfers != 0) throw new IllegalStateException("an operation made " + c.hostTransfers
+                + " host transfers");
         long[] f = {c.flop, c.bytes, c.cellBytes, c.allocs};
         c.reset();
         return f;

@@ -141,23 +141,28 @@ final class CostCounter implements Compute {
 
     // The training primitives are not part of the cells the benchmark times.
     private static UnsupportedOperationException notCounted(String what) {
-        return new UnsupportedOperationException("CostCounter does not count " + what + ": the benchmark times only the cells");
+        return new UnsupportedOperationException("CostCounter does not count " + what
+                + ": the benchmark times only the cells");
     }
 
-    @Override public void oneHot(int rows, int v, Memory idx, long idxOff, Memory out, long outOff) { throw notCounted("oneHot"); }
+    @Override public void oneHot(int rows, int v, Memory idx, long idxOff, Memory out,
+            long outOff) { throw notCounted("oneHot"); }
 
     @Override
-    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out,
+            long outOff) {
         throw notCounted("gatherRows");
     }
 
     @Override
     public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
-                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores,
+                                    long dOff) {
         throw notCounted("softmaxCrossEntropy");
     }
 
-    @Override public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) { throw notCounted("sum"); }
+    @Override public void sum(Memory x, long off, long len, boolean squared, Memory out,
+            long outOff) { throw notCounted("sum"); }
     @Override public void scale(Memory x, long off, long len, float alpha) { throw notCounted("scale"); }
 
     @Override

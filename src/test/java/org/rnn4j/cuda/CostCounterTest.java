@@ -39,7 +39,9 @@ class CostCounterTest {
         assertEquals(2 * forwardFlop, c.bwdFlop());
     }
 
-    /** A sequence with N = 1 or T = 1 moves less (copies instead of transposes, no dx transpose): not the closed form. */
+    /**
+     * A sequence with N = 1 or T = 1 moves less (copies instead of transposes, no dx transpose): not the closed form.
+     */
     @ParameterizedTest
     @CsvSource({"lstm,1,5,8,8", "lstm,4,1,8,8", "rnn,1,5,8,8", "gru,1,5,8,8", "gru,4,1,8,8"})
     void degenerateShapesSkipTheBackwardTranspose(String cell, int n, int t, int d, int h) {

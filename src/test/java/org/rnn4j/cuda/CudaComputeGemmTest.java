@@ -42,7 +42,8 @@ class CudaComputeGemmTest {
             Numerics.assertClose("C", got, Numerics.toDouble(want), Numerics.FP32_TOL);
             // The padding between rows of C keeps its value: the leading dimension was mapped right.
             for (int i = 0; i < m; i++)
-                for (int j = n; j < ldc && offC + i * ldc + j < c.length; j++) assertEquals(c[offC + i * ldc + j], got[offC + i * ldc + j]);
+                for (int j = n; j < ldc && offC + i * ldc + j < c.length; j++) assertEquals(c[offC + i * ldc + j],
+                        got[offC + i * ldc + j]);
             assertEquals(1, device.gemms().size());
         } finally {
             cuda.shutdown();
@@ -59,9 +60,11 @@ class CudaComputeGemmTest {
         try {
             Memory a = cuda.alloc(aFloats), b = cuda.alloc(9), c = cuda.alloc(9);
             // A (3,3) row-major at stride lda: needs lda >= 3 and 2*lda + 3 floats.
-            assertThrows(RuntimeException.class, () -> cuda.gemm(false, false, 3, 3, 3, 1, a, 0, lda, b, 0, 3, 0, c, 0, 3));
+            assertThrows(RuntimeException.class,
+                    () -> cuda.gemm(false, false, 3, 3, 3, 1, a, 0, lda, b, 0, 3, 0, c, 0, 3));
             assertEquals(0, device.gemms().size(), "nothing reached cuBLAS");
-            cuda.gemm(false, false, 3, 3, 3, 1, b, 0, 3, b, 0, 3, 0, c, 0, 3); // the same call on a fitting A goes through
+            // the same call on a fitting A goes through
+            cuda.gemm(false, false, 3, 3, 3, 1, b, 0, 3, b, 0, 3, 0, c, 0, 3);
             assertEquals(1, device.gemms().size());
         } finally {
             cuda.shutdown();

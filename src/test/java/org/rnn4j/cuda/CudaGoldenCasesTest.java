@@ -14,7 +14,8 @@ class CudaGoldenCasesTest extends GoldenCasesContract {
         try {
             return Backend.cuda();
         } catch (CudaUnavailableException e) {
-            if (Boolean.getBoolean("rnn4j.requireGpu")) fail("-Drnn4j.requireGpu=true but CUDA cannot run: " + e.getMessage(), e);
+            if (Boolean.getBoolean("rnn4j.requireGpu")) fail("-Drnn4j.requireGpu=true but CUDA cannot run: "
+                    + e.getMessage(), e);
             Assumptions.abort("CUDA unavailable, GPU golden cases skipped: " + e.getMessage());
             return null;
         }

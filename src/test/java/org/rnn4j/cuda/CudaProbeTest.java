@@ -50,7 +50,8 @@ class CudaProbeTest {
     @Test
     void missingNativesForThisPlatformNameOsArchAndTheResource() {
         var aarch64 = new CudaProbe.Platform("Linux", "aarch64", "/lib/libJCudaDriver-12.6.0-linux-aarch64.so", false);
-        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Error while loading native library \"JCudaDriver-12.6.0-linux-aarch64\"\n"
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Error while loading native library "
+                + "\"JCudaDriver-12.6.0-linux-aarch64\"\n"
                 + "java.lang.UnsatisfiedLinkError: no JCudaDriver-12.6.0-linux-aarch64 in java.library.path\n"
                 + "java.io.IOException: No resource found with name '/lib/libJCudaDriver-12.6.0-linux-aarch64.so'\n");
         String m = CudaProbe.describeLinkageError(e, aarch64);

@@ -11,7 +11,8 @@ import org.rnn4j.extension.Extension;
 /**
  * Test fixture: the CUDA backend's host code (CudaCompute) on a fresh emulated device with the best kernel
  * executor. {@code compute.liveBuffers()} counts the buffers in use; the device also holds the blocks CudaCompute
- * keeps cached for reuse until it is closed. {@link #close()} closes the backend and asserts that it freed every allocation and that no call broke
+ * keeps cached for reuse until it is closed. {@link #close()} closes the backend and asserts that it freed every
+ * allocation and that no call broke
  * the device's contracts (cuBLAS arguments, launch signatures, pointer ranges, current context).
  */
 final class EmulatedBackend implements AutoCloseable {

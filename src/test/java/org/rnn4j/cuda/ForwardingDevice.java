@@ -11,8 +11,10 @@ class ForwardingDevice implements DeviceApi {
     @Override public void makeCurrent() { d.makeCurrent(); }
     @Override public long malloc(long bytes) { return d.malloc(bytes); }
     @Override public void free(long address) { d.free(address); }
-    @Override public void copyToDevice(float[] src, int srcOff, long dst, int floats) { d.copyToDevice(src, srcOff, dst, floats); }
-    @Override public void copyToHost(long src, float[] dst, int dstOff, int floats) { d.copyToHost(src, dst, dstOff, floats); }
+    @Override public void copyToDevice(float[] src, int srcOff, long dst,
+            int floats) { d.copyToDevice(src, srcOff, dst, floats); }
+    @Override public void copyToHost(long src, float[] dst, int dstOff,
+            int floats) { d.copyToHost(src, dst, dstOff, floats); }
     @Override public void copyDeviceToDevice(long src, long dst, long bytes) { d.copyDeviceToDevice(src, dst, bytes); }
     @Override public void memsetD32(long dst, int value, long words) { d.memsetD32(dst, value, words); }
 
@@ -22,7 +24,8 @@ class ForwardingDevice implements DeviceApi {
         d.sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    @Override public void launch(Kernel kernel, int gridX, int blockX, Object... args) { d.launch(kernel, gridX, blockX, args); }
+    @Override public void launch(Kernel kernel, int gridX, int blockX,
+            Object... args) { d.launch(kernel, gridX, blockX, args); }
     @Override public void synchronize() { d.synchronize(); }
     @Override public boolean poisonFreedBlocks() { return d.poisonFreedBlocks(); }
     @Override public void beginCapture() { d.beginCapture(); }

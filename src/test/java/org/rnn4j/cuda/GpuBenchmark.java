@@ -32,7 +32,8 @@ import org.rnn4j.extension.Extension;
  *
  * <p>Backward reuses one forward's cache, as it may (backward only reads it), so forward time is not in backward
  * time. Each timed call is the public operation as a user makes it: its argument checks, its buffers (from the
- * backend's block cache after the warm-up calls), launches and GEMMs; the results are closed after the stop event. With --backend cpu the same program times the CPU backend by wall clock: the smoke test
+ * backend's block cache after the warm-up calls), launches and GEMMs; the results are closed after the stop event. With
+ * --backend cpu the same program times the CPU backend by wall clock: the smoke test
  * that runs here without a GPU (GpuBenchmarkTest).
  *
  * <p>Usage: GpuBenchmark [--sizes deepbench|classic|small|N,T,D,H;...] [--cells lstm,rnn,gru] [--warmup 3]
@@ -42,7 +43,8 @@ import org.rnn4j.extension.Extension;
 public final class GpuBenchmark {
     /** DeepBench's LSTM training sizes: H ∈ {512, 1024, 2048}, N ∈ {16, 64, 128}, T = 25, D = H. Rows are N,T,D,H. */
     static final int[][] DEEPBENCH = deepBench();
-    static final int[][] CLASSIC = {{32, 50, 128, 128}, {64, 100, 256, 256}, {128, 100, 512, 512}, {64, 50, 1024, 1024}};
+    static final int[][] CLASSIC = {{32, 50, 128, 128}, {64, 100, 256, 256}, {128, 100, 512, 512},
+            {64, 50, 1024, 1024}};
     static final int[][] SMALL = {{4, 5, 16, 16}, {8, 5, 32, 32}};
 
     private GpuBenchmark() {}
@@ -97,13 +99,15 @@ public final class GpuBenchmark {
     }
 
     /** (Re)writes the JSON after every row, so a run stopped at its time limit keeps the rows it measured. */
-    private static void json(BenchOptions o, String device, BenchTiming timing, Ceilings ceil, List<Row> rows, long start,
+    private static void json(BenchOptions o, String device, BenchTiming timing, Ceilings ceil, List<Row> rows,
+            long start,
                              boolean complete) throws IOException {
         if (o.json() == null) return;
         Path p = Path.of(o.json());
         if (p.getParent() != null) Files.createDirectories(p.getParent());
         Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
-        Files.writeString(tmp, BenchReport.json(o, device, timing.name(), ceil, rows, (System.nanoTime() - start) / 1e9, complete));
+        Files.writeString(tmp, BenchReport.json(o, device, timing.name(), ceil, rows, (System.nanoTime() - start) / 1e9,
+                complete));
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -88,11 +88,14 @@ class GpuBenchmarkTest {
     @Test
     void withoutPeakTheFractionsAreNullNotNaN(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
-        GpuBenchmark.run(BenchOptions.parse("--backend", "cpu", "--sizes", "2,2,3,3", "--cells", "rnn,gru", "--warmup", "0",
-                "--repeats", "1", "--peak-n", "0", "--jit-warmup-s", "0", "--json", json.toString()), new PrintStream(new ByteArrayOutputStream()));
+        GpuBenchmark.run(BenchOptions.parse("--backend", "cpu", "--sizes", "2,2,3,3", "--cells", "rnn,gru", "--warmup",
+                "0",
+                "--repeats", "1", "--peak-n", "0", "--jit-warmup-s", "0", "--json", json.toString()),
+                new PrintStream(new ByteArrayOutputStream()));
         String j = Files.readString(json);
         assertTrue(j.contains("\"fwd_peak_frac\": null") && j.contains("\"gflops\": null"), j);
         assertTrue(!j.contains("NaN") && !j.contains("Infinity"), j);
-        assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula("gru", 2, 2, 3, 3)), "the GRU row is measured and counted: " + j);
+        assertTrue(j.contains("\"fwd_flop\": " + CellCost.fwdFlopFormula("gru", 2, 2, 3, 3)),
+                "the GRU row is measured and counted: " + j);
     }
 }

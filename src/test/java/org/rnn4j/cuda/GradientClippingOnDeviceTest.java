@@ -10,7 +10,10 @@ import org.rnn4j.Numerics;
 import org.rnn4j.Tensor;
 import org.rnn4j.nn.GradientClipping;
 
-/** The global gradient norm costs one read from the device per call, whatever the number of tensors, and equals the CPU's. */
+/**
+ * The global gradient norm costs one read from the device per call, whatever the number of tensors, and equals the
+ * CPU's.
+ */
 class GradientClippingOnDeviceTest {
     @Test
     void oneDownloadForAllTensorsAndTheCpusBits() {

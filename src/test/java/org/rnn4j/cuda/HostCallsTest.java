@@ -34,7 +34,8 @@ class HostCallsTest {
         assertEquals(t + 1, c.fwd().gemmsRun(), "x·Wx over all steps, h·Wh per step");
         assertEquals(t + 2, c.fwd().kernelsRun(), "one fused kernel per step, x and h transposed");
         assertEquals(t + 3, c.bwd().gemmsRun(), "dh·Whᵀ per step, then dWx, dWh, dx");
-        assertEquals(t + 2 + levels, c.bwd().kernelsRun(), "one fused kernel per step, two transposes, the column-sum levels");
+        assertEquals(t + 2 + levels, c.bwd().kernelsRun(),
+                "one fused kernel per step, two transposes, the column-sum levels");
         assertEquals(c.work().fwdFlop(), c.fwd().gemmFlop(), "the dry device sees the FLOPs the cost counter counts");
         assertEquals(c.work().bwdFlop(), c.bwd().gemmFlop());
         if (graphs) {

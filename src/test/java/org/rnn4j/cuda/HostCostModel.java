@@ -29,11 +29,13 @@ import org.rnn4j.extension.Extension;
  * device before the host goes on). The floor is the device time of the FLOPs and bytes alone with no per-launch
  * minimum: what a fused persistent implementation such as cuDNN's can approach, not a cuDNN measurement.
  *
- * <p>Usage: HostCostModel [--label after] [--tsv FILE] [--compare LABEL=FILE]... [--add-current-per-call] [--no-graphs];
+ * <p>Usage: HostCostModel [--label after] [--tsv FILE] [--compare LABEL=FILE]... [--add-current-per-call]
+ * [--no-graphs];
  * prints Markdown; each --compare adds a column of predicted µs from another run's --tsv.
  */
 public final class HostCostModel {
-    static final double LAUNCH_US = 4, SGEMM_US = 6, OTHER_US = 4, GRAPH_US = 8, MALLOC_US = 20, FREE_US = 20, CURRENT_US = 0.5,
+    static final double LAUNCH_US = 4, SGEMM_US = 6, OTHER_US = 4, GRAPH_US = 8, MALLOC_US = 20, FREE_US = 20,
+            CURRENT_US = 0.5,
             SYNC_US = 10;
     static final double SGEMM_TFLOPS = 40, HBM_TBS = 4.0, MIN_GEMM_US = 4, MIN_KERNEL_US = 2;
 
@@ -69,7 +71,8 @@ public final class HostCostModel {
     private static DryDeviceApi.HostCalls perCall(DryDeviceApi.HostCalls c, boolean currentPerCall) {
         if (!currentPerCall) return c;
         long calls = c.queued() + c.malloc() + c.free() + c.syncs();
-        return new DryDeviceApi.HostCalls(c.makeCurrent() + calls, c.malloc(), c.free(), c.syncs(), c.launches(), c.sgemms(),
+        return new DryDeviceApi.HostCalls(c.makeCurrent() + calls, c.malloc(), c.free(), c.syncs(), c.launches(),
+                c.sgemms(),
                 c.other(), c.graphLaunches(), c.captures(), c.kernelsRun(), c.gemmsRun(), c.gemmFlop());
     }
 
@@ -113,10 +116,13 @@ public final class HostCostModel {
             }
         }
         StringBuilder rows = new StringBuilder(), out = new StringBuilder();
-        out.append("| LSTM N,T,H (D=H) | op | launches | cuBLAS | graph launches | cuMemAlloc | cuMemFree | ctx current | syncs | host µs | device µs | predicted µs |")
-                .append(compare.keySet().stream().map(k -> " " + k + " µs |").collect(java.util.stream.Collectors.joining()))
+        out.append("| LSTM N,T,H (D=H) | op | launches | cuBLAS | graph launches | cuMemAlloc | cuMemFree | ctx "
+                + "current | syncs | host µs | device µs | predicted µs |")
+                .append(compare.keySet().stream().map(k -> " " + k
+                        + " µs |").collect(java.util.stream.Collectors.joining()))
                 .append(" floor µs | predicted / floor |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(compare.size())).append("---:|---:|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(compare.size()))
+                .append("---:|---:|\n");
         for (int[] s : GpuBenchmark.DEEPBENCH) {
             int n = s[0], t = s[1], d = s[2], h = s[3];
             OpCost cost = count(n, t, d, h, currentPerCall, graphs);
@@ -127,8 +133,10 @@ public final class HostCostModel {
                 String key = n + "," + t + "," + h + (forward ? ",forward" : ",backward");
                 double predicted = predictedUs(c, bytes), floor = floorUs(flop, bytes);
                 rows.append(key).append('\t').append(String.format(Locale.ROOT, "%.1f", predicted)).append('\n');
-                out.append(String.format(Locale.ROOT, "| %d,%d,%d | %s | %d | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.0f |",
-                        n, t, h, forward ? "forward" : "backward", c.launches(), c.sgemms(), c.graphLaunches(), c.malloc(), c.free(), c.makeCurrent(),
+                out.append(String.format(Locale.ROOT,
+                        "| %d,%d,%d | %s | %d | %d | %d | %d | %d | %d | %d | %.0f | %.0f | %.0f |",
+                        n, t, h, forward ? "forward" : "backward", c.launches(), c.sgemms(), c.graphLaunches(),
+                                c.malloc(), c.free(), c.makeCurrent(),
                         c.syncs(), hostUs(c), deviceUs(c, bytes), predicted));
                 for (Map<String, Double> other : compare.values())
                     out.append(String.format(Locale.ROOT, " %.0f |", other.getOrDefault(key, Double.NaN)));
@@ -137,9 +145,12 @@ public final class HostCostModel {
         }
         if (tsv != null) Files.writeString(Path.of(tsv), rows);
         System.out.print("Model (" + label + "): " + String.format(Locale.ROOT,
-                "host %.1f µs a launch, %.1f a cublasSgemm, %.1f a copy or memset, %.1f a cuGraphLaunch, %.0f a cuMemAlloc, "
-                        + "%.0f a cuMemFree, %.1f a cuCtxSetCurrent; device FP32 SGEMM %.0f TFLOP/s (at least %.0f µs each), HBM %.1f TB/s (at least %.0f µs a "
-                        + "launch); +%.0f µs per sync or free%n%n", LAUNCH_US, SGEMM_US, OTHER_US, GRAPH_US, MALLOC_US, FREE_US, CURRENT_US,
+                "host %.1f µs a launch, %.1f a cublasSgemm, %.1f a copy or memset, %.1f a cuGraphLaunch, %.0f a "
+                        + "cuMemAlloc, "
+                        + "%.0f a cuMemFree, %.1f a cuCtxSetCurrent; device FP32 SGEMM %.0f TFLOP/s (at least %.0f µs "
+                                + "each), HBM %.1f TB/s (at least %.0f µs a "
+                        + "launch); +%.0f µs per sync or free%n%n", LAUNCH_US, SGEMM_US, OTHER_US, GRAPH_US, MALLOC_US,
+                                FREE_US, CURRENT_US,
                 SGEMM_TFLOPS, MIN_GEMM_US, HBM_TBS, MIN_KERNEL_US, SYNC_US));
         System.out.print(out);
     }

@@ -34,7 +34,8 @@ class KernelModuleTest {
 
     private static KernelModule.Attempt ok() { return new KernelModule.Attempt(CUresult.CUDA_SUCCESS, "", ""); }
 
-    private static KernelModule.Attempt fail(int status, String log) { return new KernelModule.Attempt(status, log, ""); }
+    private static KernelModule.Attempt fail(int status, String log) { return new KernelModule.Attempt(status, log, "");
+            }
 
     @Test
     void cuda13DriverLoadsTheFatbinAndNamesTheCubin() {
@@ -55,12 +56,14 @@ class KernelModuleTest {
         var driver = new ScriptedDriver(Map.of("rnn4j.ptx", ok()));
         String how = KernelModule.load(H200_CUDA12, driver);
         assertEquals(List.of("rnn4j.ptx"), driver.asked);
-        assertTrue(how.contains("PTX JIT-compiled for sm_90") && how.contains("CUDA 12.4 predates the CUDA 13 cubins"), how);
+        assertTrue(how.contains("PTX JIT-compiled for sm_90") && how.contains("CUDA 12.4 predates the CUDA 13 cubins"),
+                how);
     }
 
     @Test
     void aRefusedFatbinFallsBackToThePtxAndSaysSo() {
-        var driver = new ScriptedDriver(Map.of("rnn4j.fatbin", fail(CUresult.CUDA_ERROR_INVALID_IMAGE, ""), "rnn4j.ptx", ok()));
+        var driver = new ScriptedDriver(Map.of("rnn4j.fatbin", fail(CUresult.CUDA_ERROR_INVALID_IMAGE, ""), "rnn4j.ptx",
+                ok()));
         String how = KernelModule.load(H200_CUDA13, driver);
         assertEquals(List.of("rnn4j.fatbin", "rnn4j.ptx"), driver.asked);
         assertTrue(how.contains("refused the fatbin (CUDA_ERROR_INVALID_IMAGE)"), how);
@@ -68,7 +71,8 @@ class KernelModuleTest {
 
     @Test
     void missingJitCompilerNamesTheLibraryTheContainerFixAndTheLog() {
-        var driver = new ScriptedDriver(Map.of("rnn4j.ptx", fail(CUresult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND, "ptx JIT unavailable")));
+        var driver = new ScriptedDriver(Map.of("rnn4j.ptx",
+                fail(CUresult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND, "ptx JIT unavailable")));
         var e = assertThrows(CudaUnavailableException.class, () -> KernelModule.load(H200_CUDA12, driver));
         String m = e.getMessage();
         assertTrue(m.contains("CUDA_ERROR_JIT_COMPILER_NOT_FOUND") && m.contains("libnvidia-ptxjitcompiler.so.1"), m);
@@ -89,7 +93,8 @@ class KernelModuleTest {
                 CUresult.CUDA_ERROR_OUT_OF_MEMORY, "out of memory");
         for (var e : expected.entrySet()) {
             var driver = new ScriptedDriver(Map.of("rnn4j.ptx", fail(e.getKey(), "")));
-            String m = assertThrows(CudaUnavailableException.class, () -> KernelModule.load(H200_CUDA12, driver)).getMessage();
+            String m = assertThrows(CudaUnavailableException.class,
+                    () -> KernelModule.load(H200_CUDA12, driver)).getMessage();
             assertTrue(m.contains(CUresult.stringFor(e.getKey())) && m.contains(e.getValue()), m);
             assertTrue(m.contains("Fix:") && m.endsWith(CudaProbe.OR_CPU.strip()), m);
         }

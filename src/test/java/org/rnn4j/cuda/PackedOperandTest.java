@@ -55,8 +55,10 @@ class PackedOperandTest {
                 try (PackedOperand pb = cmp.packB(transB, K, N, mb, OFF, ldb)) {
                     for (int s = 0; s < 3; s++) {
                         float beta = s == 0 ? 0f : 0.5f;
-                        cmp.gemm(transA, transB, M, N, K, 1.5f, ma, OFF + s * aStep, lda, mb, OFF, ldb, beta, want, OFF + s * M * LDC, LDC);
-                        cmp.gemm(transA, M, N, K, 1.5f, ma, OFF + s * aStep, lda, pb, beta, got, OFF + s * M * LDC, LDC);
+                        cmp.gemm(transA, transB, M, N, K, 1.5f, ma, OFF + s * aStep, lda, mb, OFF, ldb, beta, want, OFF
+                                + s * M * LDC, LDC);
+                        cmp.gemm(transA, M, N, K, 1.5f, ma, OFF + s * aStep, lda, pb, beta, got, OFF + s * M * LDC,
+                                LDC);
                     }
                 }
                 float[] w = new float[c.length], g = new float[c.length];

@@ -34,10 +34,12 @@ class PtxEntryParamsTest {
         Matcher v = single("^\\.version (\\d+)\\.(\\d+)$");
         int major = Integer.parseInt(v.group(1)), minor = Integer.parseInt(v.group(2));
         assertTrue(major < 8 || major == 8 && minor == 0,
-                "PTX ISA " + major + "." + minor + " > 8.0: a CUDA 12.0 driver refuses it (kernels/build-ptx.sh lowers it)");
+                "PTX ISA " + major + "." + minor
+                + " > 8.0: a CUDA 12.0 driver refuses it (kernels/build-ptx.sh lowers it)");
         Matcher t = single("^\\.target (\\S+)$");
         Matcher sm = Pattern.compile("sm_(\\d+)").matcher(t.group(1));
-        assertTrue(sm.matches(), ".target " + t.group(1) + " must be a plain sm_XY (no arch-specific suffix, no debug)");
+        assertTrue(sm.matches(), ".target " + t.group(1)
+                + " must be a plain sm_XY (no arch-specific suffix, no debug)");
         assertTrue(Integer.parseInt(sm.group(1)) <= 75, ".target " + t.group(1) + " would not JIT on sm_75 devices");
         single("^\\.address_size 64$");
     }
@@ -64,12 +66,14 @@ class PtxEntryParamsTest {
             for (String decl : m.group(3).split(",")) {
                 if (decl.isBlank()) continue;
                 String[] tokens = decl.trim().split("\\s+");
-                if (!tokens[0].equals(".param")) fail("entry " + name + ": unexpected parameter declaration " + decl.trim());
+                if (!tokens[0].equals(".param")) fail("entry " + name + ": unexpected parameter declaration "
+                        + decl.trim());
                 params.add(switch (tokens[1]) {
                     case ".u32", ".s32" -> Kernel.Param.INT;
                     case ".u64" -> Kernel.Param.PTR;
                     case ".f32" -> Kernel.Param.FLOAT;
-                    default -> fail("entry " + name + ": parameter type " + tokens[1] + " has no Kernel.Param: " + decl.trim());
+                    default -> fail("entry " + name + ": parameter type " + tokens[1] + " has no Kernel.Param: "
+                            + decl.trim());
                 });
             }
             if (out.put(name, params) != null) fail("entry " + name + " defined twice");

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped PTX and fatbin were generated from the kernels/ sources as they are now: kernels/build-ptx.sh records a SHA-256
- * per source (the .cu/.cuh files and the script itself) and of the PTX and fatbin it wrote; here they are recomputed. No nvcc
+ * The shipped PTX and fatbin were generated from the kernels/ sources as they are now: kernels/build-ptx.sh records a
+ * SHA-256
+ * per source (the .cu/.cuh files and the script itself) and of the PTX and fatbin it wrote; here they are recomputed.
+ * No nvcc
  * needed. Carriage returns are dropped before hashing, as the script does, so a CRLF checkout passes too.
  */
 class PtxIsCurrentTest {
@@ -58,7 +60,8 @@ class PtxIsCurrentTest {
     @Test
     void fatbinIsTheOneTheScriptWrote() throws NoSuchAlgorithmException {
         String path = "src/main/resources/org/rnn4j/cuda/" + ShippedPtx.FATBIN;
-        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ShippedPtx.bytes(ShippedPtx.FATBIN)));
+        String actual = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(ShippedPtx.bytes(ShippedPtx.FATBIN)));
         assertEquals(recorded().get(path), actual, "rnn4j.fatbin differs from what kernels/build-ptx.sh wrote" + FIX);
     }
 
@@ -82,7 +85,8 @@ class PtxIsCurrentTest {
     private static String sha256(byte[] content) {
         try {
             String text = new String(content, StandardCharsets.UTF_8).replace("\r", "");
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

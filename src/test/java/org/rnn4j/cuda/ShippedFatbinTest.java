@@ -48,7 +48,8 @@ class ShippedFatbinTest {
         int[] cubins = images.stream().filter(i -> i.kind == 2).mapToInt(Image::sm).toArray();
         assertArrayEquals(KernelModule.CUBIN_SMS, cubins);
         for (Image i : images)
-            if (i.kind == 2) assertTrue(i.payload.length > 4 && i.payload[0] == 0x7f && i.payload[1] == 'E', "sm_" + i.sm + " is no ELF");
+            if (i.kind == 2) assertTrue(i.payload.length > 4 && i.payload[0] == 0x7f && i.payload[1] == 'E', "sm_"
+                    + i.sm + " is no ELF");
         List<Image> ptx = images.stream().filter(i -> i.kind == 1).toList();
         assertEquals(1, ptx.size(), "one PTX image");
         assertEquals(75, ptx.get(0).sm);
@@ -69,6 +70,7 @@ class ShippedFatbinTest {
         String script = Files.readString(ShippedPtx.projectRoot().resolve("kernels/build-ptx.sh"));
         Matcher m = Pattern.compile("(?m)^CUBIN_SMS=\"([0-9 ]+)\"$").matcher(script);
         assertTrue(m.find(), "CUBIN_SMS line in build-ptx.sh");
-        assertArrayEquals(KernelModule.CUBIN_SMS, Arrays.stream(m.group(1).split(" ")).mapToInt(Integer::parseInt).toArray());
+        assertArrayEquals(KernelModule.CUBIN_SMS,
+                Arrays.stream(m.group(1).split(" ")).mapToInt(Integer::parseInt).toArray());
     }
 }

@@ -20,7 +20,8 @@ final class ShippedPtx {
     static byte[] bytes(String resource) {
         try (InputStream in = Kernel.class.getResourceAsStream(resource)) {
             if (in == null)
-                throw new IllegalStateException("resource org/rnn4j/cuda/" + resource + " missing; run kernels/build-ptx.sh");
+                throw new IllegalStateException("resource org/rnn4j/cuda/" + resource
+                        + " missing; run kernels/build-ptx.sh");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -45,14 +45,16 @@ class TimeLoopGraphsTest {
     @Test
     void graphsGiveTheEagerBitsAndReplayWhileTheBuffersRepeat() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 7, 5, 6));
-        EmulatedDeviceApi eagerDevice = new EmulatedDeviceApi(Executors.best()), graphDevice = new EmulatedDeviceApi(Executors.best());
+        EmulatedDeviceApi eagerDevice = new EmulatedDeviceApi(Executors.best()),
+                graphDevice = new EmulatedDeviceApi(Executors.best());
         Map<String, float[]> eager = run(eagerDevice, false, in, 1);
         Map<String, float[]> graphed = run(graphDevice, true, in, 4);
         AllOps.assertBitIdentical("graphs vs eager", eager, graphed);
         assertEquals(0, eagerDevice.graphCounts()[0], "no graphs when switched off");
         int[] counts = graphDevice.graphCounts();
         assertTrue(counts[0] > 0, "time loops were captured");
-        assertTrue(counts[1] > counts[0], "and replayed more often than captured: " + counts[0] + " captures, " + counts[1] + " launches");
+        assertTrue(counts[1] > counts[0], "and replayed more often than captured: " + counts[0] + " captures, "
+                + counts[1] + " launches");
         assertTrue(counts[0] <= TimeLoopGraphs.MAX_GRAPHS * 2, "captures stay bounded: " + counts[0]);
     }
 
@@ -63,7 +65,8 @@ class TimeLoopGraphsTest {
         Map<String, float[]> want = run(plain, false, in, 1);
         EmulatedDeviceApi inner = new EmulatedDeviceApi(Executors.best());
         DeviceApi noCapture = new ForwardingDevice(inner) {
-            @Override public void beginCapture() { throw new CudaException("cuStreamBeginCapture", "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", null); }
+            @Override public void beginCapture() { throw new CudaException("cuStreamBeginCapture",
+                    "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", null); }
         };
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         Handler h = new Handler() {
@@ -83,7 +86,8 @@ class TimeLoopGraphsTest {
             log.removeHandler(h);
         }
         AllOps.assertBitIdentical("eager fallback", want, got);
-        assertEquals(1, warnings.stream().filter(w -> w.contains("capturing a CUDA graph failed")).count(), "one line: " + warnings);
+        assertEquals(1, warnings.stream().filter(w -> w.contains("capturing a CUDA graph failed")).count(),
+                "one line: " + warnings);
         assertEquals(List.of(), inner.violations());
     }
 

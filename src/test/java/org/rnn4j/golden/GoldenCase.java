@@ -11,7 +11,8 @@ import org.rnn4j.Tensor;
 import org.rnn4j.io.NpyArray;
 
 /**
- * One golden case from {@code src/test/resources/golden/}: its kind ("rnn_step", "rnn", "lstm_step", "lstm", "gru_step", "gru"),
+ * One golden case from {@code src/test/resources/golden/}: its kind ("rnn_step", "rnn", "lstm_step", "lstm",
+ * "gru_step", "gru"),
  * sizes, and the float64 arrays written by tools/golden/make_golden.py, inputs and expected results alike,
  * keyed by the Java API's names (x, h0, Wx, dWx, ...).
  */

@@ -114,7 +114,8 @@ public final class GoldenCases {
         switch (c.kind()) {
             case "rnn_step" -> {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
-                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                             Tensor b = c.tensor(backend, "b");
                      Tensor dn = c.tensor(backend, "dNextH");
                      Rnn.StepOutput out = backend.rnnStepForward(x, h, wx, wh, b);
                      Rnn.StepGradients g = backend.rnnStepBackward(dn, out.cache())) {
@@ -125,7 +126,8 @@ public final class GoldenCases {
             }
             case "rnn" -> {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
-                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                             Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh");
                      Rnn.Output out = backend.rnnForward(x, h0, wx, wh, b);
                      Rnn.Gradients g = backend.rnnBackward(dh, out.cache())) {
@@ -135,8 +137,10 @@ public final class GoldenCases {
                 }
             }
             case "lstm_step" -> {
-                try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH"); Tensor cc = c.tensor(backend, "prevC");
-                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
+                try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
+                        Tensor cc = c.tensor(backend, "prevC");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                             Tensor b = c.tensor(backend, "b");
                      Tensor dnh = c.tensor(backend, "dNextH"); Tensor dnc = c.tensor(backend, "dNextC");
                      Lstm.StepOutput out = backend.lstmStepForward(x, h, cc, wx, wh, b);
                      Lstm.StepGradients g = backend.lstmStepBackward(dnh, dnc, out.cache())) {
@@ -147,8 +151,10 @@ public final class GoldenCases {
             }
             case "lstm" -> {
                 // c0 and dcT are null when the case leaves them out: the API's "zeros" path.
-                try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0"); Tensor c0 = c.tensor(backend, "c0");
-                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh"); Tensor b = c.tensor(backend, "b");
+                try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
+                        Tensor c0 = c.tensor(backend, "c0");
+                     Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
+                             Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh"); Tensor dcT = c.tensor(backend, "dcT");
                      Lstm.Output out = backend.lstmForward(x, h0, c0, wx, wh, b);
                      Lstm.Gradients g = backend.lstmBackward(dh, dcT, out.cache())) {
@@ -202,7 +208,8 @@ public final class GoldenCases {
             double[] ref = c.doubles(array);
             double e = Numerics.relErr(out, ref);   // infinite when any element is NaN or infinite
             worst = Math.max(worst, e);
-            if (!(e <= tol)) fail(c.name() + "/" + array + ": relative error " + e + " > " + tol + " against the golden reference");
+            if (!(e <= tol)) fail(c.name() + "/" + array + ": relative error " + e + " > " + tol
+                    + " against the golden reference");
             checked.add(array);
         }
     }

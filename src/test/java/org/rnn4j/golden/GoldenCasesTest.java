@@ -18,10 +18,12 @@ class GoldenCasesTest extends GoldenCasesContract {
     void casesCoverEveryOperationAndTheHardShapes() {
         List<GoldenCase> all = GoldenCases.all();
         Set<String> kinds = all.stream().map(GoldenCase::kind).collect(Collectors.toSet());
-        assertEquals(Set.of("rnn_step", "rnn", "lstm_step", "lstm", "gru_step", "gru"), kinds, "every operation has cases");
+        assertEquals(Set.of("rnn_step", "rnn", "lstm_step", "lstm", "gru_step", "gru"), kinds,
+                "every operation has cases");
         for (String kind : kinds) {
             List<GoldenCase> k = all.stream().filter(c -> c.kind().equals(kind)).toList();
-            assertTrue(k.stream().anyMatch(c -> c.N() == 1 && c.T() == 1 && c.D() == 1 && c.H() == 1), kind + ": N=T=D=H=1");
+            assertTrue(k.stream().anyMatch(c -> c.N() == 1 && c.T() == 1 && c.D() == 1 && c.H() == 1), kind
+                    + ": N=T=D=H=1");
             assertTrue(k.stream().anyMatch(c -> c.D() == 33 && c.H() == 17), kind + ": odd sizes D=33, H=17");
             assertTrue(k.stream().anyMatch(c -> c.name().contains("saturated")), kind + ": saturated gates");
             if (!kind.endsWith("_step")) assertTrue(k.stream().anyMatch(c -> c.T() >= 64), kind + ": T >= 64");
@@ -40,7 +42,8 @@ class GoldenCasesTest extends GoldenCasesContract {
     }
 
     /** The GRU has two biases (bx, bh), the others one (b). */
-    private static List<String> bias(GoldenCase c) { return c.kind().startsWith("gru") ? List.of("bx", "bh") : List.of("b"); }
+    private static List<String> bias(GoldenCase c) { return c.kind().startsWith("gru") ? List.of("bx", "bh")
+            : List.of("b"); }
 
     @Test
     void saturatedCasesReallySaturate() {
@@ -61,7 +64,8 @@ class GoldenCasesTest extends GoldenCasesContract {
                     for (int q = 0; q < H; q++) a += h[n * H + q] * wh[q * G + j];
                     if (Math.abs(a) >= 15) saturated++;
                 }
-            assertTrue(saturated * 2 >= N * G, c + ": only " + saturated + " of " + N * G + " pre-activations saturate");
+            assertTrue(saturated * 2 >= N * G, c + ": only " + saturated + " of " + N * G
+                    + " pre-activations saturate");
         }
     }
 }

@@ -197,4 +197,85 @@ class NpyTest {
         assertThrows(IllegalArgumentException.class, () -> Npy.writeDouble(p, new double[0], -1, 0));
         assertTrue(Files.notExists(p), "nothing written on bad arguments");
     }
+
+    /** A version-1 .npy preamble and header dictionary (unpadded), followed by {@code data}. */
+    static byte[] npy(String dict, byte[] data) {
+        byte[] h = dict.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length + data.length);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, (byte) (h.length >>> 8)}).put(h).put(data);
+        return b.array();
+    }
+
+    static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    @Test
+    void aHeaderThatPromisesMoreThanTheFileHoldsAllocatesNothing() throws IOException {
+        // 2^31-9 floats promised (8 GB) in a file of about 100 bytes: refused from the file size, before any allocation.
+        Path p = tmp.resolve("liar.npy");
+        Files.write(p, npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2147483639,), }\n", new byte[16]));
+        long before = allocatedBytes();
+        IOException e = assertThrows(IOException.class, () -> Npy.read(p));
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes");
+        assertTrue(e.getMessage().startsWith(p.toString()) && e.getMessage().contains("needs 17179869112 bytes, the file has 16"), e.getMessage());
+        assertThrows(IOException.class, () -> Npy.shape(p));
+        // From a stream of unknown length the array grows with the data that actually arrives: bounded as well.
+        before = allocatedBytes();
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2147483639,), }", new byte[400_000]),
+                "truncated", "the file has 400000");
+        allocated = allocatedBytes() - before;
+        assertTrue(allocated < 8 << 20, "allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void hostileHeadersFailFastWithAShortOneLineMessage() {
+        // Repeating an unclosed "'shape':(" made the former regular expression quadratic; the scan is linear and
+        // headers longer than numpy's own limit are refused before they are read.
+        String repeated = "{'descr': '<f4', 'fortran_order': False, " + "'shape':(".repeat(1100);
+        assertTrue(repeated.length() > 9_000 && repeated.length() < 10_000);
+        IOException e = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(npy(repeated, new byte[0])), "case.npy"));
+        assertTrue(e.getMessage().length() < 400 && !e.getMessage().contains("\n"), e.getMessage());
+        byte[] big = npy("{'descr': '" + "x".repeat(60_000) + "'}", new byte[0]);
+        assertFails(big, "header of 60013 bytes is longer than the 10000 bytes allowed");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (,), }", new byte[0]), "bad dimension");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,,3), }", new byte[0]), "bad dimension");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", new byte[0]), "negative dimension");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }", new byte[0]), "larger than 2^31-1");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }", new byte[0]),
+                "more than 2^63", "more than a Java array holds");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536), }", new byte[0]),
+                "4294967296 elements");
+        assertFails(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,)}", new byte[8]), "appears twice");
+        assertFails(npy("{'descr': '<f4', 'shape': (2,)}", new byte[8]), "no fortran_order");
+        assertFails(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}", new byte[8]), "structured");
+        String junk = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x" + "y".repeat(5000) + "': 1}";
+        IOException j = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(npy(junk, new byte[8])), "case.npy"));
+        assertTrue(j.getMessage().length() < 600, "header text is cut short in messages: " + j.getMessage().length() + " characters");
+        // the preamble cut anywhere: a message naming the file, never null
+        byte[] good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new byte[8]);
+        for (int len = 0; len < 12; len++) {
+            byte[] cut = Arrays.copyOf(good, len);
+            IOException c = assertThrows(IOException.class, () -> Npy.read(new ByteArrayInputStream(cut), "case.npy"));
+            assertTrue(c.getMessage() != null && c.getMessage().startsWith("case.npy: "), len + ": " + c.getMessage());
+        }
+    }
+
+    @Test
+    void zeroElementArraysRoundTripAsInNumpy() throws IOException {
+        // numpy saves and loads arrays with a zero dimension; so does rnn4j (a tensor cannot have one, toTensor says so).
+        Path p = tmp.resolve("empty.npy");
+        Npy.write(p, new float[0], 2, 0);
+        NpyArray a = Npy.read(p);
+        assertArrayEquals(new int[]{2, 0}, a.shape());
+        assertEquals(0, a.size());
+        assertArrayEquals(new int[]{2, 0}, Npy.shape(p));
+        NpyArray b = Npy.read(new ByteArrayInputStream(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (0,), }", new byte[0])), "e.npy");
+        assertEquals(0, b.longs().length);
+        try (Backend cpu = Backend.cpu()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.toTensor(cpu));
+            assertTrue(e.getMessage().contains("positive"), e.getMessage());
+        }
+    }
 }

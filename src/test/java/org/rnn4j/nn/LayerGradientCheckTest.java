@@ -51,7 +51,8 @@ class LayerGradientCheckTest {
 
     static void assertGrad(String what, double[] analytic, double[] numeric) {
         double num = 0, den = 0;
-        for (int i = 0; i < analytic.length; i++) { num += Math.pow(analytic[i] - numeric[i], 2); den += numeric[i] * numeric[i]; }
+        for (int i = 0; i < analytic.length; i++) { num += Math.pow(analytic[i] - numeric[i],
+                2); den += numeric[i] * numeric[i]; }
         double e = Math.sqrt(num / Math.max(den, 1e-300));
         assertTrue(e <= GRAD_CHECK_TOL, what + ": analytic vs numeric relative error " + e);
     }
@@ -77,7 +78,8 @@ class LayerGradientCheckTest {
         double[] wd = toDouble(w), dd = toDouble(dout);
         double[] dw = LayerReference.embeddingBackward(dd, idx, V, D);
         assertGrad("embedding dW", dw, numeric(wd, p -> dot(LayerReference.embedding(idx, p, D), dd)));
-        try (Tensor ti = CPU.tensor(asFloats(idx), N, T); Tensor tw = CPU.tensor(w, V, D); Tensor td = CPU.tensor(dout, N, T, D);
+        try (Tensor ti = CPU.tensor(asFloats(idx), N, T); Tensor tw = CPU.tensor(w, V, D);
+                Tensor td = CPU.tensor(dout, N, T, D);
              Tensor out = NN.wordEmbeddingForward(ti, tw); Tensor g = NN.wordEmbeddingBackward(td, ti, V)) {
             assertClose("embedding out", out.toArray(), LayerReference.embedding(idx, wd, D), FP32_TOL);
             assertClose("embedding dW", g.toArray(), dw, FP32_TOL);
@@ -120,7 +122,8 @@ class LayerGradientCheckTest {
         double[] grad = LayerReference.softmaxLossGrad(sd, y, mask, N, V);
         assertGrad("softmax dscores", grad, numeric(sd, p -> LayerReference.softmaxLoss(p, y, mask, N, V)));
         double loss = LayerReference.softmaxLoss(sd, y, mask, N, V);
-        try (Tensor ts = CPU.tensor(s, N, T, V); Tensor ty = CPU.tensor(asFloats(y), N, T); Tensor tm = CPU.tensor(maskF, N, T);
+        try (Tensor ts = CPU.tensor(s, N, T, V); Tensor ty = CPU.tensor(asFloats(y), N, T);
+                Tensor tm = CPU.tensor(maskF, N, T);
              SoftmaxLoss out = NN.temporalSoftmaxLoss(ts, ty, tm)) {
             assertEquals(loss, out.loss(), Math.abs(loss) * FP32_TOL, "loss");
             assertClose("dscores", out.dScores().toArray(), grad, FP32_TOL);

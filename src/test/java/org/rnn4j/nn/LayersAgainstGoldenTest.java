@@ -27,11 +27,13 @@ class LayersAgainstGoldenTest {
     static void close() { CPU.close(); }
 
     @ParameterizedTest
-    @ValueSource(strings = {"embedding_1x1_v1_d1", "embedding_2x3_v5_d4", "embedding_4x7_v3_d17_repeats", "embedding_3x9_v65_d33"})
+    @ValueSource(strings = {"embedding_1x1_v1_d1", "embedding_2x3_v5_d4", "embedding_4x7_v3_d17_repeats",
+            "embedding_3x9_v65_d33"})
     void wordEmbedding(String name) throws Exception {
         NpyArray dW = read(name, "dW");
         try (Tensor idx = tensor(name, "idx"); Tensor w = tensor(name, "W"); Tensor dout = tensor(name, "dout");
-             Tensor out = NN.wordEmbeddingForward(idx, w); Tensor g = NN.wordEmbeddingBackward(dout, idx, dW.shape()[0])) {
+             Tensor out = NN.wordEmbeddingForward(idx, w);
+                     Tensor g = NN.wordEmbeddingBackward(dout, idx, dW.shape()[0])) {
             assertClose(name + " out", out.toArray(), read(name, "out").doubles(), FP32_TOL);
             assertClose(name + " dW", g.toArray(), dW.doubles(), FP32_TOL);
         }
@@ -51,7 +53,8 @@ class LayersAgainstGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"softmax_1x1_v1", "softmax_2x3_v5_nomask", "softmax_4x8_v65_mask", "softmax_3x5_v7_large_scores"})
+    @ValueSource(strings = {"softmax_1x1_v1", "softmax_2x3_v5_nomask", "softmax_4x8_v65_mask",
+            "softmax_3x5_v7_large_scores"})
     void temporalSoftmaxLoss(String name) throws Exception {
         double loss = read(name, "loss").doubles()[0];
         try (Tensor s = tensor(name, "scores"); Tensor y = tensor(name, "y"); Tensor m = tensor(name, "mask");
@@ -63,7 +66,8 @@ class LayersAgainstGoldenTest {
 
     static NpyArray read(String c, String array) throws IOException, URISyntaxException {
         var url = LayersAgainstGoldenTest.class.getResource("/golden-layers/" + c + "/" + array + ".npy");
-        if (url == null) throw new IOException("missing golden file " + c + "/" + array + ".npy; run tools/golden/make_layer_golden.py");
+        if (url == null) throw new IOException("missing golden file " + c + "/" + array
+                + ".npy; run tools/golden/make_layer_golden.py");
         return Npy.read(Path.of(url.toURI()));
     }
 

@@ -104,7 +104,8 @@ class TrainerTest {
             while (t.step() < cfg.steps()) t.trainStep();
             assertEquals(full.size(), t.history().size());
             for (int i = 0; i < full.size(); i++)
-                assertEquals(Double.doubleToRawLongBits(full.get(i)[1]), Double.doubleToRawLongBits(t.history().get(i)[1]), "loss at step " + (i + 1));
+                assertEquals(Double.doubleToRawLongBits(full.get(i)[1]),
+                        Double.doubleToRawLongBits(t.history().get(i)[1]), "loss at step " + (i + 1));
             float[][] p = params(t);
             for (int i = 0; i < p.length; i++) assertArrayEquals(fullParams[i], p[i], "parameter " + i);
         }

@@ -112,7 +112,8 @@ public final class CpuKernels {
         for (int r = 0; r < n; r++) {
             int g0 = gOff + r * 4 * h, a0 = daOff + r * 4 * h, s0 = r * h;
             for (int j = 0; j < h; j++)
-                lstmBackwardElement(gates, g0, h, j, tanh(c[cOff + s0 + j]), dh[dhOff + s0 + j] + dhRec[dhRecOff + s0 + j],
+                lstmBackwardElement(gates, g0, h, j, tanh(c[cOff + s0 + j]), dh[dhOff + s0 + j]
+                        + dhRec[dhRecOff + s0 + j],
                         cPrev[cPrevOff + s0 + j], dc, dcOff + s0 + j, da, a0);
         }
     }
@@ -223,7 +224,8 @@ public final class CpuKernels {
      * out[c,j] = sum of a[r,j] over the rows of chunk c (rows c*chunk .. c*chunk+chunk-1, ascending, from 0f);
      * out (ceil(rows/chunk), cols), columns [j0, j1) only. Twin of column_sum.
      */
-    public static void columnSumChunks(float[] a, int off, int rows, int cols, int chunk, float[] out, int outOff, int j0, int j1) {
+    public static void columnSumChunks(float[] a, int off, int rows, int cols, int chunk, float[] out, int outOff,
+            int j0, int j1) {
         int chunks = (rows + chunk - 1) / chunk;
         for (int c = 0; c < chunks; c++) {
             int o = outOff + c * cols;

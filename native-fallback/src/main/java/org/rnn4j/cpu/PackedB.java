@@ -20,7 +20,8 @@ public final class PackedB {
         int nr = kernel.nr();
         long len = (long) ((n + nr - 1) / nr) * nr * k;
         if (len > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException("packed B of " + k + " x " + n + " floats exceeds the 2^31-9 floats of one array");
+            throw new IllegalArgumentException("packed B of " + k + " x " + n
+                    + " floats exceeds the 2^31-9 floats of one array");
         data = new float[(int) len];
     }
 

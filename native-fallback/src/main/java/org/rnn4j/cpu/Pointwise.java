@@ -43,8 +43,10 @@ interface Pointwise {
         }
 
         @Override
-        public void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                                 float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff) {
+        public void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c,
+                int cOff,
+                                 float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da,
+                                 int daOff) {
             CpuKernels.lstmBackwardPointwise(n, h, gates, gOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dhRec, dhRecOff,
                     dc, dcOff, da, daOff);
         }
@@ -52,7 +54,8 @@ interface Pointwise {
         @Override
         public void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
                                float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff) {
-            CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
+            CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut,
+                    hOff);
         }
 
         @Override

@@ -45,7 +45,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
     private final List<Gemm> gemms = Collections.synchronizedList(new ArrayList<>());
     private final Map<Kernel, Integer> launches = Collections.synchronizedMap(new EnumMap<>(Kernel.class));
     private final java.util.concurrent.atomic.AtomicInteger hostReads = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger makeCurrentCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger makeCurrentCalls =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** The stream: work checked and accepted, not yet run; with the allocations each item reads or writes. */
     private final java.util.ArrayDeque<Queued> queue = new java.util.ArrayDeque<>();
     /** While capturing: the work recorded for the graph instead of queued. */
@@ -117,14 +118,16 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public long malloc(long bytes) {
         enter("cuMemAlloc");
         try {
-            if (bytes <= 0 || bytes % Float.BYTES != 0) throw violation("cuMemAlloc", "bytes must be a positive multiple of 4: " + bytes);
+            if (bytes <= 0 || bytes % Float.BYTES != 0) throw violation("cuMemAlloc",
+                    "bytes must be a positive multiple of 4: " + bytes);
             synchronized (this) {
                 if (liveBytes + bytes > limitBytes)
                     throw new CudaOutOfMemoryException("cuMemAlloc", bytes, limitBytes - liveBytes, limitBytes);
                 float[] a = new float[Math.toIntExact(bytes / Float.BYTES)];
                 Arrays.fill(a, Float.NaN);
                 long address = next;
-                next += (bytes + ALIGN - 1) / ALIGN * ALIGN + ALIGN; // a gap: running off the end never lands in a neighbour
+                // a gap: running off the end never lands in a neighbour
+                next += (bytes + ALIGN - 1) / ALIGN * ALIGN + ALIGN;
                 allocations.put(address, a);
                 liveBytes += bytes;
                 peakBytes = Math.max(peakBytes, liveBytes);
@@ -141,7 +144,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         try {
             synchronized (this) {
                 float[] a = allocations.get(address);
-                if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address) + " is not the start of a live allocation");
+                if (a == null) throw violation("cuMemFree", "0x" + Long.toHexString(address)
+                        + " is not the start of a live allocation");
                 if (capturing != null) throw violation("cuMemFree", "freeing while the stream is capturing");
                 for (Queued q : queue)
                     for (float[] t : q.touches)
@@ -190,7 +194,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
     public void copyDeviceToDevice(long src, long dst, long bytes) {
         enter("cuMemcpyDtoD");
         try {
-            if (bytes % Float.BYTES != 0) throw violation("cuMemcpyDtoD", "byte count " + bytes + " is not whole floats");
+            if (bytes % Float.BYTES != 0) throw violation("cuMemcpyDtoD", "byte count " + bytes
+                    + " is not whole floats");
             int n = Math.toIntExact(bytes / Float.BYTES);
             DevicePtr s = resolve("cuMemcpyDtoD", "src", src, n), d = resolve("cuMemcpyDtoD", "dst", dst, n);
             if (s.array() == d.array() && s.offset() < d.offset() + n && d.offset() < s.offset() + n)
@@ -206,7 +211,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuMemsetD32");
         try {
             DevicePtr d = resolve("cuMemsetD32", "dst", dst, words);
-            enqueue("cuMemsetD32Async", () -> Arrays.fill(d.array(), d.offset(), d.offset() + (int) words, Float.intBitsToFloat(value)), d);
+            enqueue("cuMemsetD32Async", () -> Arrays.fill(d.array(), d.offset(), d.offset() + (int) words,
+                    Float.intBitsToFloat(value)), d);
         } finally {
             exit();
         }
@@ -218,7 +224,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cublasSgemm");
         try {
             gemms.add(new Gemm(transa, transb, m, n, k, lda, ldb, ldc, beta));
-            ColumnMajorSgemm.validate(transa, transb, m, n, k, lda, ldb, ldc, detail -> violation("cublasSgemm", detail));
+            ColumnMajorSgemm.validate(transa, transb, m, n, k, lda, ldb, ldc, detail ->
+                    violation("cublasSgemm", detail));
             if (m == 0 || n == 0) return; // cuBLAS returns at once: no pointer is touched
             boolean nA = transa == 'N', nB = transb == 'N';
             DevicePtr pc = resolve("cublasSgemm", "C", c, ColumnMajorSgemm.extent(m, n, ldc));
@@ -226,12 +233,15 @@ public final class EmulatedDeviceApi implements DeviceApi {
             if (k > 0) {
                 pa = resolve("cublasSgemm", "A", a, ColumnMajorSgemm.extent(nA ? m : k, nA ? k : m, lda));
                 pb = resolve("cublasSgemm", "B", b, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb));
-                if (overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pa, ColumnMajorSgemm.extent(nA ? m : k, nA ? k : m, lda))
-                        || overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pb, ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb)))
+                if (overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pa,
+                        ColumnMajorSgemm.extent(nA ? m : k, nA ? k : m, lda))
+                        || overlaps(pc, ColumnMajorSgemm.extent(m, n, ldc), pb,
+                                ColumnMajorSgemm.extent(nB ? k : n, nB ? n : k, ldb)))
                     throw violation("cublasSgemm", "C overlaps A or B (cuBLAS does not allow it)");
             }
             DevicePtr fa = pa, fb = pb;
-            enqueue("cublasSgemm", () -> ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, fa, lda, fb, ldb, beta, pc, ldc),
+            enqueue("cublasSgemm", () -> ColumnMajorSgemm.compute(nA, nB, m, n, k, alpha, fa, lda, fb, ldb, beta, pc,
+                    ldc),
                     k > 0 ? new DevicePtr[]{pc, pa, pb} : new DevicePtr[]{pc});
         } finally {
             exit();
@@ -250,7 +260,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
             if (gridX < 1 || blockX < 1 || blockX > 1024)
                 throw violation(call, "grid " + gridX + " x block " + blockX + " is not a valid 1-D launch");
             if (args.length != kernel.params.size())
-                throw violation(call, "takes " + kernel.params.size() + " parameters " + kernel.params + " but got " + args.length);
+                throw violation(call, "takes " + kernel.params.size() + " parameters " + kernel.params + " but got "
+                        + args.length);
             for (int i = 0; i < args.length; i++) {
                 Class<?> want = switch (kernel.params.get(i)) {
                     case INT -> Integer.class;
@@ -259,7 +270,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
                 };
                 if (args[i] == null || args[i].getClass() != want)
                     throw violation(call, "parameter " + i + " must be " + want.getSimpleName() + " for "
-                            + kernel.params.get(i) + " but was " + (args[i] == null ? "null" : args[i].getClass().getSimpleName()));
+                            + kernel.params.get(i) + " but was "
+                                    + (args[i] == null ? "null" : args[i].getClass().getSimpleName()));
             }
             long[] extents = KernelExtents.of(kernel, args);
             Object[] resolved = args.clone();
@@ -280,7 +292,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuStreamSynchronize");
         try {
             synchronized (this) {
-                if (capturing != null) throw violation("cuStreamSynchronize", "synchronising a capturing stream invalidates the capture");
+                if (capturing != null) throw violation("cuStreamSynchronize",
+                        "synchronising a capturing stream invalidates the capture");
             }
             drain();
         } finally {
@@ -361,7 +374,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
                 live.addAll(allocations.values());
                 for (Queued q : work)
                     for (float[] t : q.touches)
-                        if (!live.contains(t)) throw violation("cuGraphLaunch", q.call + " in the graph uses freed memory");
+                        if (!live.contains(t)) throw violation("cuGraphLaunch", q.call
+                                + " in the graph uses freed memory");
                 queue.addAll(work);
                 graphLaunches++;
             }
@@ -375,7 +389,8 @@ public final class EmulatedDeviceApi implements DeviceApi {
         enter("cuGraphExecDestroy");
         try {
             synchronized (this) {
-                if (graphs.remove(graph) == null) throw violation("cuGraphExecDestroy", "graph " + graph + " does not exist");
+                if (graphs.remove(graph) == null) throw violation("cuGraphExecDestroy", "graph " + graph
+                        + " does not exist");
             }
         } finally {
             exit();
@@ -425,13 +440,15 @@ public final class EmulatedDeviceApi implements DeviceApi {
         if (byteOff % Float.BYTES != 0) throw violation(call, what + " is not 4-byte aligned");
         long off = byteOff / Float.BYTES, len = e.getValue().length;
         if (floats < 0 || off + floats > len)
-            throw violation(call, what + " needs floats [" + off + ", " + (off + floats) + ") of an allocation of " + len);
+            throw violation(call, what + " needs floats [" + off + ", " + (off + floats) + ") of an allocation of "
+                    + len);
         return new DevicePtr(e.getValue(), (int) off);
     }
 
     private CudaException violation(String call, String detail) {
         violations.add(call + ": " + detail);
-        String status = call.equals("cublasSgemm") && detail.startsWith("CUBLAS_") ? detail.substring(0, detail.indexOf(':'))
+        String status = call.equals("cublasSgemm") && detail.startsWith("CUBLAS_")
+                ? detail.substring(0, detail.indexOf(':'))
                 : "EMULATOR_CONTRACT_VIOLATION";
         return new CudaException(call, status, detail);
     }

@@ -114,9 +114,12 @@ class EmulatedDeviceApiTest {
         long src = dev.malloc(4 * 6), dst = dev.malloc(4 * 6);
         dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 3, 1, src, dst); // correct: runs
         assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 3, src, dst)); // count
-        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 3, 1, (int) src, dst)); // Integer for PTR
-        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2L, 3, 1, src, dst)); // Long for INT
-        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 4, 1, src, dst)); // extent 8 > 6
+        // Integer for PTR
+        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 3, 1, (int) src, dst));
+        // Long for INT
+        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2L, 3, 1, src, dst));
+        // extent 8 > 6
+        assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 1, 32, 2, 4, 1, src, dst));
         assertThrows(CudaException.class, () -> dev.launch(Kernel.SWAP_AXES01, 0, 32, 2, 3, 1, src, dst)); // empty grid
         assertEquals(1, dev.launches().get(Kernel.SWAP_AXES01));
     }
@@ -137,7 +140,11 @@ class EmulatedDeviceApiTest {
         CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
         EmulatedDeviceApi slow = new EmulatedDeviceApi((k, g, b, args) -> {
             entered.countDown();
-            try { release.await(10, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         slow.makeCurrent();
         long p = slow.malloc(4 * 4), q = slow.malloc(4 * 4);
@@ -178,7 +185,8 @@ class EmulatedDeviceApiTest {
         assertEquals(0f, host[0], "nothing was copied");
         dev.synchronize();
         dev.copyToHost(p, host, 0, 4);
-        assertEquals(java.util.List.of(7f, 5f, 6f, 7f), java.util.List.of(host[0], host[1], host[2], host[3]), "memset, then copy");
+        assertEquals(java.util.List.of(7f, 5f, 6f, 7f), java.util.List.of(host[0], host[1], host[2], host[3]),
+                "memset, then copy");
     }
 
     @Test
@@ -204,7 +212,8 @@ class EmulatedDeviceApiTest {
 
     @Test
     void aFailingKernelSurfacesAtSynchronizeAndEmptiesTheQueue() {
-        EmulatedDeviceApi failing = new EmulatedDeviceApi((k, g, b, args) -> { throw new IllegalStateException("kernel fault"); });
+        EmulatedDeviceApi failing = new EmulatedDeviceApi((k, g, b, args) ->
+                { throw new IllegalStateException("kernel fault"); });
         failing.makeCurrent();
         long p = failing.malloc(16), q = failing.malloc(16);
         failing.launch(Kernel.COLUMN_SUM, 1, 32, 2, 2, 2, p, q);

@@ -26,7 +26,8 @@ public final class Executors {
         } else {
             try {
                 host = hostCompiled();
-                why = host != null ? "kernels/*.cu compiled as host C++" : "HostCompiledExecutor unavailable: " + unavailableReason();
+                why = host != null ? "kernels/*.cu compiled as host C++" : "HostCompiledExecutor unavailable: "
+                        + unavailableReason();
             } catch (ClassNotFoundException e) {
                 why = HOST_COMPILED + " is not in this build";
             } catch (ReflectiveOperationException e) {
@@ -36,7 +37,8 @@ public final class Executors {
                 throw new IllegalStateException("-Drnn4j.emu.executor=host but " + why);
         }
         best = host != null ? host : new JavaTwinExecutor();
-        System.err.println("emulated CUDA device: kernels run by " + best.getClass().getSimpleName() + " (" + why + ")");
+        System.err.println("emulated CUDA device: kernels run by " + best.getClass().getSimpleName() + " (" + why
+                + ")");
         return best;
     }
 
@@ -62,7 +64,8 @@ public final class Executors {
         try {
             Method get = null;
             try { get = c.getMethod("get"); } catch (NoSuchMethodException e) { /* use the constructor */ }
-            executor = get != null && Modifier.isStatic(get.getModifiers()) ? get.invoke(null) : c.getDeclaredConstructor().newInstance();
+            executor = get != null && Modifier.isStatic(get.getModifiers()) ? get.invoke(null)
+                    : c.getDeclaredConstructor().newInstance();
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             if (e.getCause() instanceof Error err) throw err;

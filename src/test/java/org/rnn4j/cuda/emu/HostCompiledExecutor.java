@@ -66,7 +66,8 @@ public final class HostCompiledExecutor implements KernelExecutor {
             System.load(compile().toAbsolutePath().toString());
             Map<String, String> entries = new LinkedHashMap<>();
             for (String line : entries0().split("\n"))
-                if (!line.isEmpty()) entries.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 1));
+                if (!line.isEmpty()) entries.put(line.substring(0, line.indexOf(':')),
+                        line.substring(line.indexOf(':') + 1));
             instance = new HostCompiledExecutor(Map.copyOf(entries));
         }
         return instance;
@@ -88,7 +89,8 @@ public final class HostCompiledExecutor implements KernelExecutor {
     public void launch(Kernel kernel, int gridX, int blockX, Object[] args) {
         if (gridX < 1) throw new IllegalArgumentException(kernel.entry + ": gridX must be >= 1, got " + gridX);
         if (blockX < 1 || blockX > MAX_BLOCK)
-            throw new IllegalArgumentException(kernel.entry + ": blockX must be in [1, " + MAX_BLOCK + "], got " + blockX);
+            throw new IllegalArgumentException(kernel.entry + ": blockX must be in [1, " + MAX_BLOCK + "], got "
+                    + blockX);
         if (args.length != kernel.params.size())
             throw new IllegalArgumentException(kernel.entry + ": expected " + kernel.params.size() + " arguments "
                     + kernel.params + ", got " + args.length);

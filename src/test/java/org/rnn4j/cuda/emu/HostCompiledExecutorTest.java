@@ -49,7 +49,8 @@ class HostCompiledExecutorTest {
                 () -> exec.launch(Kernel.COLUMN_SUM, 1, 32, new Object[] {3, 4, 3, new DevicePtr(a, 13), pout}));
         assertRejected("blockX must be in [1, 1024], got 1025",
                 () -> exec.launch(Kernel.COLUMN_SUM, 1, 1025, new Object[] {3, 4, 3, pa, pout}));
-        assertRejected("gridX must be >= 1, got 0", () -> exec.launch(Kernel.COLUMN_SUM, 0, 32, new Object[] {3, 4, 3, pa, pout}));
+        assertRejected("gridX must be >= 1, got 0",
+                () -> exec.launch(Kernel.COLUMN_SUM, 0, 32, new Object[] {3, 4, 3, pa, pout}));
     }
 
     private static void assertRejected(String message, Runnable launch) {

@@ -18,20 +18,25 @@ final class KernelExtents {
             case RNN_FORWARD_POINTWISE -> new long[]{nh, a1, nh};                       // pre, b, h_out
             case RNN_BACKWARD_POINTWISE -> new long[]{nh, nh, nh, nh};                  // h_t, dh, dh_rec, da
             case LSTM_FORWARD_POINTWISE -> new long[]{4 * nh, 4 * a1, nh, nh, nh};      // gates, b, c_prev, c, h_out
-            case LSTM_BACKWARD_POINTWISE -> new long[]{4 * nh, nh, nh, nh, nh, nh, 4 * nh}; // gates, c_prev, c, dh, dh_rec, dc, da
-            case GRU_FORWARD_POINTWISE -> new long[]{3 * nh, 3 * nh, 3 * a1, 3 * a1, nh, nh, nh}; // gates, gh, bx, bh, h_prev, hn, h_out
-            case GRU_BACKWARD_POINTWISE -> new long[]{3 * nh, nh, nh, nh, nh, 3 * nh, 3 * nh}; // gates, hn, h_prev, dh, dh_rec, dax, dah
+            // gates, c_prev, c, dh, dh_rec, dc, da
+            case LSTM_BACKWARD_POINTWISE -> new long[]{4 * nh, nh, nh, nh, nh, nh, 4 * nh};
+            // gates, gh, bx, bh, h_prev, hn, h_out
+            case GRU_FORWARD_POINTWISE -> new long[]{3 * nh, 3 * nh, 3 * a1, 3 * a1, nh, nh, nh};
+            // gates, hn, h_prev, dh, dh_rec, dax, dah
+            case GRU_BACKWARD_POINTWISE -> new long[]{3 * nh, nh, nh, nh, nh, 3 * nh, 3 * nh};
             case SWAP_AXES01 -> {
                 long all = nh * (Integer) args[2];
                 yield new long[]{all, all};                                              // src, dst
             }
             case COLUMN_SUM -> {
                 long chunk = (Integer) args[2];
-                yield new long[]{nh, (a0 + chunk - 1) / chunk * a1};                     // a (rows, cols), out (chunks, cols)
+                // a (rows, cols), out (chunks, cols)
+                yield new long[]{nh, (a0 + chunk - 1) / chunk * a1};
             }
             case ONE_HOT -> new long[]{a0, nh};                                          // idx (rows), out (rows, v)
             case GATHER_ROWS -> new long[]{a0, a1, nh};        // idx, table (at least one row: V is in the data), out
-            case SOFTMAX_CROSS_ENTROPY -> new long[]{nh, a0, a0, a0, nh};                // scores, y, mask, loss_rows, dscores
+            // scores, y, mask, loss_rows, dscores
+            case SOFTMAX_CROSS_ENTROPY -> new long[]{nh, a0, a0, a0, nh};
             case SUM_LANES -> new long[]{a0, a1};                                        // x (n), out (lanes)
             case SCALE_INPLACE -> new long[]{a0};                                        // x (n)
             case ADAM_UPDATE -> new long[]{a0, a0, a0, a0};                              // param, grad, m, v

@@ -87,14 +87,18 @@ final class KernelTwinChecks {
             worstVsTwin.accumulate(vsTwin);
             if (!(vsRef <= FP32_TOL))
                 fail(what + "[" + i + "] = " + out[i] + " but float64 gives " + ref.value()[i] + ": error " + vsRef
-                        + " of magnitude " + ref.mag()[i] + " > " + FP32_TOL + " (seed " + Numerics.LAST_SEED.get() + ")");
+                        + " of magnitude " + ref.mag()[i] + " > " + FP32_TOL + " (seed " + Numerics.LAST_SEED.get()
+                        + ")");
             if (!(vsTwin <= KERNEL_TWIN_TOL))
                 fail(what + "[" + i + "] = " + out[i] + " but the CPU twin gives " + twin[i] + ": difference " + vsTwin
-                        + " of magnitude " + ref.mag()[i] + " > " + KERNEL_TWIN_TOL + " (seed " + Numerics.LAST_SEED.get() + ")");
+                        + " of magnitude " + ref.mag()[i] + " > " + KERNEL_TWIN_TOL + " (seed "
+                        + Numerics.LAST_SEED.get() + ")");
         }
     }
 
-    /** {@link #check} and, on top, the same bits as the twin (for kernels doing exactly the twin's float operations). */
+    /**
+     * {@link #check} and, on top, the same bits as the twin (for kernels doing exactly the twin's float operations).
+     */
     void checkBitIdentical(String what, float[] out, float[] twin, Ref ref) {
         check(what, out, twin, ref);
         for (int i = 0; i < out.length; i++)
