@@ -1,176 +1,142 @@
-"""Turns compare_cpu.sh's CSV (lib,cell,N,T,D,H,phase,value,...) and meta file into one table (stdout) and
-docs/benchmarks.md. Usage: report.py RESULTS.csv META.txt OUT.md"""
-import csv
+"""Turns bench/compare_cpu.sh's results.csv and meta.txt into the CPU part of docs/benchmarks.md. Each figure is
+the best (lowest) of the rounds' medians. Keeps the hand-written blocks of the previous file (the CPU profile,
+the main job's figures, the GPU section), each between <!-- NAME:begin ... --> and <!-- NAME:end --> markers.
+Usage: report.py RESULTS_CSV META_TXT OUT_MD"""
+import statistics
 import sys
 from collections import defaultdict
 
 res_path, meta_path, out_path = sys.argv[1:4]
 meta = dict(line.rstrip("\n").split("=", 1) for line in open(meta_path) if "=" in line)
-t = defaultdict(dict)          # (cell, size) -> {(lib, phase): ms}
-gemm, memory, tscale = {}, [], defaultdict(dict)
-for row in csv.reader(line for line in open(res_path) if line.strip() and not line.startswith("#")):
-    lib, cell, N, T, D, H, phase = row[:7]
-    size = f"{N},{T},{D},{H}"
-    if phase == "gemm":
-        gemm[lib] = (float(row[7]), float(row[8]))
-    elif phase == "memory":
-        memory.append((cell, size, int(row[7]), int(row[8]), int(row[9]), float(row[10]), float(row[11]), int(T)))
-    elif lib == "rnn4j-T":
-        if phase == "fwdbwd":
-            tscale[cell][int(T)] = float(row[7])
+best = defaultdict(lambda: float("inf"))
+jit, train = [], {}
+for line in open(res_path):
+    row = line.strip().split(",")
+    if len(row) < 8:
+        continue
+    lib, cell, size, phase = row[0], row[1], ",".join(row[2:6]), row[6]
+    if cell == "train":
+        train[lib] = dict(kv.split("=") for kv in row[6:])
+    elif lib == "rnn4j-jit":
+        jit.append((float(row[7]), int(row[9])))
     else:
-        t[(cell, size)][(lib, phase)] = float(row[7])
-
-SIZES = sorted({size for (_, size) in t}, key=lambda s: [int(v) for v in s.split(",")][::-1])
-lines = []
-out = lines.append
+        best[lib, cell, size, phase] = min(best[lib, cell, size, phase], float(row[7]))
 
 
 def fmt(v):
-    return "n/a" if v is None else (f"{v:.1f}" if v >= 10 else f"{v:.2f}")
+    if v == float("inf"):
+        return "n/a"
+    return f"{v:.3g}" if v < 10 else f"{v:.1f}"
 
 
-out("## Forward+backward, sequence (ms, median; 2 threads each)")
-out("")
-out("| cell | N,T,D,H | rnn4j | numpy seed | PyTorch | rnn4j ÷ faster other | target ≤ 0.5 |")
-out("|---|---|---:|---:|---:|---:|---|")
-worst = 0
-for cell in ("rnn", "lstm"):
-    for size in SIZES:
-        d = t.get((cell, size), {})
-        ours, npy, tor = d.get(("rnn4j", "fwdbwd")), d.get(("numpy-seed", "fwdbwd")), d.get(("torch", "fwdbwd"))
-        others = [v for v in (npy, tor) if v is not None]
-        ratio = ours / min(others) if ours and others else None
-        worst = max(worst, ratio or 0)
-        ok = "n/a" if ratio is None else ("met" if ratio <= 0.5 else f"missed ({ratio / 0.5:.2f}× too slow)")
-        out(f"| {cell} | {size} | {fmt(ours)} | {fmt(npy)} | {fmt(tor)} | {fmt(ratio)} | {ok} |")
-out("")
-out("## Every phase (ms, median)")
-out("")
-out("fwd = training forward (keeps the cache), bwd = backward from a kept cache, infer = inference mode "
-    "(rnn4j `rnnInference`/`lstmInference`, PyTorch under `no_grad`; the seed has none). "
-    "rnn4j-scalar = the same JVM without `--add-modules jdk.incubator.vector` (scalar kernels).")
-out("")
-out("| cell | N,T,D,H | phase | rnn4j | rnn4j-scalar | numpy seed | PyTorch |")
-out("|---|---|---|---:|---:|---:|---:|")
-for cell in ("rnn", "lstm"):
-    for size in SIZES:
-        d = t.get((cell, size), {})
-        for phase in ("fwd", "bwd", "fwdbwd", "infer"):
-            out(f"| {cell} | {size} | {phase} | {fmt(d.get(('rnn4j', phase)))} | {fmt(d.get(('rnn4j-scalar', phase)))} "
-                f"| {fmt(d.get(('numpy-seed', phase)))} | {fmt(d.get(('torch', phase)))} |")
-out("")
-out("## SGEMM 1024×1024×1024, float32, 2 threads")
-out("")
-out("| implementation | ms | GFLOP/s | ÷ numpy |")
-out("|---|---:|---:|---:|")
-ref = gemm.get("numpy", (None, None))[1]
-for lib, name in (("rnn4j", "rnn4j Sgemm, Vector API kernel"), ("rnn4j-scalar", "rnn4j Sgemm, scalar kernel (no module)"),
-                  ("numpy", f"numpy matmul ({meta.get('blas', 'BLAS')})")):
-    if lib in gemm:
-        ms, gf = gemm[lib]
-        out(f"| {name} | {ms:.2f} | {gf:.1f} | {gf / ref:.2f} |" if ref else f"| {name} | {ms:.2f} | {gf:.1f} | n/a |")
-if ref and "rnn4j" in gemm:
-    r = gemm["rnn4j"][1] / ref
-    out("")
-    out(f"Target ≥ 0.5 of numpy's GFLOP/s: {'met' if r >= 0.5 else 'missed'} ({r:.2f}).")
-out("")
-tsizes = sorted({(c, T) for c in tscale for T in tscale[c]})
-out("## rnn4j forward+backward against T (" + meta.get("tsizes", "") + ")")
-out("")
-out("| cell | T | ms | ms per step | per-step time ÷ at the smallest T |")
-out("|---|---:|---:|---:|---:|")
-for cell in ("rnn", "lstm"):
-    base_t = min(tscale[cell]) if tscale[cell] else None
-    base = tscale[cell][base_t] if base_t else None
-    for T in sorted(tscale[cell]):
-        ms = tscale[cell][T]
-        out(f"| {cell} | {T} | {fmt(ms)} | {ms / T:.3f} | {(ms / T) / (base / base_t):.2f} |" if base else f"| {cell} | {T} | {fmt(ms)} | | |")
-out("")
-out("Linear in T means a constant time per step (last column ≈ 1).")
-out("")
-out("## Cache memory kept by the training forward")
-out("")
-out("From the math: the RNN keeps hs (T+1)·N·H floats, the LSTM hs and cs (T+1)·N·H each and the activated gates "
-    "4·T·N·H: 4·(T+1)/T ≈ 4 and 4·(2(T+1)+4T)/T ≈ 24 bytes per N·T·H, plus x (4·D bytes per N·T) for both. "
-    "Measured: the cache's buffers summed, and the heap retained with only the cache alive (serial GC).")
-out("")
-out("| cell | N,T,D,H | buffers (bytes) | heap delta (bytes) | of which x | per N·T·H, buffers | per N·T·H, heap | math |")
-out("|---|---|---:|---:|---:|---:|---:|---:|")
-for cell, size, exact, heap, inp, per_exact, per_heap, T in memory:
-    math = 4 * (T + 1) / T if cell == "rnn" else 4 * (2 * (T + 1) + 4 * T) / T
-    out(f"| {cell} | {size} | {exact} | {heap} | {inp} | {per_exact:.2f} | {per_heap:.2f} | {math:.2f} |")
+def ratio(a, b):
+    return "n/a" if a == float("inf") or b == float("inf") else f"{a / b:.2f}"
 
-table = "\n".join(lines)
-print(table)
 
-head = f"""# Benchmarks
+sizes = sorted({k[2] for k in best if k[0] == "rnn4j" and k[3] == "fwdbwd"}, key=lambda s: [int(x) for x in s.split(",")])
+serve = sorted({k[2] for k in best if k[3] == "infer"} - set(sizes))
+out = []
+w = out.append
+w("# Benchmarks\n")
+w(f"rnn4j's pure-Java CPU backend against PyTorch CPU (and ONNX Runtime for inference) from **one run** of "
+  f"`{meta.get('command')}` on one machine. Every library runs float32 on {meta.get('threads')} threads (rnn4j: its "
+  "CPU backend, JVM pinned to 2 processors; PyTorch: `torch.set_num_threads(2)`; ONNX Runtime: 2 intra-op "
+  "threads). Rounds are interleaved (rnn4j, PyTorch, ONNX Runtime, rnn4j on JDK 25, rnn4j without the Vector "
+  f"API module, then the next round); each figure is a median of {meta.get('repeats')} timed runs after warm-up, "
+  f"and the tables keep the best median of the {meta.get('rounds')} rounds. rnn4j runs with "
+  "`--add-modules jdk.incubator.vector` unless the column says otherwise. PyTorch runs `nn.RNN(nonlinearity='tanh')` "
+  "/ `nn.LSTM` (batch_first) with gradients to x, h0 (c0) and the weights, inference under `no_grad`; ONNX Runtime "
+  "runs the same modules exported with `torch.onnx` (outputs checked against PyTorch's).\n")
+w("## Machine and run\n")
+w("| | |\n|---|---|")
+for key, label in [("cpu", "CPU"), ("cores", "cores"), ("jdk17", "JDK 17"), ("jdk25", "JDK 25"), ("python", "Python"),
+                   ("torch", "PyTorch"), ("torch_mkldnn", "PyTorch oneDNN (mkldnn)"), ("torch_parallel", "PyTorch threading"),
+                   ("onnxruntime", "ONNX Runtime"), ("date", "date"), ("load_before", "load average (1, 5, 15 min) before"),
+                   ("load_after", "load average after"), ("command", "command")]:
+    if key in meta:
+        w(f"| {label} | {meta[key]} |")
+w("")
+load = float(meta.get("load_before", "0").split()[0] or 0)
+if load > float(meta.get("cores", "2")):
+    w(f"**This run shared the machine with other processes** (load average {meta.get('load_before')} before, "
+      f"{meta.get('load_after', 'n/a')} after, on {meta.get('cores')} cores). With more runnable threads than "
+      "cores, every thread waits for a core, and libraries whose threads meet at a barrier many times per call "
+      "lose the most: PyTorch's OpenMP threads far more than rnn4j's workers, whose caller takes over any part a "
+      "descheduled worker has not started. The two-thread ratios below therefore say how each library copes with "
+      "a loaded machine, not how they compare on an idle one; the one-thread CPU-time table compares the work.\n")
+w("## Forward+backward, whole sequence (ms; 2 threads each)\n")
+w("| cell | N,T,D,H | rnn4j | PyTorch | rnn4j ÷ PyTorch | rnn4j, JDK 25 | rnn4j without the module |")
+w("|---|---|---:|---:|---:|---:|---:|")
+for cell in ("lstm", "rnn"):
+    for s in sizes:
+        a, t = best["rnn4j", cell, s, "fwdbwd"], best["torch", cell, s, "fwdbwd"]
+        if a == float("inf") and t == float("inf"):
+            continue
+        w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {ratio(a, t)} | {fmt(best['rnn4j-jdk25', cell, s, 'fwdbwd'])} | "
+          f"{fmt(best['rnn4j-scalar', cell, s, 'fwdbwd'])} |")
+w("\nrnn4j ÷ PyTorch below 1 means rnn4j is faster.\n")
+w("## Inference (ms; the last rows: serving latency, batch 1)\n")
+w("| cell | N,T,D,H | rnn4j | PyTorch (no_grad) | ONNX Runtime | rnn4j ÷ PyTorch | rnn4j ÷ ONNX Runtime | rnn4j, JDK 25 |")
+w("|---|---|---:|---:|---:|---:|---:|---:|")
+for cell in ("lstm", "rnn"):
+    for s in sizes + serve:
+        a, t, o = best["rnn4j", cell, s, "infer"], best["torch", cell, s, "infer"], best["onnxruntime", cell, s, "infer"]
+        if a == float("inf") and t == float("inf"):
+            continue
+        w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {fmt(o)} | {ratio(a, t)} | {ratio(a, o)} | "
+          f"{fmt(best['rnn4j-jdk25', cell, s, 'infer'])} |")
+w("")
+cpu1 = sorted({k[2] for k in best if k[0] == "rnn4j-cpu1"}, key=lambda s: [int(x) for x in s.split(",")])
+if cpu1:
+    w("## One thread, CPU time (the work per call, whatever else runs on the machine)\n")
+    w("rnn4j with `-XX:ActiveProcessorCount=1 -Dclock=cpu` (one thread, its CPU time), PyTorch with "
+      "`torch.set_num_threads(1)` timed by `time.thread_time()` (bench/torch_cputime.py), interleaved; LSTM "
+      "forward+backward, and inference for the batch-1 row. On a machine that other processes load, this is the "
+      "comparison of the work each library does; the two-thread tables above also measure how each library's "
+      "threads cope with the load.\n")
+    w("| N,T,D,H | phase | rnn4j ms | PyTorch ms | rnn4j ÷ PyTorch |")
+    w("|---|---|---:|---:|---:|")
+    for s_ in cpu1:
+        for ph in ("fwdbwd", "infer"):
+            a, t = best["rnn4j-cpu1", "lstm", s_, ph], best["torch-cpu1", "lstm", s_, ph]
+            if a != float("inf"):
+                w(f"| {s_} | {ph} | {fmt(a)} | {fmt(t)} | {ratio(a, t)} |")
+    w("")
+if jit:
+    ms = [m for m, _ in jit]
+    slow = sum(1 for _, b in jit if b > 1024)
+    w(f"## The same shape in {len(jit)} fresh JVMs\n")
+    w(f"LSTM forward+backward at N,T,D,H = {meta.get('main', '32,64,32,256')} (the main job's shape), one fresh JVM "
+      "each (`BenchMain jit`), and the heap bytes the pointwise steps allocate per call after warm-up: near 0 when "
+      "C2 compiled every Vector API call, kilobytes when some stayed on the API's Java fallback.\n")
+    w("| JVMs | best ms | median ms | worst ms | JVMs with pointwise allocation > 1 KiB per call |")
+    w("|---:|---:|---:|---:|---:|")
+    w(f"| {len(jit)} | {fmt(min(ms))} | {fmt(statistics.median(ms))} | {fmt(max(ms))} | {slow} |")
+    w("\nEach JVM's figures: " + ", ".join(f"{m:.1f} ms / {b} B" for m, b in jit) + ".\n")
+if train:
+    w("## Training the character model: `rnn4j train` and the same model in PyTorch\n")
+    w("Embedding 32 → LSTM 256 → affine, 32 streams × 64 characters per step, Adam 3e-3, global-norm clipping 5, "
+      "the embedded corpus with the last 5% held out; `rnn4j train --backend cpu` (JVM pinned to 2 processors, "
+      "periodic validation and checkpoints off so that only training steps are timed) and `bench/train_torch.py` "
+      "(2 threads; the same initialisation scales, other random draws). chars/s = steps × 32 × 64 ÷ training seconds.\n")
+    w("| | steps | chars/s | final training loss | final validation loss (nats/char) | seconds |")
+    w("|---|---:|---:|---:|---:|---:|")
+    for lib, label in (("rnn4j", "rnn4j train"), ("torch", "PyTorch (train_torch.py)")):
+        if lib in train:
+            d = train[lib]
+            w(f"| {label} | {d['steps']} | {d['chars_per_s']} | {d['train_loss']} | {d['val_loss']} | {d['seconds']} |")
+    if "rnn4j" in train and "torch" in train:
+        w(f"\nrnn4j ÷ PyTorch in chars/s: {float(train['rnn4j']['chars_per_s']) / float(train['torch']['chars_per_s']):.2f}.\n")
 
-Side-by-side CPU comparison from **one run** of `{meta.get('command', 'bench/compare_cpu.sh')}` on one machine.
-Every library runs float32 with {meta.get('threads', '2')} threads (rnn4j: its CPU backend on 2 threads;
-numpy: OpenBLAS with OPENBLAS_NUM_THREADS=2; PyTorch: `torch.set_num_threads(2)`), warm-up then the median of
-{meta.get('repeats', '7')} timed runs. numpy runs the seed notebook ported to numpy (bugs fixed, float32, per-step
-matrix products as in the seed); PyTorch runs `nn.RNN(nonlinearity='tanh')` / `nn.LSTM`, gradients to x, h0 (c0)
-and the weights. rnn4j runs with `--add-modules jdk.incubator.vector` (its Vector API kernels); the
-rnn4j-scalar column is the same code without the module.
-
-## Machine and run
-
-| | |
-|---|---|
-| CPU | {meta.get('cpu')} ({meta.get('cores')} cores) |
-| JDK | {meta.get('jdk')} |
-| numpy | {meta.get('numpy')}, BLAS: {meta.get('blas', 'n/a')} |
-| PyTorch | {meta.get('torch')} |
-| date | {meta.get('date')} |
-| load average (1, 5, 15 min) before / after | {meta.get('load_before')} / {meta.get('load_after')} |
-| command | `{meta.get('command')}` |
-
-"""
-notes = """
-## What limits rnn4j here (and what would help)
-
-- **GEMM.** Every cell's time is mostly matrix products. rnn4j's 6×32 Vector API micro-kernel reaches about
-  two thirds of OpenBLAS at 1024³ on this machine; pure Java cannot issue OpenBLAS's hand-scheduled AVX-512 code
-  (the JDK 17 Vector API keeps bounds checks, and C2 spills with larger register tiles). The plain-Java kernel
-  (no module) reaches about 60 GFLOP/s: C2 vectorizes it only in the narrow loop shapes it recognises.
-- **Per-step products.** The recurrence is T small dependent GEMMs (N × G × H forward, N × H × G backward) at
-  N = 16–64, each only ~15–450 µs of work for two threads. The recurrent weight is packed once per call
-  (`Compute.packB`: Wh forward, Whᵀ backward, dropped at the end of the call) instead of at every step, and the
-  per-step product is cut by columns so each core reads its own half of the packed weight. Measured side by
-  side (`BenchMain steps`, T = 50, packing included): 1.1–1.45× faster per step, 165–230 GFLOP/s against
-  130–190 before, i.e. 70–90% of the 1024³ rate; on whole cells 4–10% (interleaved runs). The forward step at
-  N ≤ 24 gains nothing: it already read Wh in place.
-- **Pointwise steps.** The LSTM forward step evaluates five exp-based activations per cell; it is 10–15% of
-  an LSTM's time. C2 compiles the JDK 17 Vector API well only when it inlines every call: each activation loop
-  is now its own compilation unit (too big to be inlined into a caller), which made the isolated LSTM steps
-  1.4–2× faster. Some JVM runs still leave Vector API calls in those loops un-intrinsified (JFR shows
-  `FloatVector.blendTemplate` allocations at steady state); the pointwise steps are then 4× slower and a whole
-  LSTM 1.4× slower in that JVM (up to 2.8× on a loaded machine). Seen in about 1 JVM of 5–7 here; the cause
-  inside C2 is not yet found, so a benchmark run can land in it.
-- **Busy machines.** Worker threads spin between steps; when another process takes a core, a worker may start
-  its share late. The caller now runs any share no worker has claimed yet instead of waiting for it (with one
-  core taken by a busy loop, the LSTM at 32,50,512,512 took 231–247 ms against 283–301 ms before).
-- **Where rnn4j wins.** The weight gradients are one GEMM over all T·N rows (the seed does T small ones), the
-  input projection is one GEMM for all steps, the fused pointwise steps never allocate and run vectorized. The
-  margin is largest where the seed's per-step weight-gradient products dominate (the LSTM backward) and smallest
-  for the RNN forward, where numpy does the same per-step products as rnn4j with a faster GEMM.
-- **Reaching 0.5× everywhere** would need a GEMM at OpenBLAS speed (the per-step and weight-gradient GEMMs are
-  60–75% of the time), or less work around them: computing the cells on strided (N,T,·) views instead of
-  transposing x, h and dx to time-major and back, and fewer fresh zeroed buffers per call (allocation is ~5%
-  of a call at these sizes).
-"""
-# Keep the sections other runs wrote: the GPU one (bench/gpu_report.py --update-doc; a GPU run cannot be redone
-# here) and the main job's (rnn4j train figures, written by hand with their command).
 kept = ""
 try:
     prev = open(out_path).read()
-    for name in ("gpu-report", "main-job"):
+    for name in ("cpu-profile", "main-job", "gpu-report"):
         i, j = prev.find("<!-- " + name + ":begin"), prev.find("<!-- " + name + ":end -->")
         if i >= 0 and j > i:
             kept += "\n" + prev[i:j + len("<!-- " + name + ":end -->")] + "\n"
 except FileNotFoundError:
     pass
 with open(out_path, "w") as f:
-    f.write(head + table + "\n" + notes + kept)
-print(f"\nwrote {out_path}")
+    f.write("\n".join(out) + kept)
+print(f"wrote {out_path}")

@@ -1,12 +1,18 @@
 """PyTorch CPU nn.RNN (tanh) / nn.LSTM, float32, batch_first, torch.set_num_threads(THREADS): training forward,
 backward (from an untimed forward), forward+backward, and inference under no_grad. Gradients flow to x, h0
-(and c0) and the weights, like rnn4j's. CSV lines as seed_numpy.py. Usage: torch_cpu.py REPEATS THREADS N,T,D,H ..."""
+(and c0) and the weights, like rnn4j's. CSV lines as seed_numpy.py. Usage: torch_cpu.py REPEATS THREADS N,T,D,H ...
+Environment: PHASES (e.g. fwdbwd,infer or infer; default all four), CELLS (default rnn,lstm)."""
 import sys
 import time
+
+import os
 
 import torch
 
 from timing import median_ms
+
+PHASES = set(os.environ.get("PHASES", "fwd,bwd,fwdbwd,infer").split(","))
+CELLS = os.environ.get("CELLS", "rnn,lstm").split(",")
 
 
 def bench(cell, N, T, D, H, repeats):
@@ -37,7 +43,15 @@ def bench(cell, N, T, D, H, repeats):
         with torch.no_grad():
             mod(x, state)
 
-    print(f"torch,{cell},{N},{T},{D},{H},fwd,{median_ms(fwd, repeats):.4f},{repeats}", flush=True)
+    if PHASES == {"infer"}:
+        print(f"torch,{cell},{N},{T},{D},{H},infer,{median_ms(infer, repeats):.4f},{repeats}", flush=True)
+        return
+    if "fwd" in PHASES:
+        print(f"torch,{cell},{N},{T},{D},{H},fwd,{median_ms(fwd, repeats):.4f},{repeats}", flush=True)
+    if "bwd" not in PHASES:
+        print(f"torch,{cell},{N},{T},{D},{H},fwdbwd,{median_ms(fb, repeats):.4f},{repeats}", flush=True)
+        print(f"torch,{cell},{N},{T},{D},{H},infer,{median_ms(infer, repeats):.4f},{repeats}", flush=True)
+        return
     # backward alone: each repeat needs a fresh graph, so an untimed forward precedes each timed backward
     for _ in range(3):
         prepare(); bwd()
@@ -56,5 +70,5 @@ if __name__ == "__main__":
     torch.set_num_threads(threads)
     for size in sys.argv[3:]:
         N, T, D, H = map(int, size.split(","))
-        for cell in ("rnn", "lstm"):
+        for cell in CELLS:
             bench(cell, N, T, D, H, reps)

@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cuda.CudaCompute;
+import org.rnn4j.extension.Extension;
 
 /**
  * {@link Backend#auto()}: never silent. The choice and its reason are logged once per call and kept in
@@ -30,14 +31,22 @@ final class BackendSelection {
             chosen = autoDetect();
         } else {
             switch (forced.trim().toLowerCase(Locale.ROOT)) {
-                case "cpu" -> chosen = new Backend(new CpuCompute(), "cpu forced by " + source);
+                case "cpu" -> chosen = cpu("cpu forced by " + source);
                 case "cuda" -> chosen = new Backend(forcedCuda(source + "=" + forced), "cuda forced by " + source);
                 default -> throw new IllegalArgumentException(source + "=" + forced
                         + " is not a backend; use cpu, cuda or auto");
             }
         }
-        LOG.info("rnn4j backend: " + chosen.name() + " (" + chosen.reason() + ")");
+        String line = "rnn4j backend: " + chosen.name() + " (" + chosen.reason() + ")";
+        if (Extension.compute(chosen) instanceof CpuCompute cpu && cpu.scalarKernels()) LOG.warning(line);
+        else LOG.info(line);
         return chosen;
+    }
+
+    /** The CPU backend, its reason naming the kernels that run (and how to enable the faster ones). */
+    static Backend cpu(String why) {
+        CpuCompute cpu = new CpuCompute();
+        return new Backend(cpu, why + "; " + cpu.kernels());
     }
 
     /** Forced CUDA that cannot run is an error, never a silent fallback; the message says who forced it. */
@@ -55,9 +64,9 @@ final class BackendSelection {
             CudaCompute cuda = (CudaCompute) CudaCompute.open();
             return new Backend(cuda, "auto: CUDA device usable (" + cuda.describe() + ")");
         } catch (CudaUnavailableException e) {
-            return new Backend(new CpuCompute(), "auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
+            return cpu("auto: CUDA unavailable (" + e.getMessage() + "); using cpu");
         } catch (LinkageError e) {
-            return new Backend(new CpuCompute(), "auto: CUDA libraries failed to load (" + e + "); using cpu");
+            return cpu("auto: CUDA libraries failed to load (" + e + "); using cpu");
         }
     }
 }

@@ -6,8 +6,9 @@ import org.rnn4j.Backend;
 import org.rnn4j.CacheBytes;
 import org.rnn4j.Cache;
 import org.rnn4j.Lstm;
-import org.rnn4j.Cache;
 import org.rnn4j.Rnn;
+import org.rnn4j.compute.Memory;
+import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cpu.PackedB;
 import org.rnn4j.cpu.Parallel;
 import org.rnn4j.cpu.Sgemm;
@@ -19,6 +20,8 @@ import org.rnn4j.cpu.Sgemm;
  *   cells SIZES...      fwd, bwd, fwdbwd, infer for rnn and lstm at each N,T,D,H
  *   gemm M N K          C = A·B, reports phase "gemm" and GFLOP/s in the last column
  *   memory SIZE         cache bytes per N·T·H: summed over the cache buffers and from the heap
+ *   jit CELL SIZE       one JVM's draw of the JIT: fwdbwd median, then the bytes the pointwise steps allocate per
+ *                       call (near 0 when C2 intrinsified every Vector API call; kilobytes on the API's fallback)
  *   steps               the cells' per-step products (N×G×H, N×H×G with Bᵀ) for T = 50 steps, B packed at
  *                       every call against B packed once ({@link PackedB}), alternating; phase "step" / "step-packed"
  * </pre>
@@ -26,6 +29,9 @@ import org.rnn4j.cpu.Sgemm;
  */
 public final class BenchMain {
     static int repeats = Integer.getInteger("repeats", 7);
+    /** -Dphases=fwdbwd,infer times only those phases of {@code cells} (default: all four); -Dcells=lstm only that cell. */
+    static final java.util.List<String> PHASES = java.util.List.of(System.getProperty("phases", "fwd,bwd,fwdbwd,infer").split(","));
+    static final java.util.List<String> CELLS = java.util.List.of(System.getProperty("cells", "rnn,lstm").split(","));
 
     public static void main(String[] args) {
         System.err.println("# sgemm kernel: " + Sgemm.kernel() + ", processors " + Runtime.getRuntime().availableProcessors());
@@ -34,6 +40,7 @@ public final class BenchMain {
             case "gemm" -> gemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "memory" -> memory(args[1]);
             case "steps" -> steps();
+            case "jit" -> jit(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -41,16 +48,46 @@ public final class BenchMain {
     static void cells(String[] sizes) {
         try (Backend be = Backend.cpu()) {
             for (String size : sizes)
-                for (String cell : new String[]{"rnn", "lstm"})
+                for (String cell : CELLS)
                     try (Workload w = Workload.parse(be, cell, size)) {
                         w.prepareBackward();
                         warmUp(w);
-                        report(w, "fwd", time(w::forward));
-                        report(w, "bwd", time(w::backward));
-                        report(w, "fwdbwd", time(w::forwardBackward));
-                        report(w, "infer", time(w::inference));
+                        if (PHASES.contains("fwd")) report(w, "fwd", time(w::forward));
+                        if (PHASES.contains("bwd")) report(w, "bwd", time(w::backward));
+                        if (PHASES.contains("fwdbwd")) report(w, "fwdbwd", time(w::forwardBackward));
+                        if (PHASES.contains("infer")) report(w, "infer", time(w::inference));
                     }
         }
+    }
+
+    static void jit(String cell, String size) {
+        try (Backend be = Backend.cpu(); Workload w = Workload.parse(be, cell, size)) {
+            w.prepareBackward();
+            warmUp(w);
+            double ms = time(w::forwardBackward);
+            System.out.printf("rnn4j,%s,%d,%d,%d,%d,fwdbwd,%.4f,%d,%d%n", w.cell, w.N, w.T, w.D, w.H, ms, repeats,
+                    pointwiseBytesPerCall(w.N, w.H));
+        }
+    }
+
+    /** Heap bytes one LSTM forward+backward pointwise step pair allocates on this thread, after 2,000 warm calls. */
+    static long pointwiseBytesPerCall(int n, int h) {
+        CpuCompute c = new CpuCompute(1); // one thread: all allocation happens on this one
+        SplittableRandom r = new SplittableRandom(9);
+        Memory g = c.upload(GemmBenchmark.random(r, 4 * n * h)), b = c.upload(GemmBenchmark.random(r, 4 * h));
+        Memory cp = c.upload(GemmBenchmark.random(r, n * h)), cc = c.alloc(n * h), hh = c.alloc(n * h);
+        Memory dh = c.upload(GemmBenchmark.random(r, n * h)), dc = c.upload(GemmBenchmark.random(r, n * h)), da = c.alloc(4L * n * h);
+        Runnable pair = () -> {
+            c.lstmForwardPointwise(n, h, g, 0, b, cp, 0, cc, 0, hh, 0);
+            c.lstmBackwardPointwise(n, h, g, 0, cp, 0, cc, 0, dh, 0, dh, 0, dc, 0, da, 0);
+        };
+        for (int i = 0; i < 2000; i++) pair.run();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId(), before = mx.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 100; i++) pair.run();
+        long bytes = (mx.getThreadAllocatedBytes(id) - before) / 100;
+        c.shutdown();
+        return bytes;
     }
 
     static void report(Workload w, String phase, double ms) {
@@ -69,15 +106,24 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * -Dclock=cpu: the calling thread's CPU time instead of wall time; with -XX:ActiveProcessorCount=1 (one thread,
+     * all work on the caller) the work a call costs even while other processes load the machine.
+     */
+    static final boolean CPU_CLOCK = "cpu".equals(System.getProperty("clock"));
+    static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static long clock() { return CPU_CLOCK ? MX.getCurrentThreadCpuTime() : System.nanoTime(); }
+
     /** Milliseconds: warm-up until ~1 s or 10 runs have passed (JIT), then the median of {@link #repeats}. */
     static double time(Runnable r) {
         long start = System.nanoTime();
         for (int i = 0; i < 10 && (i < 3 || System.nanoTime() - start < 1_000_000_000L); i++) r.run();
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
+            long t0 = clock();
             r.run();
-            t[i] = (System.nanoTime() - t0) / 1e6;
+            t[i] = (clock() - t0) / 1e6;
         }
         Arrays.sort(t);
         return t[repeats / 2];

@@ -141,6 +141,21 @@ class SgemmTest {
             }
     }
 
+    /** The one-row kernel (last rows of C, batch-1 recurrences) computes every element as the MR-row tile does. */
+    @Test
+    void rowKernelGivesTheTileKernelsBits() {
+        for (SgemmKernel kernel : new SgemmKernel[]{Sgemm.defaultKernel(), new ScalarSgemmKernel()}) {
+            int kc = 77, nr = kernel.nr(), mr = SgemmKernel.MR;
+            SplittableRandom r = Numerics.random();
+            float[] ap = Numerics.uniform(r, kc * mr + 3, 1), bp = Numerics.uniform(r, kc * nr + 5, 1);
+            float[] tile = new float[mr * nr], rows = new float[mr * nr];
+            kernel.tile(kc, ap, 3, bp, 5, nr, tile);
+            for (int row = 0; row < mr; row++) kernel.row(kc, ap, 3 + row, bp, 5, nr, rows, row * nr);
+            Numerics.assertAllFinite(kernel.name(), tile);
+            assertArrayEquals(tile, rows, kernel.name() + ": row kernel vs tile kernel");
+        }
+    }
+
     /**
      * op(B) packed once ({@link PackedB}) gives the same bits as packing per call, for each kernel, thread count
      * and transpose, including the shapes of the cells' per-step products, edge panels and k over one KC block.

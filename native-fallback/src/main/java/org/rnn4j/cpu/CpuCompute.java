@@ -179,6 +179,19 @@ public final class CpuCompute implements Compute {
                 hp, hpo + r0 * h, g, gho + r0 * h, rec, ro + r0 * h, ox, xo + r0 * 3 * h, oh, ao + r0 * 3 * h));
     }
 
+    /**
+     * Which kernels run and on how many threads, in one line for logs and {@code Backend.reason()}; when they are
+     * the plain-Java ones because the Vector API module is missing, the flag that enables it.
+     */
+    public String kernels() {
+        String k = "CPU kernels: sgemm " + Sgemm.kernel() + ", pointwise " + pointwise.name() + ", " + threads() + " threads";
+        String why = scalarKernels() ? VectorSupport.whyOff() : null;
+        return why == null ? k : k + " (plain Java: " + why + ")";
+    }
+
+    /** True when the plain-Java kernels run instead of the Vector API ones. */
+    public boolean scalarKernels() { return "scalar".equals(Sgemm.kernel()) || pointwise == Pointwise.SCALAR; }
+
     /** Which pointwise implementation runs: "scalar" or "vector512" (Vector API, with jdk.incubator.vector). */
     public String pointwiseName() { return pointwise.name(); }
 

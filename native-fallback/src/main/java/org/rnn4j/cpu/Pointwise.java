@@ -3,8 +3,9 @@ package org.rnn4j.cpu;
 /**
  * The fused pointwise steps behind {@link CpuCompute}, with the signatures of {@link CpuKernels}. Two
  * implementations: {@link #SCALAR} (CpuKernels itself) and, when the JVM has jdk.incubator.vector, one on the
- * Vector API whose exp/tanh are the JDK's vectorized (SVML) ones. Each computes every element by a function of
- * that element's inputs alone, so cutting the rows between threads never changes a result.
+ * Vector API that repeats CpuKernels' float exp, sigmoid and tanh lane by lane (the same bits). Each computes
+ * every element by a function of that element's inputs alone, so cutting the rows between threads never
+ * changes a result.
  */
 interface Pointwise {
     void rnnForward(int n, int h, float[] pre, int preOff, float[] b, float[] hOut, int hOff);

@@ -15,7 +15,7 @@ package org.rnn4j.cpu;
  * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
 public final class Sgemm {
-    /** k block: fixed, it sets the summation order. A 6×256 panel of A (6 KiB) and a 256×nr panel of B sit in L1/L2. */
+    /** k block: fixed, it sets the summation order. An 8×256 panel of A (8 KiB) and a 256×nr panel of B sit in L1/L2. */
     static final int KC = 256;
     /** Row block of packed A (multiple of MR) and column block of packed B. */
     static final int MC = 120, NC = 1024;
@@ -100,7 +100,7 @@ public final class Sgemm {
         return Math.min(len, (int) ((long) units * part / parts) * unit);
     }
 
-    /** Per-thread packing buffers and the edge tile, grown on demand and reused. */
+    /** Per-thread packing buffers and the kernel's MR×nr tile of sums, grown on demand and reused. */
     private static final class Scratch {
         float[] ap = new float[0], bp = new float[0], edge = new float[0];
     }
@@ -147,12 +147,12 @@ public final class Sgemm {
                         for (int ir = 0; ir < mc; ir += mr) {
                             int h = Math.min(mr, mc - ir), ao = ir * kc;
                             int co = offC + (ic + ir) * ldc + jc + jr;
-                            if (h == mr && w == nr) {
-                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, c, co, ldc, true);
-                            } else {
-                                kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge, 0, nr, false);
-                                for (int r = 0; r < h; r++)
-                                    for (int j = 0; j < w; j++) c[co + r * ldc + j] = c[co + r * ldc + j] + edge[r * nr + j];
+                            if (h <= SgemmKernel.ROW_KERNEL_MAX_ROWS)
+                                for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, bsrc, bo, bStride, edge, r * nr);
+                            else kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
+                            for (int r = 0; r < h; r++) {
+                                int cr = co + r * ldc, er = r * nr;
+                                for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
                             }
                         }
                     }
@@ -215,7 +215,7 @@ public final class Sgemm {
 
     /**
      * Panels of MR rows of alpha·A[ic.., pc..] (A stored (m,k)): ap[panel·MR·kc + p·MR + r], zero-padded. A full
-     * panel is copied six rows at a time so that each p writes six adjacent floats.
+     * panel is copied MR (8) rows at a time so that each p writes MR adjacent floats.
      */
     private static void packA(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
         final int mr = SgemmKernel.MR;
@@ -223,6 +223,7 @@ public final class Sgemm {
             int h = Math.min(mr, mc - ir), dst = ir * kc;
             if (h == mr) {
                 int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                int s6 = s5 + lda, s7 = s6 + lda;
                 for (int p = 0; p < kc; p++) {
                     int d = dst + p * mr;
                     ap[d] = alpha * a[s0 + p];
@@ -231,6 +232,8 @@ public final class Sgemm {
                     ap[d + 3] = alpha * a[s3 + p];
                     ap[d + 4] = alpha * a[s4 + p];
                     ap[d + 5] = alpha * a[s5 + p];
+                    ap[d + 6] = alpha * a[s6 + p];
+                    ap[d + 7] = alpha * a[s7 + p];
                 }
                 continue;
             }

@@ -5,17 +5,31 @@ package org.rnn4j.cpu;
  * (ap[ao + p·MR + r]) and an NR-column panel of B (bp[bo + p·bStride + j]) over kc steps.
  *
  * <p>Contract that keeps results identical across kernels, tiles and threads: for every element the kernel
- * forms acc = fma(a[kc-1], b[kc-1], … fma(a[0], b[0], 0)) in ascending p, then either adds it to C
- * ({@code c = c + acc}) or stores acc itself (edge tiles, which the driver adds afterwards the same way).
+ * forms acc = fma(a[kc-1], b[kc-1], … fma(a[0], b[0], 0)) in ascending p and stores it; the driver then adds
+ * it to C ({@code c = c + acc}) in plain Java. Why the kernel never touches C: on the Vector API, loading,
+ * adding and storing C doubled the operations in the kernel's compilation unit, and C2 then left some of
+ * them as calls to the API's slow fallback (one per tile) in every JVM; a plain-Java add it vectorizes itself.
  */
 interface SgemmKernel {
-    int MR = 6;
+    /** Rows per tile: 8 × 2 vectors of accumulators fill 16 of AVX-512's 32 registers; 16, 32 and 64 rows (the
+     *  usual batch sizes) are whole tiles. */
+    int MR = 8;
 
     /** Columns per tile: a multiple of the SIMD width the kernel uses. */
     int nr();
 
-    /** C[co + r·ldc + j] = C[...] + acc[r][j] for r < MR, j < nr(); add=false stores acc instead. */
-    void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] c, int co, int ldc, boolean add);
+    /** acc[r·nr() + j] = the accumulated products of row r, column j, for r < MR, j < nr(). */
+    void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc);
+
+    /**
+     * One row of a tile: acc[accOff + j] for j < nr() from the row of the packed A panel starting at ap[ao] (stride
+     * MR). The same fma chain per element as {@link #tile}, so the same bits; for the last few rows of C (and
+     * products of 1–3 rows, such as a recurrence at batch 1) it skips the MR-row tile's padding rows.
+     */
+    void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff);
+
+    /** Below this many rows, {@link #row} once per row costs less than one {@link #tile} of MR rows. */
+    int ROW_KERNEL_MAX_ROWS = 3;
 
     String name();
 }

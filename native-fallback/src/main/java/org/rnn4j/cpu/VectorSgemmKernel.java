@@ -4,9 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernel on the JDK's Vector API (incubating in Java 17): 6 rows × 2 vectors of accumulators (12 registers,
- * 6×32 floats with AVX-512) stay in registers for the whole k loop; each step loads two vectors of B and
- * broadcasts six values of A. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
+ * Kernel on the JDK's Vector API (incubating in Java 17): 8 rows × 2 vectors of accumulators (16 registers,
+ * 8×32 floats with AVX-512) stay in registers for the whole k loop; each step loads two vectors of B and
+ * broadcasts eight values of A. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector}
  * (see {@link Sgemm#kernel()}); nothing else references this class directly.
  */
 final class VectorSgemmKernel implements SgemmKernel {
@@ -20,9 +20,23 @@ final class VectorSgemmKernel implements SgemmKernel {
     public String name() { return "vector" + (S.vectorBitSize()); }
 
     @Override
-    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] c, int co, int ldc, boolean add) {
+    public void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < kc; p++) {
+            int b = bo + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, b), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, b + L), c1);
+        }
+        c0.intoArray(acc, accOff);
+        c1.intoArray(acc, accOff + L);
+    }
+
+    @Override
+    public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
         for (int p = 0; p < kc; p++) {
             int b = bo + p * bStride, a = ao + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, b), b1 = FloatVector.fromArray(S, bp, b + L);
@@ -38,21 +52,27 @@ final class VectorSgemmKernel implements SgemmKernel {
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(S, ap[a + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[a + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[a + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        put(c00, c01, c, co, add);
-        put(c10, c11, c, co + ldc, add);
-        put(c20, c21, c, co + 2 * ldc, add);
-        put(c30, c31, c, co + 3 * ldc, add);
-        put(c40, c41, c, co + 4 * ldc, add);
-        put(c50, c51, c, co + 5 * ldc, add);
-    }
-
-    private static void put(FloatVector v0, FloatVector v1, float[] c, int row, boolean add) {
-        if (add) {
-            v0 = FloatVector.fromArray(S, c, row).add(v0);
-            v1 = FloatVector.fromArray(S, c, row + L).add(v1);
-        }
-        v0.intoArray(c, row);
-        v1.intoArray(c, row + L);
+        int n = 2 * L;
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, n);
+        c11.intoArray(acc, n + L);
+        c20.intoArray(acc, 2 * n);
+        c21.intoArray(acc, 2 * n + L);
+        c30.intoArray(acc, 3 * n);
+        c31.intoArray(acc, 3 * n + L);
+        c40.intoArray(acc, 4 * n);
+        c41.intoArray(acc, 4 * n + L);
+        c50.intoArray(acc, 5 * n);
+        c51.intoArray(acc, 5 * n + L);
+        c60.intoArray(acc, 6 * n);
+        c61.intoArray(acc, 6 * n + L);
+        c70.intoArray(acc, 7 * n);
+        c71.intoArray(acc, 7 * n + L);
     }
 }

@@ -8,6 +8,21 @@ package org.rnn4j.cpu;
 final class VectorSupport {
     private VectorSupport() {}
 
+    /** The JVM flag that enables the Vector API kernels. */
+    static final String FLAG = "--add-modules jdk.incubator.vector";
+
+    /**
+     * Why the Vector API kernels are off, or null when they may be used: one sentence a user can act on (the
+     * flag to add, and that {@code JDK_JAVA_OPTIONS} reaches a {@code java} launched by a script or a tool).
+     */
+    static String whyOff() {
+        if ("false".equals(System.getProperty("rnn4j.vector"))) return "-Drnn4j.vector=false turns them off";
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+            return "this JVM was started without the module jdk.incubator.vector; start java with " + FLAG
+                    + " (or export JDK_JAVA_OPTIONS=\"" + FLAG + "\") for the Vector API kernels, about 4x faster";
+        return null;
+    }
+
     static boolean enabled() {
         return !"false".equals(System.getProperty("rnn4j.vector"))
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
