@@ -4,7 +4,6 @@ import org.rnn4j.cuda.CudaUnavailableException;
 import java.util.function.Supplier;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.compute.Memory;
-import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.extension.Extension;
 import org.rnn4j.extension.HostFacts;
 import org.rnn4j.extension.Shapes;
@@ -33,10 +32,13 @@ public final class Backend implements AutoCloseable {
     }
 
     /** The pure-Java backend: runs everywhere, uses every core. */
-    public static Backend cpu() { return new Backend(new CpuCompute(), "cpu requested"); }
+    public static Backend cpu() { return BackendSelection.cpu("cpu requested"); }
 
     /** The CUDA backend; throws {@link CudaUnavailableException} naming the cause and fix if it cannot run. */
-    public static Backend cuda() { return new Backend(org.rnn4j.cuda.CudaCompute.open(), "cuda requested"); }
+    public static Backend cuda() {
+        org.rnn4j.cuda.CudaCompute cuda = (org.rnn4j.cuda.CudaCompute) org.rnn4j.cuda.CudaCompute.open();
+        return new Backend(cuda, "cuda requested (" + cuda.describe() + ")");
+    }
 
     /**
      * CUDA where usable, else CPU, unless the system property {@code rnn4j.backend} or the environment

@@ -53,20 +53,24 @@ class BackendChoiceTest {
         CudaUnavailableException e = assertThrows(CudaUnavailableException.class, Backend::cuda);
         assertTrue(e.getMessage().contains("Fix:"), e.getMessage());
         assertTrue(e.getMessage().contains("Backend.cpu()"), "offers the CPU backend: " + e.getMessage());
-        assertEquals(cudaFailure, e.getMessage(), "the first failure's cause is reported again, not 'Could not initialize class'");
+        assertEquals(cudaFailure, e.getMessage(),
+                "the first failure's cause is reported again, not 'Could not initialize class'");
         if (!libcudaPresent()) {
             assertTrue(e.getMessage().startsWith("no NVIDIA driver: libcuda.so.1"), e.getMessage());
-            assertTrue(e.getCause() instanceof UnsatisfiedLinkError, "keeps the loader's error as the cause: " + e.getCause());
+            assertTrue(e.getCause() instanceof UnsatisfiedLinkError, "keeps the loader's error as the cause: "
+                    + e.getCause());
         }
     }
 
     @Test
     void forcingCudaWhereItCannotRunFailsAndSaysWhoForcedIt() {
         assumeTrue(cudaFailure != null, "CUDA is usable here");
-        CudaUnavailableException p = assertThrows(CudaUnavailableException.class, () -> BackendSelection.select("cuda", null));
+        CudaUnavailableException p = assertThrows(CudaUnavailableException.class,
+                () -> BackendSelection.select("cuda", null));
         assertTrue(p.getMessage().startsWith("-Drnn4j.backend=cuda asks for the CUDA backend"), p.getMessage());
         assertTrue(p.getMessage().endsWith(cudaFailure), p.getMessage());
-        CudaUnavailableException env = assertThrows(CudaUnavailableException.class, () -> BackendSelection.select(" ", "CUDA"));
+        CudaUnavailableException env = assertThrows(CudaUnavailableException.class,
+                () -> BackendSelection.select(" ", "CUDA"));
         assertTrue(env.getMessage().startsWith("RNN4J_BACKEND=CUDA asks for the CUDA backend"), env.getMessage());
     }
 
@@ -83,7 +87,8 @@ class BackendChoiceTest {
 
     @Test
     void anUnknownBackendIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BackendSelection.select("gpu", null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackendSelection.select("gpu", null));
         assertEquals("-Drnn4j.backend=gpu is not a backend; use cpu, cuda or auto", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BackendSelection.select(null, "tpu"));
         assertTrue(e.getMessage().startsWith("RNN4J_BACKEND=tpu"), e.getMessage());

@@ -29,12 +29,16 @@ import org.rnn4j.cpu.Sgemm;
  */
 public final class BenchMain {
     static int repeats = Integer.getInteger("repeats", 7);
-    /** -Dphases=fwdbwd,infer times only those phases of {@code cells} (default: all four); -Dcells=lstm only that cell. */
-    static final java.util.List<String> PHASES = java.util.List.of(System.getProperty("phases", "fwd,bwd,fwdbwd,infer").split(","));
+    /**
+     * -Dphases=fwdbwd,infer times only those phases of {@code cells} (default: all four); -Dcells=lstm only that cell.
+     */
+    static final java.util.List<String> PHASES = java.util.List.of(System.getProperty("phases",
+            "fwd,bwd,fwdbwd,infer").split(","));
     static final java.util.List<String> CELLS = java.util.List.of(System.getProperty("cells", "rnn,lstm").split(","));
 
     public static void main(String[] args) {
-        System.err.println("# sgemm kernel: " + Sgemm.kernel() + ", processors " + Runtime.getRuntime().availableProcessors());
+        System.err.println("# sgemm kernel: " + Sgemm.kernel() + ", processors "
+                + Runtime.getRuntime().availableProcessors());
         switch (args[0]) {
             case "cells" -> cells(Arrays.copyOfRange(args, 1, args.length));
             case "gemm" -> gemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -76,13 +80,15 @@ public final class BenchMain {
         SplittableRandom r = new SplittableRandom(9);
         Memory g = c.upload(GemmBenchmark.random(r, 4 * n * h)), b = c.upload(GemmBenchmark.random(r, 4 * h));
         Memory cp = c.upload(GemmBenchmark.random(r, n * h)), cc = c.alloc(n * h), hh = c.alloc(n * h);
-        Memory dh = c.upload(GemmBenchmark.random(r, n * h)), dc = c.upload(GemmBenchmark.random(r, n * h)), da = c.alloc(4L * n * h);
+        Memory dh = c.upload(GemmBenchmark.random(r, n * h)), dc = c.upload(GemmBenchmark.random(r, n * h)),
+                da = c.alloc(4L * n * h);
         Runnable pair = () -> {
             c.lstmForwardPointwise(n, h, g, 0, b, cp, 0, cc, 0, hh, 0);
             c.lstmBackwardPointwise(n, h, g, 0, cp, 0, cc, 0, dh, 0, dh, 0, dc, 0, da, 0);
         };
         for (int i = 0; i < 2000; i++) pair.run();
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId(), before = mx.getThreadAllocatedBytes(id);
         for (int i = 0; i < 100; i++) pair.run();
         long bytes = (mx.getThreadAllocatedBytes(id) - before) / 100;
@@ -141,31 +147,38 @@ public final class BenchMain {
     /** Per-step GEMM shapes of the benchmark sizes: (N, n, k, transB). Microseconds per step, median of rounds. */
     static void steps() {
         int[][] shapes = {{16, 512, 128, 0}, {16, 128, 512, 1}, {64, 1024, 256, 0}, {64, 256, 1024, 1},
-                {64, 256, 256, 0}, {64, 256, 256, 1}, {32, 2048, 512, 0}, {32, 512, 2048, 1}, {32, 512, 512, 0}, {32, 512, 512, 1}};
+                {64, 256, 256, 0}, {64, 256, 256, 1}, {32, 2048, 512, 0}, {32, 512, 2048, 1}, {32, 512, 512, 0},
+                {32, 512, 512, 1}};
         Parallel pool = Sgemm.pool(Runtime.getRuntime().availableProcessors());
         SplittableRandom r = new SplittableRandom(5);
         int T = 50, rounds = Math.max(repeats, 9);
         for (int[] sh : shapes) {
             int m = sh[0], n = sh[1], k = sh[2], ldb = sh[3] == 1 ? k : n;
             boolean tb = sh[3] == 1;
-            float[] a = GemmBenchmark.random(r, T * m * k), b = GemmBenchmark.random(r, k * n), c = new float[T * m * n];
+            float[] a = GemmBenchmark.random(r, T * m * k), b = GemmBenchmark.random(r, k * n),
+                    c = new float[T * m * n];
             double[] plain = new double[rounds], packed = new double[rounds];
             long warmUntil = System.nanoTime() + 1_000_000_000L;
             for (int i = 0, timed = -1; timed < rounds; i++) { // warm-up: at least 3 rounds and a second
                 long t0 = System.nanoTime();
-                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, tb, m, n, k, 1f, a, t * m * k, k, b, 0, ldb, 1f, c, t * m * n, n);
+                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, tb, m, n, k, 1f, a, t * m * k, k, b, 0, ldb, 1f, c,
+                        t * m * n, n);
                 long t1 = System.nanoTime();
                 PackedB pb = PackedB.pack(pool, tb, k, n, b, 0, ldb); // packing counted: once per sequence call
-                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, m, n, k, 1f, a, t * m * k, k, pb, 1f, c, t * m * n, n);
+                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, m, n, k, 1f, a, t * m * k, k, pb, 1f, c, t * m * n,
+                n);
                 long t2 = System.nanoTime();
                 if (timed < 0 && i >= 3 && t2 > warmUntil) timed = 0;
-                else if (timed >= 0) { plain[timed] = (t1 - t0) / 1e3 / T; packed[timed] = (t2 - t1) / 1e3 / T; timed++; }
+                else if (timed >= 0) { plain[timed] = (t1 - t0) / 1e3 / T; packed[timed] = (t2 - t1) / 1e3 / T; timed++;
+                        }
             }
             Arrays.sort(plain);
             Arrays.sort(packed);
             String shape = String.format("%d,%d,%d,%s", m, n, k, tb ? "T" : "N");
-            System.out.printf("rnn4j,gemm,%s,step,%.2f,%.1f%n", shape, plain[rounds / 2], 2.0 * m * n * k / plain[rounds / 2] / 1e3);
-            System.out.printf("rnn4j,gemm,%s,step-packed,%.2f,%.1f%n", shape, packed[rounds / 2], 2.0 * m * n * k / packed[rounds / 2] / 1e3);
+            System.out.printf("rnn4j,gemm,%s,step,%.2f,%.1f%n", shape, plain[rounds / 2],
+                    2.0 * m * n * k / plain[rounds / 2] / 1e3);
+            System.out.printf("rnn4j,gemm,%s,step-packed,%.2f,%.1f%n", shape, packed[rounds / 2],
+                    2.0 * m * n * k / packed[rounds / 2] / 1e3);
         }
         if (pool != null) pool.close();
     }

@@ -35,8 +35,10 @@ public final class ProfileMain {
                     }
                     if (on[0]) {
                         String key = m.getName();
-                        if (key.equals("gemm") && a.length == 16) key = "gemm " + a[2] + "x" + a[3] + "x" + a[4] + " " + ((boolean) a[0] ? "T" : "N") + ((boolean) a[1] ? "T" : "N");
-                        else if (key.equals("gemm")) key = "gemm " + a[1] + "x" + a[2] + "x" + a[3] + " " + ((boolean) a[0] ? "T" : "N") + "P";
+                        if (key.equals("gemm") && a.length == 16) key = "gemm " + a[2] + "x" + a[3] + "x" + a[4] + " "
+                                + ((boolean) a[0] ? "T" : "N") + ((boolean) a[1] ? "T" : "N");
+                        else if (key.equals("gemm")) key = "gemm " + a[1] + "x" + a[2] + "x" + a[3] + " "
+                                + ((boolean) a[0] ? "T" : "N") + "P";
                         if (key.endsWith("Pointwise")) key += " " + a[0] + "x" + a[1];
                         double[] v = acc.computeIfAbsent(key, k -> new double[2]);
                         v[0] += (clock.getAsLong() - t0) / 1e6;

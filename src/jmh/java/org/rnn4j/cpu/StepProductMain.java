@@ -29,7 +29,8 @@ public final class StepProductMain {
                 for (int i = 0; i < 200; i++) Sgemm.gemm(null, false, m, n, k, 1f, a, 0, k, pb, 0f, c, 0, n);
                 best = Math.min(best, (mx.getCurrentThreadCpuTime() - t0) / 1e3 / 200);
             }
-            System.out.printf("%dx%dx%d: %.1f us CPU per product, %.1f GFLOP/s%n", m, n, k, best, 2.0 * m * n * k / best / 1e3);
+            System.out.printf("%dx%dx%d: %.1f us CPU per product, %.1f GFLOP/s%n", m, n, k, best,
+                    2.0 * m * n * k / best / 1e3);
         }
     }
 }

@@ -72,7 +72,8 @@ class SgemmTest {
     @ParameterizedTest(name = "m={0} n={1} k={2} alpha={3} beta={4} pad={5} off={6}")
     @CsvSource({
             "1,1,1,1,0,0,0", "7,7,7,1,0,0,0", "33,17,9,1,1,3,5", "1,257,33,0.5,0,0,1", "257,1,33,1,1,2,0",
-            "13,40,257,-1.5,0.25,1,7", "6,32,256,1,0,0,0", "25,70,300,1,1,5,3", "130,33,600,2,0,4,2", "2,1100,70,1,1,0,0"})
+            "13,40,257,-1.5,0.25,1,7", "6,32,256,1,0,0,0", "25,70,300,1,1,5,3", "130,33,600,2,0,4,2",
+            "2,1100,70,1,1,0,0"})
     void matchesFloat64ReferenceForAllTransposes(int m, int n, int k, float alpha, float beta, int pad, int off) {
         SplittableRandom r = Numerics.random();
         for (boolean ta : new boolean[]{false, true})
@@ -101,7 +102,8 @@ class SgemmTest {
                     float[] got = pr.run(kernel, P2);
                     float[] inside = inside(pr, got);
                     Numerics.assertAllFinite(kernel.name() + " C", inside);
-                    Numerics.assertClose(kernel.name() + " ta=" + ta + " tb=" + tb, inside, inside(pr, ref), Numerics.FP32_TOL);
+                    Numerics.assertClose(kernel.name() + " ta=" + ta + " tb=" + tb, inside, inside(pr, ref),
+                            Numerics.FP32_TOL);
                 }
             }
     }
@@ -161,7 +163,8 @@ class SgemmTest {
      * and transpose, including the shapes of the cells' per-step products, edge panels and k over one KC block.
      */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"16,2048,512", "32,512,2048", "64,256,256", "7,1000,300", "33,17,9", "130,33,600", "1,1,1", "25,70,300"})
+    @CsvSource({"16,2048,512", "32,512,2048", "64,256,256", "7,1000,300", "33,17,9", "130,33,600", "1,1,1",
+            "25,70,300"})
     void prepackedBGivesTheSameBitsAsPackingPerCall(int m, int n, int k) {
         SplittableRandom r = Numerics.random();
         for (boolean ta : new boolean[]{false, true})
@@ -173,8 +176,10 @@ class SgemmTest {
                     for (Parallel pool : new Parallel[]{P1, P2, P4}) {
                         PackedB pb = PackedB.pack(kernel, pool, tb, k, n, pr.b, pr.offB, pr.ldb);
                         float[] got = pr.c0.clone();
-                        Sgemm.gemm(pool, ta, m, n, k, pr.alpha, pr.a, pr.offA, pr.lda, pb, pr.beta, got, pr.offC, pr.ldc);
-                        assertArrayEquals(want, got, kernel.name() + " ta=" + ta + " tb=" + tb + " threads=" + Parallel.threads(pool));
+                        Sgemm.gemm(pool, ta, m, n, k, pr.alpha, pr.a, pr.offA, pr.lda, pb, pr.beta, got, pr.offC,
+                                pr.ldc);
+                        assertArrayEquals(want, got, kernel.name() + " ta=" + ta + " tb=" + tb + " threads="
+                                + Parallel.threads(pool));
                     }
                 }
             }
@@ -214,7 +219,8 @@ class SgemmTest {
         for (int q = 0; q < got.length; q++) {
             int rel = q - pr.offC, i = rel / Math.max(pr.ldc, 1), j = rel % Math.max(pr.ldc, 1);
             boolean in = rel >= 0 && i < pr.m && j < pr.n;
-            if (!in) assertEquals(Float.floatToRawIntBits(pr.c0[q]), Float.floatToRawIntBits(got[q]), what + " outside C at " + q);
+            if (!in) assertEquals(Float.floatToRawIntBits(pr.c0[q]), Float.floatToRawIntBits(got[q]), what
+                    + " outside C at " + q);
         }
     }
 }

@@ -152,17 +152,20 @@ public final class CpuCompute implements Compute {
     public void lstmBackwardPointwise(int n, int h, Memory gates, long gOff, Memory cPrev, long cPrevOff,
                                       Memory c, long cOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                       Memory dc, long dcOff, Memory da, long daOff) {
-        float[] gt = arr(gates), cp = arr(cPrev), cc = arr(c), g = arr(dh), rec = arr(dhRec), dcc = arr(dc), out = arr(da);
+        float[] gt = arr(gates), cp = arr(cPrev), cc = arr(c), g = arr(dh), rec = arr(dhRec), dcc = arr(dc),
+                out = arr(da);
         int go = (int) gOff, cpo = (int) cPrevOff, co = (int) cOff, gho = (int) dhOff, ro = (int) dhRecOff,
                 dco = (int) dcOff, ao = (int) daOff;
-        rows(n, h, 2, (r0, r1) -> pointwise.lstmBackward(r1 - r0, h, gt, go + r0 * 4 * h, cp, cpo + r0 * h, cc, co + r0 * h,
+        rows(n, h, 2, (r0, r1) -> pointwise.lstmBackward(r1 - r0, h, gt, go + r0 * 4 * h, cp, cpo + r0 * h, cc, co
+                + r0 * h,
                 g, gho + r0 * h, rec, ro + r0 * h, dcc, dco + r0 * h, out, ao + r0 * 4 * h));
     }
 
     @Override
     public void gruForwardPointwise(int n, int h, Memory gates, long gOff, Memory gh, long ghOff, Memory bx, Memory bh,
                                     Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
-        float[] gt = arr(gates), q = arr(gh), bxx = arr(bx), bhh = arr(bh), hp = arr(hPrev), hid = arr(hn), out = arr(hOut);
+        float[] gt = arr(gates), q = arr(gh), bxx = arr(bx), bhh = arr(bh), hp = arr(hPrev), hid = arr(hn),
+                out = arr(hOut);
         int go = (int) gOff, qo = (int) ghOff, hpo = (int) hPrevOff, hno = (int) hnOff, ho = (int) hOff;
         rows(n, h, 3, (r0, r1) -> pointwise.gruForward(r1 - r0, h, gt, go + r0 * 3 * h, q, qo + r0 * 3 * h,
                 bxx, bhh, hp, hpo + r0 * h, hid, hno + r0 * h, out, ho + r0 * h));
@@ -172,7 +175,8 @@ public final class CpuCompute implements Compute {
     public void gruBackwardPointwise(int n, int h, Memory gates, long gOff, Memory hn, long hnOff, Memory hPrev,
                                      long hPrevOff, Memory dh, long dhOff, Memory dhRec, long dhRecOff,
                                      Memory dax, long daxOff, Memory dah, long dahOff) {
-        float[] gt = arr(gates), hid = arr(hn), hp = arr(hPrev), g = arr(dh), rec = arr(dhRec), ox = arr(dax), oh = arr(dah);
+        float[] gt = arr(gates), hid = arr(hn), hp = arr(hPrev), g = arr(dh), rec = arr(dhRec), ox = arr(dax),
+                oh = arr(dah);
         int go = (int) gOff, hno = (int) hnOff, hpo = (int) hPrevOff, gho = (int) dhOff, ro = (int) dhRecOff,
                 xo = (int) daxOff, ao = (int) dahOff;
         rows(n, h, 1, (r0, r1) -> CpuKernels.gruBackwardPointwise(r1 - r0, h, gt, go + r0 * 3 * h, hid, hno + r0 * h,
@@ -184,7 +188,8 @@ public final class CpuCompute implements Compute {
      * the plain-Java ones because the Vector API module is missing, the flag that enables it.
      */
     public String kernels() {
-        String k = "CPU kernels: sgemm " + Sgemm.kernel() + ", pointwise " + pointwise.name() + ", " + threads() + " threads";
+        String k = "CPU kernels: sgemm " + Sgemm.kernel() + ", pointwise " + pointwise.name() + ", " + threads()
+                + " threads";
         String why = scalarKernels() ? VectorSupport.whyOff() : null;
         return why == null ? k : k + " (plain Java: " + why + ")";
     }
@@ -220,13 +225,15 @@ public final class CpuCompute implements Compute {
     }
 
     @Override
-    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out, long outOff) {
+    public void gatherRows(int rows, int d, Memory idx, long idxOff, Memory table, long tableOff, Memory out,
+            long outOff) {
         CpuKernels.gatherRows(rows, d, arr(idx), (int) idxOff, arr(table), (int) tableOff, arr(out), (int) outOff);
     }
 
     @Override
     public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
-                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores, long dOff) {
+                                    Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores,
+                                    long dOff) {
         CpuKernels.softmaxCrossEntropy(rows, v, scale, arr(scores), (int) sOff, arr(y), (int) yOff, arr(mask),
                 (int) maskOff, arr(lossRows), (int) lossOff, arr(dScores), (int) dOff);
     }
@@ -263,7 +270,8 @@ public final class CpuCompute implements Compute {
 
     private static int checkedSize(long floats) {
         if (floats < 0 || floats > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException("the CPU backend holds at most 2^31-9 floats per buffer, asked for " + floats);
+            throw new IllegalArgumentException("the CPU backend holds at most 2^31-9 floats per buffer, asked for "
+                    + floats);
         return (int) floats;
     }
 }

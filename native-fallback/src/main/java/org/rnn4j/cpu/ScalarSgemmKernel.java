@@ -11,7 +11,8 @@ final class ScalarSgemmKernel implements SgemmKernel {
     static final int NR = 64;
 
     private static final class Acc {
-        final float[] c0 = new float[NR], c1 = new float[NR], c2 = new float[NR], c3 = new float[NR], c4 = new float[NR],
+        final float[] c0 = new float[NR], c1 = new float[NR], c2 = new float[NR], c3 = new float[NR],
+                c4 = new float[NR],
                 c5 = new float[NR], c6 = new float[NR], c7 = new float[NR], brow = new float[NR], brow2 = new float[NR];
     }
 
@@ -38,14 +39,17 @@ final class ScalarSgemmKernel implements SgemmKernel {
     @Override
     public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         Acc s = ACC.get();
-        float[] c0 = s.c0, c1 = s.c1, c2 = s.c2, c3 = s.c3, c4 = s.c4, c5 = s.c5, c6 = s.c6, c7 = s.c7, x = s.brow, y = s.brow2;
+        float[] c0 = s.c0, c1 = s.c1, c2 = s.c2, c3 = s.c3, c4 = s.c4, c5 = s.c5, c6 = s.c6, c7 = s.c7, x = s.brow,
+                y = s.brow2;
         for (float[] row : new float[][]{c0, c1, c2, c3, c4, c5, c6, c7}) java.util.Arrays.fill(row, 0f);
         int p = 0;
         // two k-steps per pass: half the loads and stores of the accumulators, the same fma order
         for (; p + 1 < kc; p += 2) {
             int a = ao + p * MR;
-            float a0 = ap[a], a1 = ap[a + 1], a2 = ap[a + 2], a3 = ap[a + 3], a4 = ap[a + 4], a5 = ap[a + 5], a6 = ap[a + 6], a7 = ap[a + 7];
-            float b0 = ap[a + 8], b1 = ap[a + 9], b2 = ap[a + 10], b3 = ap[a + 11], b4 = ap[a + 12], b5 = ap[a + 13], b6 = ap[a + 14], b7 = ap[a + 15];
+            float a0 = ap[a], a1 = ap[a + 1], a2 = ap[a + 2], a3 = ap[a + 3], a4 = ap[a + 4], a5 = ap[a + 5],
+                    a6 = ap[a + 6], a7 = ap[a + 7];
+            float b0 = ap[a + 8], b1 = ap[a + 9], b2 = ap[a + 10], b3 = ap[a + 11], b4 = ap[a + 12], b5 = ap[a + 13],
+                    b6 = ap[a + 14], b7 = ap[a + 15];
             System.arraycopy(bp, bo + p * bStride, x, 0, NR);
             System.arraycopy(bp, bo + (p + 1) * bStride, y, 0, NR);
             for (int j = 0; j < NR; j++) {
@@ -62,7 +66,8 @@ final class ScalarSgemmKernel implements SgemmKernel {
         }
         for (; p < kc; p++) {
             int a = ao + p * MR;
-            float a0 = ap[a], a1 = ap[a + 1], a2 = ap[a + 2], a3 = ap[a + 3], a4 = ap[a + 4], a5 = ap[a + 5], a6 = ap[a + 6], a7 = ap[a + 7];
+            float a0 = ap[a], a1 = ap[a + 1], a2 = ap[a + 2], a3 = ap[a + 3], a4 = ap[a + 4], a5 = ap[a + 5],
+                    a6 = ap[a + 6], a7 = ap[a + 7];
             System.arraycopy(bp, bo + p * bStride, x, 0, NR);
             for (int j = 0; j < NR; j++) {
                 float xj = x[j];

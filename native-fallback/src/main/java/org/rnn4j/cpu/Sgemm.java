@@ -11,11 +11,14 @@ package org.rnn4j.cpu;
  *
  * <p>Threads ({@link Parallel}: the caller plus the pool's workers): C is cut into tiles along its longer side
  * (at multiples of MR rows or nr columns); a task owns a tile for the whole of k, so k is never split. Each
- * element is therefore computed by the same operations in the same order (beta·C, then per KC block c = c + Σ fma in ascending k, blocks fixed from
+ * element is therefore computed by the same operations in the same order (beta·C, then per KC block c = c + Σ fma in
+ * ascending k, blocks fixed from
  * k = 0) whatever the thread count, tile or kernel: results are bit-identical across runs and thread counts.
  */
 public final class Sgemm {
-    /** k block: fixed, it sets the summation order. An 8×256 panel of A (8 KiB) and a 256×nr panel of B sit in L1/L2. */
+    /**
+     * k block: fixed, it sets the summation order. An 8×256 panel of A (8 KiB) and a 256×nr panel of B sit in L1/L2.
+     */
     static final int KC = 256;
     /** Row block of packed A (multiple of MR) and column block of packed B. */
     static final int MC = 120, NC = 1024;
@@ -64,7 +67,8 @@ public final class Sgemm {
             int r0 = 0, r1 = m, c0 = 0, c1 = n;
             if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
             else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
-            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, null, beta, c, offC, ldc);
+            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, null, beta, c, offC,
+                    ldc);
         });
     }
 
@@ -74,11 +78,13 @@ public final class Sgemm {
      * packs its rows of A; C is cut by columns whenever there are enough, so each thread reads its own part
      * of the packed B at every call (it stays in that core's cache across the steps of a recurrence).
      */
-    public static void gemm(Parallel pool, boolean transA, int m, int n, int k, float alpha, float[] a, int offA, int lda,
+    public static void gemm(Parallel pool, boolean transA, int m, int n, int k, float alpha, float[] a, int offA,
+            int lda,
                             PackedB pb, float beta, float[] c, int offC, int ldc) {
         SgemmKernel kernel = pb.kernel;
         if (pb.k != k || pb.n != n)
-            throw new IllegalArgumentException("gemm: packed B must be (k, n) = (" + k + ", " + n + ") but is (" + pb.k + ", " + pb.n + ")");
+            throw new IllegalArgumentException("gemm: packed B must be (k, n) = (" + k + ", " + n + ") but is (" + pb.k
+                    + ", " + pb.n + ")");
         if (m == 0 || n == 0) return;
         int mr = SgemmKernel.MR, nr = kernel.nr();
         int threads = Parallel.threads(pool);
@@ -191,7 +197,8 @@ public final class Sgemm {
             int w = Math.min(nr, nc - jr), dst = bpOff + jr * kc, j = 0;
             for (; j + 8 <= w; j += 8) {
                 int s0 = offB + (jc + jr + j) * ldb + pc, d = dst + j;
-                int s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6 + ldb;
+                int s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb, s4 = s3 + ldb, s5 = s4 + ldb, s6 = s5 + ldb, s7 = s6
+                        + ldb;
                 for (int p = 0; p < kc; p++) {
                     int q = d + p * nr;
                     bp[q] = b[s0 + p];
@@ -222,7 +229,8 @@ public final class Sgemm {
         for (int ir = 0; ir < mc; ir += mr) {
             int h = Math.min(mr, mc - ir), dst = ir * kc;
             if (h == mr) {
-                int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                int s0 = offA + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda,
+                        s5 = s4 + lda;
                 int s6 = s5 + lda, s7 = s6 + lda;
                 for (int p = 0; p < kc; p++) {
                     int d = dst + p * mr;

@@ -67,8 +67,11 @@ final class VectorPointwise implements Pointwise {
      * warm-up.
      */
 
-    /** out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). out may be a (same offsets). */
-    private static void activate(int act, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len, Scratch s) {
+    /**
+     * out[oo + j] = act(a[ao + j] + b[bo + j]) for j < len (b == null: act(a[ao + j])). out may be a (same offsets).
+     */
+    private static void activate(int act, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len,
+            Scratch s) {
         int full = len - len % L;
         float[] e = s.exp(full);
         if (act == SIGMOID) {
@@ -209,26 +212,32 @@ final class VectorPointwise implements Pointwise {
      * so every call on it would be inlined late, which C2 gives up on when a unit grows large; loaded vectors
      * have exact classes. About 25 vector operations; a unit of its own (see expReduce).
      */
-    private static void expScale(float[] e, float[] poly, float[] shifted, int[] bits, float[] scale1, float[] scale2, int full) {
+    private static void expScale(float[] e, float[] poly, float[] shifted, int[] bits, float[] scale1, float[] scale2,
+            int full) {
         if (full % L != 0 || full > e.length || full > bits.length || full > scale1.length || full > scale2.length)
             throw new IllegalArgumentException("expScale: " + full + " floats in whole vectors of " + L
                     + " do not fit rows of " + e.length + ", " + bits.length + " and " + scale1.length + " elements");
         for (int j = 0; j < full; j += L)
-            ((IntVector) FloatVector.fromArray(S, shifted, j).convert(VectorOperators.REINTERPRET_F2I, 0)).intoArray(bits, j);
+            ((IntVector) FloatVector.fromArray(S, shifted, j).convert(VectorOperators.REINTERPRET_F2I,
+                    0)).intoArray(bits, j);
         IntVector magicBits = IntVector.broadcast(I, 0x4B400000), bias = IntVector.broadcast(I, 127);
         for (int j = 0; j < full; j += L) {
             IntVector k = IntVector.fromArray(I, bits, j).sub(magicBits);
             IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
-            ((FloatVector) k1.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0)).intoArray(scale1, j);
-            ((FloatVector) k2.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F, 0)).intoArray(scale2, j);
+            ((FloatVector) k1.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F,
+                    0)).intoArray(scale1, j);
+            ((FloatVector) k2.add(bias).lanewise(VectorOperators.LSHL, 23).convert(VectorOperators.REINTERPRET_I2F,
+                    0)).intoArray(scale2, j);
         }
         FloatVector hi = FloatVector.broadcast(S, 88.72f), lo = FloatVector.broadcast(S, -103f);
         FloatVector inf = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), zero = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
             FloatVector x = FloatVector.fromArray(S, e, j);
             // poly·2^k1·2^k2, the scalar kernel's order
-            FloatVector y = FloatVector.fromArray(S, poly, j).mul(FloatVector.fromArray(S, scale1, j)).mul(FloatVector.fromArray(S, scale2, j));
-            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(e, j);
+            FloatVector y = FloatVector.fromArray(S, poly,
+                    j).mul(FloatVector.fromArray(S, scale1, j)).mul(FloatVector.fromArray(S, scale2, j));
+            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(e,
+                    j);
         }
     }
 
@@ -256,7 +265,8 @@ final class VectorPointwise implements Pointwise {
             int cp = cPrevOff + s0, co = cOff + s0, full = h - h % L, j = 0;
             // arithmetic only: vectors, then plain Java for the tail (the same IEEE operations, the same bits)
             for (; j < full; j += L)
-                v(gates, g0 + h + j).mul(v(cPrev, cp + j)).add(v(gates, g0 + j).mul(v(gates, g0 + 3 * h + j))).intoArray(c, co + j);
+                v(gates, g0 + h + j).mul(v(cPrev, cp + j)).add(v(gates, g0
+                        + j).mul(v(gates, g0 + 3 * h + j))).intoArray(c, co + j);
             for (; j < h; j++)
                 c[co + j] = gates[g0 + h + j] * cPrev[cp + j] + gates[g0 + j] * gates[g0 + 3 * h + j];
             // tanh(c) goes straight into h, then h = o * h in place (the same product as o * tanh(c))
@@ -269,7 +279,8 @@ final class VectorPointwise implements Pointwise {
 
     @Override
     public void lstmBackward(int n, int h, float[] gates, int gOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                             float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da, int daOff) {
+                             float[] dh, int dhOff, float[] dhRec, int dhRecOff, float[] dc, int dcOff, float[] da,
+                             int daOff) {
         Scratch s = SCRATCH.get();
         if (s.row.length < h) s.row = new float[h];
         float[] tcs = s.row;
