@@ -226,7 +226,8 @@ class CliTest {
     void infoAndDemoRun() {
         Result info = run("info", "--backend", "cpu");
         assertEquals(0, info.code(), info.err());
-        assertTrue(info.out().contains("backend: cpu (cpu requested; CPU kernels: ") && info.out().contains("java: "), info.out());
+        assertTrue(info.out().contains("backend: cpu (cpu requested; CPU kernels: ") && info.out().contains("java: "),
+                info.out());
         Result demo = run("demo", "--backend", "cpu", "--batch", "2", "--seq-len", "3", "--input", "4", "--hidden", "5",
                 "--repeats", "1");
         assertEquals(0, demo.code(), demo.err());
