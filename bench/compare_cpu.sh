@@ -49,7 +49,7 @@ export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$T
   echo "python=$($PY -c 'import sys; print(sys.version.split()[0])')"
   echo "torch=$($PY -c 'import torch; print(torch.__version__)')"
   echo "torch_mkldnn=$($PY -c 'import torch; print("available" if torch.backends.mkldnn.is_available() else "unavailable", "enabled" if torch.backends.mkldnn.enabled else "disabled")')"
-  echo "torch_parallel=$($PY -c 'import torch; print(torch.__config__.parallel_info().splitlines()[0])')"
+  echo "torch_parallel=$($PY -c 'import torch; i = [l.strip() for l in torch.__config__.parallel_info().splitlines()]; print("; ".join(l for l in i if l.startswith(("OpenMP", "Intel(R) MKL-DNN", "at::get_num_threads"))))')"
   echo "onnxruntime=$($PY -c 'import onnxruntime; print(onnxruntime.__version__)')"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "command=bench/compare_cpu.sh (ROUNDS=$ROUNDS REPEATS=$REPEATS JVMS=$JVMS TRAIN_STEPS=$TRAIN_STEPS CELLS=$CELLS)"
