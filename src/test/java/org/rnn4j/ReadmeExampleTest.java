@@ -56,31 +56,33 @@ class ReadmeExampleTest {
         return String.join(File.pathSeparator, entries);
     }
 
-    @Test
-    void usageExampleCompilesAndRuns() throws Exception {
-        String source = usageExample();
+    /**
+     * Compiles {@code source} (one public class with a main method) into {@code dir} against the project's classes,
+     * runs its main with {@code args} on the CPU backend whatever this machine has, and returns what it printed.
+     */
+    static String compileAndRun(Path dir, String source, String... args) throws Exception {
         Matcher m = Pattern.compile("public\\s+class\\s+(\\w+)").matcher(source);
         assertTrue(m.find(), "the example declares no public class");
         String name = m.group(1);
-        Path file = tmp.resolve(name + ".java");
+        Path file = dir.resolve(name + ".java");
         Files.writeString(file, source);
 
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertTrue(javac != null, "no system Java compiler (a JRE instead of a JDK?)");
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         int rc = javac.run(null, diagnostics, diagnostics, "-Xlint:all", "-Werror", "--release", "17",
-                "-classpath", classpath(), "-d", tmp.toString(), file.toString());
-        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+                "-classpath", classpath(), "-d", dir.toString(), file.toString());
+        assertEquals(0, rc, "the example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
 
-        // Run it on the CPU backend whatever this machine has, and capture what it prints.
         String previous = System.getProperty(BackendSelection.PROPERTY);
         PrintStream out = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[]{tmp.toUri().toURL()}, getClass().getClassLoader())) {
+        ClassLoader parent = ReadmeExampleTest.class.getClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, parent)) {
             System.setProperty(BackendSelection.PROPERTY, "cpu");
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             Method main = loader.loadClass(name).getMethod("main", String[].class);
-            main.invoke(null, (Object) new String[0]);
+            main.invoke(null, (Object) args);
         } finally {
             System.setOut(out);
             if (previous == null) System.clearProperty(BackendSelection.PROPERTY);
@@ -88,6 +90,12 @@ class ReadmeExampleTest {
         }
         String text = printed.toString(StandardCharsets.UTF_8);
         System.out.print(text);
+        return text;
+    }
+
+    @Test
+    void usageExampleCompilesAndRuns() throws Exception {
+        String text = compileAndRun(tmp, usageExample());
         assertTrue(text.contains("cpu: h [2, 5, 4], cT [2, 4], dWx [3, 16]"), "unexpected output: " + text);
         Matcher v = Pattern.compile("h\\[0\\]\\[T-1\\]\\[0\\] = (\\S+)").matcher(text);
         assertTrue(v.find(), "no value printed: " + text);

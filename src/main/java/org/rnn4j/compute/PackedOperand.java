@@ -37,8 +37,11 @@ public interface PackedOperand extends AutoCloseable {
                     + b.k() + ", " + b.n() + ")");
     }
 
-    /** An operand that only records where B is, for backends whose GEMM reads B in place: nothing is copied. */
-    final class InPlace implements PackedOperand {
+    /**
+     * An operand that only records where B is, for backends whose GEMM reads B in place: nothing is copied. A
+     * backend may subclass it to act when the operand closes ({@link #onClose()}, called once).
+     */
+    class InPlace implements PackedOperand {
         public final boolean transB;
         public final Memory b;
         public final long offB;
@@ -61,6 +64,15 @@ public interface PackedOperand extends AutoCloseable {
         @Override public int k() { return k; }
         @Override public int n() { return n; }
         @Override public boolean isClosed() { return closed; }
-        @Override public void close() { closed = true; }
+
+        @Override
+        public final void close() {
+            if (closed) return;
+            closed = true;
+            onClose();
+        }
+
+        /** Called once, by the first {@link #close()}. */
+        protected void onClose() {}
     }
 }

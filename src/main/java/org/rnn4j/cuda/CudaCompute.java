@@ -312,35 +312,16 @@ public final class CudaCompute implements Compute {
      * cuBLAS reads B in place, so the operand only records where B is. Its lifetime brackets a cell's time loop,
      * which {@link TimeLoopGraphs} turns into a CUDA graph when the operand is closed.
      */
-    private static final class PackedB implements PackedOperand {
-        final CudaCompute owner;
-        final boolean transB;
-        final Memory b;
-        final long offB;
-        final int k, n, ldb;
-        private boolean closed;
+    private static final class PackedB extends PackedOperand.InPlace {
+        private final CudaCompute owner;
 
         PackedB(CudaCompute owner, boolean transB, int k, int n, Memory b, long offB, int ldb) {
+            super(owner, transB, k, n, b, offB, ldb);
             this.owner = owner;
-            this.transB = transB;
-            this.k = k;
-            this.n = n;
-            this.b = b;
-            this.offB = offB;
-            this.ldb = ldb;
         }
-
-        @Override public Compute owner() { return owner; }
-        @Override public int k() { return k; }
-        @Override public int n() { return n; }
-        @Override public boolean isClosed() { return closed; }
 
         @Override
-        public void close() {
-            if (closed) return;
-            closed = true;
-            owner.endLoop();
-        }
+        protected void onClose() { owner.endLoop(); }
     }
 
     @Override
