@@ -142,9 +142,7 @@ public final class Backend implements AutoCloseable {
      * bit, but no cache is kept (the scratch is released before this returns). c0 may be null for zeros.
      */
     public Lstm.InferenceOutput lstmInference(Tensor x, Tensor h0, Tensor c0, Tensor wx, Tensor wh, Tensor b) {
-        Lstm.Output out = Cells.lstmForward(this, "lstmInference", false, x, h0, c0, wx, wh, b);
-        out.cache().close();
-        return new Lstm.InferenceOutput(out.h(), out.cT());
+        return Cells.lstmInference(this, "lstmInference", x, h0, c0, wx, wh, b);
     }
 
     /** Gradients of {@link #lstmForward} with no gradient on cT. */

@@ -49,6 +49,17 @@ final class Cells {
         });
     }
 
+    /** The sequence forward without a cache: h (N,T,H) and cT (N,H). */
+    static Lstm.InferenceOutput lstmInference(Backend be, String op, Tensor x, Tensor h0, Tensor c0,
+                                              Tensor wx, Tensor wh, Tensor b) {
+        Dims d = Arguments.forward(op, be, Cell.LSTM, false, x, h0, c0, wx, wh, b);
+        return be.run(() -> {
+            LstmCell.Inference f = LstmCell.inference(be.compute(), d.t(), d.n(), d.d(), d.h(),
+                    mem(x), mem(h0), c0 == null ? null : mem(c0), mem(wx), mem(wh), mem(b));
+            return new Lstm.InferenceOutput(wrap(be, f.h(), d.n(), d.t(), d.h()), wrap(be, f.cT(), d.n(), d.h()));
+        });
+    }
+
     static Lstm.Gradients lstmBackward(Backend be, String op, String producer, Tensor dh, Tensor dc, Cache cache) {
         boolean step = isStep(producer);
         LstmCell.Saved s = Arguments.cache(op, be, cache, producer, LstmCell.Saved.class);

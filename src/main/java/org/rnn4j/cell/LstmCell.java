@@ -75,6 +75,48 @@ public final class LstmCell {
         }
     }
 
+    /** h (N,T,H) batch-major and the final cell state cT (N,H) of a forward that keeps nothing for backward. */
+    public record Inference(Memory h, Memory cT) {}
+
+    /**
+     * Gate rows (floats) an inference keeps at a time: the input's part of the gates is projected for a chunk of
+     * steps, so the rows each step adds h·Wh to are still in cache, and no (T,N,4H) buffer is allocated.
+     */
+    static final long INFERENCE_GATE_FLOATS = 1 << 17;
+
+    /**
+     * As {@link #forward} without the buffers backward needs (gates, all c). The same products and pointwise
+     * calls on the same values (a product's rows never change each other's bits), so h and cT equal forward's.
+     */
+    public static Inference inference(Compute c, int T, int N, int D, int H,
+                                      Memory x, Memory h0, Memory c0, Memory wx, Memory wh, Memory b) {
+        long nh = (long) N * H;
+        int G = 4 * H, chunk = (int) Math.max(1, Math.min(T, INFERENCE_GATE_FLOATS / (4 * nh)));
+        try (Scope s = new Scope(c)) {
+            Memory xTm = s.alloc((long) T * N * D);
+            Layout.toTimeMajor(c, x, xTm, N, T, D);
+            Memory hs = s.alloc((T + 1) * nh), cs = s.alloc(2 * nh), gates = s.alloc(4 * chunk * nh);
+            c.copy(h0, 0, hs, 0, nh);
+            if (c0 != null) c.copy(c0, 0, cs, 0, nh);
+            else c.fill(cs, 0, nh, 0f);
+            try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) {
+                for (int t0 = 0; t0 < T; t0 += chunk) {
+                    int steps = Math.min(chunk, T - t0);
+                    project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, gates, 0);
+                    for (int t = t0; t < t0 + steps; t++) {
+                        recur(c, N, H, whp, b, gates, (t - t0) * 4 * nh, hs, t * nh, cs, (t % 2) * nh,
+                                hs, (t + 1) * nh, cs, ((t + 1) % 2) * nh);
+                    }
+                }
+            }
+            Memory h = s.alloc(T * nh), cT = s.alloc(nh);
+            Layout.fromTimeMajor(c, hs, nh, h, T, N, H);
+            c.copy(cs, (T % 2) * nh, cT, 0, nh);
+            s.keep(h, cT);
+            return new Inference(h, cT);
+        }
+    }
+
     /**
      * dh (N,T,H): upstream gradient of every h[t]; dcT (N,H) or null for zeros. wx, wh: the weights the forward
      * pass used.
