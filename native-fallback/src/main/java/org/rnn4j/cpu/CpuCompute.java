@@ -12,6 +12,7 @@ import org.rnn4j.compute.PackedOperand;
 public final class CpuCompute implements Compute {
     private final Parallel pool;
     private final boolean ownsPool;
+    private final ArrayPool arrays = new ArrayPool();
     /** -Drnn4j.pointwise=scalar keeps the scalar steps even with the Vector API (for measurements). */
     private final Pointwise pointwise = "scalar".equals(System.getProperty("rnn4j.pointwise")) ? Pointwise.SCALAR
             : VectorSupport.load("VectorPointwise", Pointwise.class, Pointwise.SCALAR);
@@ -31,10 +32,10 @@ public final class CpuCompute implements Compute {
     public int threads() { return Parallel.threads(pool); }
 
     @Override
-    public Memory alloc(long floats) { return new CpuMemory(this, new float[checkedSize(floats)]); }
+    public Memory alloc(long floats) { return new CpuMemory(this, arrays.take(checkedSize(floats)), arrays); }
 
     @Override
-    public Memory upload(float[] host) { return new CpuMemory(this, host.clone()); }
+    public Memory upload(float[] host) { return new CpuMemory(this, host.clone(), arrays); }
 
     @Override
     public void download(Memory src, long srcOff, float[] dst, int dstOff, int len) {
@@ -259,7 +260,10 @@ public final class CpuCompute implements Compute {
     }
 
     @Override
-    public void shutdown() { if (ownsPool && pool != null) pool.close(); }
+    public void shutdown() {
+        arrays.clear();
+        if (ownsPool && pool != null) pool.close();
+    }
 
     private float[] arr(Memory m) {
         if (!(m instanceof CpuMemory cm) || m.owner() != this)
