@@ -2,12 +2,12 @@
 # One command for a GPU machine: every GPU test (CudaBackendGpuTest, CudaGoldenCasesTest, BackendChoiceTest) with
 # -Drnn4j.requireGpu=true (a missing or unusable GPU fails instead of skipping), then rnn4j's GPU benchmark (GpuBenchmark: CUDA events, median of
 # repeats, measured SGEMM peak), cuDNN through PyTorch at the same sizes (bench/cudnn_lstm.py, TF32 off), and
-# the merged table (bench/gpu_report.py). docs/gpu-runbook.md gives the exact device call and what to do after.
+# the merged table (bench/gpu_report.py). docs/gpu-runbook.md says how to run it and what it prints.
 #
 #   bench/gpu-check.sh prepare   on the build machine: builds .device/ to carry to a GPU machine that may
 #                                have no Java and no Maven: app/ (the jar, the test classes, the runtime
 #                                dependencies with linux-x86_64 natives, the JUnit console launcher), and,
-#                                where the workplace's device tools exist, jre/, the cuBLAS 12 shim, env.sh
+#                                where RNN4J_DEVICE_TOOLS holds a prepare.sh, jre/, the cuBLAS 12 shim, env.sh
 #   bench/gpu-check.sh run       on the GPU machine, from the repository root with .device/ beside it
 #   bench/gpu-check.sh           both in one go (a GPU machine with a JDK and Maven)
 #
@@ -15,7 +15,8 @@
 # gpu-tests.xml (JUnit XML), bench.log (both benchmarks' tables, nvidia-smi before/after, stage times),
 # rnn4j.json, cudnn.json, report.md (the merged table for docs/benchmarks.md).
 # Environment: BENCH_SIZES (deepbench; or classic, small, "N,T,D,H;..."), BENCH_REPEATS (11), BENCH_WARMUP (3),
-# BENCH_PEAK_N (8192), PYTHON (python3), RNN4J_DEVICE_TOOLS (../shared/device, holding prepare.sh).
+# BENCH_PEAK_N (8192), PYTHON (python3), RNN4J_DEVICE_TOOLS (a directory whose prepare.sh adds a JRE and a cuBLAS 12
+# shim to .device/; default ../shared/device).
 # BENCH_DEVICE=cpu is a smoke run of this whole script without a GPU (the GPU tests skip instead of failing,
 # both benchmarks run on the CPU, the merged report says SMOKE RUN): it proves the plumbing, never the numbers.
 # GPU_CHECK_STAGES (tests,rnn4j,cudnn,merge) picks stages, e.g. "rnn4j,cudnn,merge" to rerun only the benchmarks.
