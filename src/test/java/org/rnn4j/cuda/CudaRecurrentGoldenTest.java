@@ -1,23 +1,10 @@
 package org.rnn4j.cuda;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import org.junit.jupiter.api.Assumptions;
 import org.rnn4j.Backend;
-import org.rnn4j.cuda.CudaUnavailableException;
 import org.rnn4j.nn.RecurrentGoldenContract;
 
 /** The PyTorch recurrent cases on a real GPU; skipped without one unless -Drnn4j.requireGpu=true. */
 class CudaRecurrentGoldenTest extends RecurrentGoldenContract {
     @Override
-    protected Backend openBackend() {
-        try {
-            return Backend.cuda();
-        } catch (CudaUnavailableException e) {
-            if (Boolean.getBoolean("rnn4j.requireGpu")) fail("-Drnn4j.requireGpu=true but CUDA cannot run: "
-                    + e.getMessage(), e);
-            Assumptions.abort("CUDA unavailable, GPU recurrent cases skipped: " + e.getMessage());
-            return null;
-        }
-    }
+    protected Backend openBackend() { return RealGpu.openOrSkip("GPU recurrent cases"); }
 }
