@@ -62,7 +62,7 @@ public final class AllOps {
              Tensor gWx = b.tensor(in.gWx, D, 3 * H); Tensor gWh = b.tensor(in.gWh, H, 3 * H);
              Tensor gBx = b.tensor(in.gBx, 3 * H); Tensor gBh = b.tensor(in.gBh, 3 * H)) {
             try (Rnn.StepOutput f = b.rnnStepForward(xs, h0, rWx, rWh, rB);
-                    Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
+                 Rnn.StepGradients g = b.rnnStepBackward(dNextH, f.cache())) {
                 put(out, "rnnStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "db"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
             }
@@ -76,7 +76,7 @@ public final class AllOps {
                         f.nextH(), f.nextC(), g.dx(), g.dPrevH(), g.dPrevC(), g.dWx(), g.dWh(), g.db());
             }
             try (Lstm.Output f = b.lstmForward(x, h0, c0, lWx, lWh, lB);
-                    Lstm.Gradients g = b.lstmBackward(dh, dcT, f.cache())) {
+                 Lstm.Gradients g = b.lstmBackward(dh, dcT, f.cache())) {
                 put(out, "lstm", new String[]{"h", "cT", "dx", "dh0", "dc0", "dWx", "dWh", "db"},
                         f.h(), f.cT(), g.dx(), g.dh0(), g.dc0(), g.dWx(), g.dWh(), g.db());
             }
@@ -85,7 +85,7 @@ public final class AllOps {
                 put(out, "lstmZeroC", new String[]{"h", "cT", "dx", "dc0"}, f.h(), f.cT(), g.dx(), g.dc0());
             }
             try (Gru.StepOutput f = b.gruStepForward(xs, h0, gWx, gWh, gBx, gBh);
-                    Gru.StepGradients g = b.gruStepBackward(dNextH, f.cache())) {
+                 Gru.StepGradients g = b.gruStepBackward(dNextH, f.cache())) {
                 put(out, "gruStep", new String[]{"nextH", "dx", "dPrevH", "dWx", "dWh", "dbx", "dbh"},
                         f.nextH(), g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
             }

@@ -31,7 +31,7 @@ class BackendAgainstReferenceTest {
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H); Tensor twx = CPU.tensor(wx, D, H);
              Tensor twh = CPU.tensor(wh, H, H); Tensor tb = CPU.tensor(b, H); Tensor tdh = CPU.tensor(dh, N, T, H);
              Rnn.Output out = CPU.rnnForward(tx, th0, twx, twh, tb);
-                     Rnn.Gradients g = CPU.rnnBackward(tdh, out.cache())) {
+             Rnn.Gradients g = CPU.rnnBackward(tdh, out.cache())) {
             assertClose("h", out.h(), Reference.rnnForward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),
                     toDouble(b), N, T, D, H));
             double[][] ref = Reference.rnnBackward(toDouble(dh), toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh),

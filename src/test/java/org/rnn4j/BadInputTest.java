@@ -31,7 +31,7 @@ class BadInputTest extends BadInputFixture {
         rejects(IllegalArgumentException.class, () -> be.rnnStepForward(x1, h, rwx, rwh, b2), "rnnStepForward: b",
                 "(H=5)", "(1, 5)");
         try (Rnn.Output o = be.rnnForward(x, h, rwx, rwh, rb);
-                Rnn.StepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
+             Rnn.StepOutput s = be.rnnStepForward(x1, h, rwx, rwh, rb)) {
             rejects(IllegalArgumentException.class, () -> be.rnnBackward(dn, o.cache()), "rnnBackward: dh",
                     "(N=2, T=3, H=5)", "(2, 5)");
             rejects(IllegalArgumentException.class, () -> be.rnnStepBackward(dh, s.cache()), "rnnStepBackward: dNextH",
@@ -127,7 +127,7 @@ class BadInputTest extends BadInputFixture {
         // c0 and dcT are optional: null means zeros, which is not an error.
         assertDoesNotThrow(() -> {
             try (Lstm.Output o = be.lstmForward(x, h, null, lwx, lwh, lb);
-                    Lstm.Gradients g = be.lstmBackward(dh, null, o.cache())) {
+                 Lstm.Gradients g = be.lstmBackward(dh, null, o.cache())) {
                 Numerics.assertAllFinite("dc0", g.dc0().toArray());
             }
         });
@@ -150,9 +150,9 @@ class BadInputTest extends BadInputFixture {
                 "lstmStepBackward: cache", "sequence forward");
 
         try (Backend other = Backend.cpu(); Tensor ox = other.tensor(x.toArray(), N, T, D);
-                Tensor oh = other.tensor(h.toArray(), N, H);
+             Tensor oh = other.tensor(h.toArray(), N, H);
              Tensor owx = other.tensor(rwx.toArray(), D, H); Tensor owh = other.tensor(rwh.toArray(), H, H);
-                     Tensor ob = other.tensor(rb.toArray(), H);
+             Tensor ob = other.tensor(rb.toArray(), H);
              Rnn.Output foreign = other.rnnForward(ox, oh, owx, owh, ob)) {
             rejects(IllegalArgumentException.class, () -> be.rnnBackward(dh, foreign.cache()),
                     "rnnBackward: cache belongs to another backend");
@@ -217,7 +217,7 @@ class BadInputTest extends BadInputFixture {
         // Positive control: without it, "allocated nothing" above could come from a counter that never counts.
         int before = counting.allocations(), live = counting.live();
         try (Lstm.Output o = be.lstmForward(x, h, c, lwx, lwh, lb);
-                Lstm.Gradients g = be.lstmBackward(dh, dc, o.cache())) {
+             Lstm.Gradients g = be.lstmBackward(dh, dc, o.cache())) {
             assertTrue(counting.allocations() > before, "forward and backward allocate");
             assertTrue(counting.live() > live);
             Numerics.assertAllFinite("dx", g.dx().toArray());

@@ -33,15 +33,15 @@ class DeterminismTest {
         int n = 3, t = 7, d = 5, h = 6, g = 4 * h;
         try (Backend cpu = Backend.cpu(); Tensor x = cpu.tensor(Numerics.uniform(r, n * t * d, 1), n, t, d);
              Tensor h0 = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
-                     Tensor c0 = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
+             Tensor c0 = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
              Tensor wx = cpu.tensor(Numerics.uniform(r, d * g, 0.5), d, g);
-                     Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
+             Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
              Tensor b = cpu.tensor(Numerics.uniform(r, g, 0.5), g);
-                     Tensor dh = cpu.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
+             Tensor dh = cpu.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
              Tensor dcT = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
              Lstm.Output o = cpu.lstmForward(x, h0, c0, wx, wh, b);
              Lstm.Gradients g1 = cpu.lstmBackward(dh, dcT, o.cache());
-                     Lstm.Gradients g2 = cpu.lstmBackward(dh, dcT, o.cache())) {
+             Lstm.Gradients g2 = cpu.lstmBackward(dh, dcT, o.cache())) {
             Tensor[] a = {g1.dx(), g1.dh0(), g1.dc0(), g1.dWx(), g1.dWh(), g1.db()},
                     c = {g2.dx(), g2.dh0(), g2.dc0(), g2.dWx(), g2.dWh(), g2.db()};
             for (int i = 0; i < a.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(a[i].toArray(),
@@ -57,9 +57,9 @@ class DeterminismTest {
         try (Backend cpu = Backend.cpu(); Tensor x = cpu.tensor(Numerics.uniform(r, n * t * d, 1), n, t, d);
              Tensor h0 = cpu.tensor(Numerics.uniform(r, n * h, 1), n, h);
              Tensor wx = cpu.tensor(Numerics.uniform(r, d * g, 0.5), d, g);
-                     Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
+             Tensor wh = cpu.tensor(Numerics.uniform(r, h * g, 0.5), h, g);
              Tensor bx = cpu.tensor(Numerics.uniform(r, g, 0.5), g);
-                     Tensor bh = cpu.tensor(Numerics.uniform(r, g, 0.5), g);
+             Tensor bh = cpu.tensor(Numerics.uniform(r, g, 0.5), g);
              Tensor dh = cpu.tensor(Numerics.uniform(r, n * t * h, 1), n, t, h);
              Gru.Output o = cpu.gruForward(x, h0, wx, wh, bx, bh);
              Gru.Gradients g1 = cpu.gruBackward(dh, o.cache()); Gru.Gradients g2 = cpu.gruBackward(dh, o.cache())) {

@@ -64,7 +64,7 @@ class GradientCheckTest {
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dn = CPU.tensor(up, N, H);
-                            Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
+                         Rnn.StepOutput o = CPU.rnnStepForward(t[0], t[1], t[2], t[3], t[4]);
                          Rnn.StepGradients g = CPU.rnnStepBackward(dn, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }
@@ -83,7 +83,7 @@ class GradientCheckTest {
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dh = CPU.tensor(up, N, T, H);
-                            Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
+                         Rnn.Output o = CPU.rnnForward(t[0], t[1], t[2], t[3], t[4]);
                          Rnn.Gradients g = CPU.rnnBackward(dh, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.db());
                     } finally { Closeables.closeAll(t); }

@@ -31,7 +31,7 @@ class GruAgainstReferenceTest {
              Tensor twh = CPU.tensor(wh, H, G); Tensor tbx = CPU.tensor(bx, G); Tensor tbh = CPU.tensor(bh, G);
              Tensor tdh = CPU.tensor(dh, N, T, H);
              Gru.Output out = CPU.gruForward(tx, th0, twx, twh, tbx, tbh);
-                     Gru.Gradients g = CPU.gruBackward(tdh, out.cache());
+             Gru.Gradients g = CPU.gruBackward(tdh, out.cache());
              Tensor inf = CPU.gruInference(tx, th0, twx, twh, tbx, tbh)) {
             double[] h = GruReference.forward(toDouble(x), toDouble(h0), toDouble(wx), toDouble(wh), toDouble(bx),
                     toDouble(bh), N, T, D, H)[0];

@@ -53,7 +53,7 @@ class GruGradientCheckTest {
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dn = CPU.tensor(up, N, H);
-                            Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                         Gru.StepOutput o = CPU.gruStepForward(t[0], t[1], t[2], t[3], t[4], t[5]);
                          Gru.StepGradients g = CPU.gruStepBackward(dn, o.cache())) {
                         return arrays(g.dx(), g.dPrevH(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
                     } finally { Closeables.closeAll(t); }
@@ -72,7 +72,7 @@ class GruGradientCheckTest {
                 in -> {
                     Tensor[] t = tensors(s, in);
                     try (Tensor dh = CPU.tensor(up, N, T, H);
-                            Gru.Output o = CPU.gruForward(t[0], t[1], t[2], t[3], t[4], t[5]);
+                         Gru.Output o = CPU.gruForward(t[0], t[1], t[2], t[3], t[4], t[5]);
                          Gru.Gradients g = CPU.gruBackward(dh, o.cache())) {
                         return arrays(g.dx(), g.dh0(), g.dWx(), g.dWh(), g.dbx(), g.dbh());
                     } finally { Closeables.closeAll(t); }

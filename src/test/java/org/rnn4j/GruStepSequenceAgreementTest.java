@@ -32,11 +32,11 @@ class GruStepSequenceAgreementTest {
         float[] x = uniform(r, N * T * D, 1), h0 = uniform(r, N * H, 1), dh = uniform(r, N * T * H, 1);
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H);
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5f), D, G);
-                     Tensor wh = CPU.tensor(uniform(r, H * G, 0.5f), H, G);
+             Tensor wh = CPU.tensor(uniform(r, H * G, 0.5f), H, G);
              Tensor bx = CPU.tensor(uniform(r, G, 0.5f), G); Tensor bh = CPU.tensor(uniform(r, G, 0.5f), G);
              Tensor tdh = CPU.tensor(dh, N, T, H);
              Gru.Output seq = CPU.gruForward(tx, th0, wx, wh, bx, bh);
-                     Gru.Gradients g = CPU.gruBackward(tdh, seq.cache())) {
+             Gru.Gradients g = CPU.gruBackward(tdh, seq.cache())) {
             double[] h = new double[N * T * H];
             Gru.StepOutput[] steps = new Gru.StepOutput[T];
             try {

@@ -23,7 +23,7 @@ class InferenceTest {
     void rnnInferenceEqualsTrainingForward(int N, int T, int D, int H) {
         SplittableRandom r = Numerics.random();
         try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D);
-                Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
+             Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * H, 0.5), D, H); Tensor wh = CPU.tensor(uniform(r, H * H, 0.5), H, H);
              Tensor b = CPU.tensor(uniform(r, H, 0.5), H);
              Rnn.Output train = CPU.rnnForward(x, h0, wx, wh, b); Tensor h = CPU.rnnInference(x, h0, wx, wh, b)) {
@@ -42,7 +42,7 @@ class InferenceTest {
         SplittableRandom r = Numerics.random();
         int G = 4 * H;
         try (Tensor x = CPU.tensor(uniform(r, N * T * D, 1), N, T, D);
-                Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
+             Tensor h0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor c0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5), D, G); Tensor wh = CPU.tensor(uniform(r, H * G, 0.5), H, G);
              Tensor b = CPU.tensor(uniform(r, G, 0.5), G)) {

@@ -53,11 +53,11 @@ public final class Soak {
                               Tensor lWx, Tensor lWh, Tensor lB, Tensor dh, Tensor dh1) {
         switch (i % 4) {
             case 0 -> { try (Rnn.Output o = b.rnnForward(x, h0, rWx, rWh, rB);
-                    Rnn.Gradients g = b.rnnBackward(dh, o.cache())) { } }
+                             Rnn.Gradients g = b.rnnBackward(dh, o.cache())) { } }
             case 1 -> { try (Lstm.Output o = b.lstmForward(x, h0, c0, lWx, lWh, lB);
-                    Lstm.Gradients g = b.lstmBackward(dh, o.cache())) { } }
+                             Lstm.Gradients g = b.lstmBackward(dh, o.cache())) { } }
             case 2 -> { try (Rnn.StepOutput o = b.rnnStepForward(x1, h0, rWx, rWh, rB);
-                    Rnn.StepGradients g = b.rnnStepBackward(dh1, o.cache())) { } }
+                             Rnn.StepGradients g = b.rnnStepBackward(dh1, o.cache())) { } }
             default -> { try (Lstm.StepOutput o = b.lstmStepForward(x1, h0, c0, lWx, lWh, lB);
                               Lstm.StepGradients g = b.lstmStepBackward(dh1, dh1, o.cache())) { } }
         }

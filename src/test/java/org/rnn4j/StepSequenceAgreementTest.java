@@ -48,7 +48,7 @@ class StepSequenceAgreementTest {
         float[] x = uniform(r, N * T * D, 1), h0 = uniform(r, N * H, 1), dh = uniform(r, N * T * H, 1);
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(h0, N, H);
              Tensor wx = CPU.tensor(uniform(r, D * H, 0.5f), D, H);
-                     Tensor wh = CPU.tensor(uniform(r, H * H, 0.5f), H, H);
+             Tensor wh = CPU.tensor(uniform(r, H * H, 0.5f), H, H);
              Tensor b = CPU.tensor(uniform(r, H, 0.5f), H); Tensor tdh = CPU.tensor(dh, N, T, H);
              Rnn.Output seq = CPU.rnnForward(tx, th0, wx, wh, b); Rnn.Gradients g = CPU.rnnBackward(tdh, seq.cache())) {
             double[] h = new double[N * T * H];
@@ -97,11 +97,11 @@ class StepSequenceAgreementTest {
         try (Tensor tx = CPU.tensor(x, N, T, D); Tensor th0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor tc0 = CPU.tensor(uniform(r, N * H, 1), N, H);
              Tensor wx = CPU.tensor(uniform(r, D * G, 0.5f), D, G);
-                     Tensor wh = CPU.tensor(uniform(r, H * G, 0.5f), H, G);
+             Tensor wh = CPU.tensor(uniform(r, H * G, 0.5f), H, G);
              Tensor b = CPU.tensor(uniform(r, G, 0.5f), G); Tensor tdh = CPU.tensor(dh, N, T, H);
-                     Tensor tdc = CPU.tensor(dcT, N, H);
+             Tensor tdc = CPU.tensor(dcT, N, H);
              Lstm.Output seq = CPU.lstmForward(tx, th0, tc0, wx, wh, b);
-                     Lstm.Gradients g = CPU.lstmBackward(tdh, tdc, seq.cache())) {
+             Lstm.Gradients g = CPU.lstmBackward(tdh, tdc, seq.cache())) {
             double[] h = new double[N * T * H];
             Lstm.StepOutput[] steps = new Lstm.StepOutput[T];
             try {

@@ -77,9 +77,9 @@ public final class Workload implements AutoCloseable {
 
     public void forwardBackward() {
         if (lstm()) try (Lstm.Output o = be.lstmForward(x, h0, c0, wx, wh, b);
-                Lstm.Gradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
+                         Lstm.Gradients g = be.lstmBackward(dh, dcT, o.cache())) { sink += g.db().size(); }
         else try (Rnn.Output o = be.rnnForward(x, h0, wx, wh, b);
-                Rnn.Gradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
+                  Rnn.Gradients g = be.rnnBackward(dh, o.cache())) { sink += g.db().size(); }
     }
 
     public void inference() {

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Backend b = BackendOption.open(backend);
              Tensor x = b.tensor(rand(r, n * t * d), n, t, d); Tensor h0 = b.tensor(rand(r, n * h), n, h);
              Tensor rwx = b.tensor(rand(r, d * h), d, h); Tensor rwh = b.tensor(rand(r, h * h), h, h);
-                     Tensor rb = b.tensor(rand(r, h), h);
+             Tensor rb = b.tensor(rand(r, h), h);
              Tensor lwx = b.tensor(rand(r, d * 4 * h), d, 4 * h); Tensor lwh = b.tensor(rand(r, h * 4 * h), h, 4 * h);
              Tensor lb = b.tensor(rand(r, 4 * h), 4 * h); Tensor dh = b.tensor(rand(r, n * t * h), n, t, h)) {
             o.println("backend: " + b.name() + " (" + b.reason() + ")");
@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "Wx (D, 4H), Wh (H, 4H), b (4H)%n", n, t, d, h);
             double[] rnn = time(() -> {
                 try (Rnn.Output out = b.rnnForward(x, h0, rwx, rwh, rb);
-                        Rnn.Gradients g = b.rnnBackward(dh, out.cache())) {
+                     Rnn.Gradients g = b.rnnBackward(dh, out.cache())) {
                     return new double[]{g.dWx().toArray()[0]};
                 }
             }, () -> {
@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
             });
             double[] lstm = time(() -> {
                 try (Lstm.Output out = b.lstmForward(x, h0, lwx, lwh, lb);
-                        Lstm.Gradients g = b.lstmBackward(dh, out.cache())) {
+                     Lstm.Gradients g = b.lstmBackward(dh, out.cache())) {
                     return new double[]{g.dWx().toArray()[0]};
                 }
             }, () -> {

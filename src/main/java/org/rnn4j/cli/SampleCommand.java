@@ -34,7 +34,7 @@ final class SampleCommand implements Callable<Integer> {
         if (!(temperature > 0) || temperature > 100) throw new UserError("--temperature must be in (0, 100] but was "
                 + temperature);
         try (Backend b = BackendOption.open(backend);
-                LoadedModel m = LoadedModel.read(b, Checkpoint.locate(checkpoint))) {
+             LoadedModel m = LoadedModel.read(b, Checkpoint.locate(checkpoint))) {
             String text = m.sample(length, temperature, prime, seed);
             spec.commandLine().getOut().println(prime + text);
             return 0;

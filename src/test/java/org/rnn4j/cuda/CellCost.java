@@ -43,9 +43,9 @@ record CellCost(long fwdFlop, long bwdFlop, long fwdBytes, long bwdBytes, long f
         CostCounter c = new CostCounter();
         try (Backend be = Extension.backend(c, "cost count");
              Tensor x = Extension.tensor(be, c.input((long) n * t * d), n, t, d);
-                     Tensor h0 = Extension.tensor(be, c.input((long) n * h), n, h);
+             Tensor h0 = Extension.tensor(be, c.input((long) n * h), n, h);
              Tensor wx = Extension.tensor(be, c.input((long) d * g), d, g);
-                     Tensor wh = Extension.tensor(be, c.input((long) h * g), h, g);
+             Tensor wh = Extension.tensor(be, c.input((long) h * g), h, g);
              Tensor b = Extension.tensor(be, c.input(g), g); Tensor b2 = Extension.tensor(be, c.input(g), g);
              Tensor dh = Extension.tensor(be, c.input((long) n * t * h), n, t, h)) {
             long[] f, bw;

@@ -101,7 +101,7 @@ class CudaBackendGpuTest {
              Tensor dh = cuda.tensor(in.dh(), 8, 20, 64); Tensor wx = cuda.tensor(in.lWx(), 32, 256);
              Tensor wh = cuda.tensor(in.lWh(), 64, 256); Tensor b = cuda.tensor(in.lB(), 256);
              Tensor rwx = cuda.tensor(in.rWx(), 32, 64); Tensor rwh = cuda.tensor(in.rWh(), 64, 64);
-                     Tensor rb = cuda.tensor(in.rB(), 64)) {
+             Tensor rb = cuda.tensor(in.rB(), 64)) {
             for (int i = 0; i < 1000; i++) {
                 try (var f = cuda.lstmForward(x, h0, wx, wh, b); var g = cuda.lstmBackward(dh, f.cache());
                      var rf = cuda.rnnForward(x, h0, rwx, rwh, rb); var rg = cuda.rnnBackward(dh, rf.cache())) {

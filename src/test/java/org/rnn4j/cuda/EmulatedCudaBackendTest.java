@@ -145,7 +145,7 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     void oneOperationTakesTheContextOnceAndQueuesItsWorkOnTheStream() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 6, 5, 8));
         try (var x = cuda.tensor(in.x(), 3, 6, 5); var h0 = cuda.tensor(in.h0(), 3, 8);
-                var wx = cuda.tensor(in.lWx(), 5, 32);
+             var wx = cuda.tensor(in.lWx(), 5, 32);
              var wh = cuda.tensor(in.lWh(), 8, 32); var bias = cuda.tensor(in.lB(), 32)) {
             int calls = device.makeCurrentCalls(), reads = device.hostReads();
             try (var out = cuda.lstmForward(x, h0, wx, wh, bias)) {
@@ -163,7 +163,7 @@ class EmulatedCudaBackendTest extends EmulatedDeviceTest {
     void outOfMemoryInTheMiddleOfAnOperationIsClearAndLeaksNothing() {
         Inputs in = Inputs.random(Numerics.random(), new Shape(3, 8, 5, 6));
         try (var x = cuda.tensor(in.x(), 3, 8, 5); var h0 = cuda.tensor(in.h0(), 3, 6);
-                var wx = cuda.tensor(in.lWx(), 5, 24);
+             var wx = cuda.tensor(in.lWx(), 5, 24);
              var wh = cuda.tensor(in.lWh(), 6, 24); var bias = cuda.tensor(in.lB(), 24)) {
             int baseBuffers = compute.liveBuffers();
             long baseBytes = device.liveBytes();

@@ -82,9 +82,9 @@ final class TrainOps {
             out.put("affine.db", g.db().toArray());
         }
         try (Tensor scores = b.tensor(in.scores, N, T, V); Tensor y = b.tensor(in.y, N, T);
-                Tensor mask = b.tensor(in.mask, N, T);
+             Tensor mask = b.tensor(in.mask, N, T);
              SoftmaxLoss masked = nn.temporalSoftmaxLoss(scores, y, mask);
-                     SoftmaxLoss all = nn.temporalSoftmaxLoss(scores, y, null)) {
+             SoftmaxLoss all = nn.temporalSoftmaxLoss(scores, y, null)) {
             out.put("softmax.loss", new float[] {(float) masked.loss()});
             out.put("softmax.dScores", masked.dScores().toArray());
             out.put("softmaxNoMask.loss", new float[] {(float) all.loss()});

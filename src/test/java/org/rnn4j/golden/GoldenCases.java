@@ -115,7 +115,7 @@ public final class GoldenCases {
             case "rnn_step" -> {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
-                             Tensor b = c.tensor(backend, "b");
+                     Tensor b = c.tensor(backend, "b");
                      Tensor dn = c.tensor(backend, "dNextH");
                      Rnn.StepOutput out = backend.rnnStepForward(x, h, wx, wh, b);
                      Rnn.StepGradients g = backend.rnnStepBackward(dn, out.cache())) {
@@ -127,7 +127,7 @@ public final class GoldenCases {
             case "rnn" -> {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
-                             Tensor b = c.tensor(backend, "b");
+                     Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh");
                      Rnn.Output out = backend.rnnForward(x, h0, wx, wh, b);
                      Rnn.Gradients g = backend.rnnBackward(dh, out.cache())) {
@@ -138,9 +138,9 @@ public final class GoldenCases {
             }
             case "lstm_step" -> {
                 try (Tensor x = c.tensor(backend, "x"); Tensor h = c.tensor(backend, "prevH");
-                        Tensor cc = c.tensor(backend, "prevC");
+                     Tensor cc = c.tensor(backend, "prevC");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
-                             Tensor b = c.tensor(backend, "b");
+                     Tensor b = c.tensor(backend, "b");
                      Tensor dnh = c.tensor(backend, "dNextH"); Tensor dnc = c.tensor(backend, "dNextC");
                      Lstm.StepOutput out = backend.lstmStepForward(x, h, cc, wx, wh, b);
                      Lstm.StepGradients g = backend.lstmStepBackward(dnh, dnc, out.cache())) {
@@ -152,9 +152,9 @@ public final class GoldenCases {
             case "lstm" -> {
                 // c0 and dcT are null when the case leaves them out: the API's "zeros" path.
                 try (Tensor x = c.tensor(backend, "x"); Tensor h0 = c.tensor(backend, "h0");
-                        Tensor c0 = c.tensor(backend, "c0");
+                     Tensor c0 = c.tensor(backend, "c0");
                      Tensor wx = c.tensor(backend, "Wx"); Tensor wh = c.tensor(backend, "Wh");
-                             Tensor b = c.tensor(backend, "b");
+                     Tensor b = c.tensor(backend, "b");
                      Tensor dh = c.tensor(backend, "dh"); Tensor dcT = c.tensor(backend, "dcT");
                      Lstm.Output out = backend.lstmForward(x, h0, c0, wx, wh, b);
                      Lstm.Gradients g = backend.lstmBackward(dh, dcT, out.cache())) {

@@ -79,7 +79,7 @@ class LayerGradientCheckTest {
         double[] dw = LayerReference.embeddingBackward(dd, idx, V, D);
         assertGrad("embedding dW", dw, numeric(wd, p -> dot(LayerReference.embedding(idx, p, D), dd)));
         try (Tensor ti = CPU.tensor(asFloats(idx), N, T); Tensor tw = CPU.tensor(w, V, D);
-                Tensor td = CPU.tensor(dout, N, T, D);
+             Tensor td = CPU.tensor(dout, N, T, D);
              Tensor out = NN.wordEmbeddingForward(ti, tw); Tensor g = NN.wordEmbeddingBackward(td, ti, V)) {
             assertClose("embedding out", out.toArray(), LayerReference.embedding(idx, wd, D), FP32_TOL);
             assertClose("embedding dW", g.toArray(), dw, FP32_TOL);
@@ -123,7 +123,7 @@ class LayerGradientCheckTest {
         assertGrad("softmax dscores", grad, numeric(sd, p -> LayerReference.softmaxLoss(p, y, mask, N, V)));
         double loss = LayerReference.softmaxLoss(sd, y, mask, N, V);
         try (Tensor ts = CPU.tensor(s, N, T, V); Tensor ty = CPU.tensor(asFloats(y), N, T);
-                Tensor tm = CPU.tensor(maskF, N, T);
+             Tensor tm = CPU.tensor(maskF, N, T);
              SoftmaxLoss out = NN.temporalSoftmaxLoss(ts, ty, tm)) {
             assertEquals(loss, out.loss(), Math.abs(loss) * FP32_TOL, "loss");
             assertClose("dscores", out.dScores().toArray(), grad, FP32_TOL);

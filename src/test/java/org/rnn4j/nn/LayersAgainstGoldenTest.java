@@ -33,7 +33,7 @@ class LayersAgainstGoldenTest {
         NpyArray dW = read(name, "dW");
         try (Tensor idx = tensor(name, "idx"); Tensor w = tensor(name, "W"); Tensor dout = tensor(name, "dout");
              Tensor out = NN.wordEmbeddingForward(idx, w);
-                     Tensor g = NN.wordEmbeddingBackward(dout, idx, dW.shape()[0])) {
+             Tensor g = NN.wordEmbeddingBackward(dout, idx, dW.shape()[0])) {
             assertClose(name + " out", out.toArray(), read(name, "out").doubles(), FP32_TOL);
             assertClose(name + " dW", g.toArray(), dW.doubles(), FP32_TOL);
         }

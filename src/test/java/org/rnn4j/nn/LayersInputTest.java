@@ -27,7 +27,7 @@ class LayersInputTest {
     void indicesMustBeIntegralAndInRange() {
         try (Tensor w = CPU.tensor(new float[]{1, 2, 3, 4, 5, 6}, 3, 2);
              Tensor outOfRange = CPU.tensor(new float[]{0, 3}, 1, 2);
-                     Tensor fractional = CPU.tensor(new float[]{0, 1.5f}, 1, 2);
+             Tensor fractional = CPU.tensor(new float[]{0, 1.5f}, 1, 2);
              Tensor negative = CPU.tensor(new float[]{-1, 0}, 1, 2)) {
             var e = assertThrows(IllegalArgumentException.class, () -> NN.wordEmbeddingForward(outOfRange, w));
             assertTrue(e.getMessage().contains("idx") && e.getMessage().contains("[0, 3)")
@@ -100,7 +100,7 @@ class LayersInputTest {
             assertEquals("temporalAffineForward: W must have shape (D=4, M=6) but has shape (5, 6)", e.getMessage());
         }
         try (Tensor s = CPU.zeros(2, 3, 4); Tensor y = CPU.zeros(2, 3);
-                Tensor mask = CPU.tensor(new float[]{1, 0, 1, 2, 1, 1}, 2, 3)) {
+             Tensor mask = CPU.tensor(new float[]{1, 0, 1, 2, 1, 1}, 2, 3)) {
             var e = assertThrows(IllegalArgumentException.class, () -> NN.temporalSoftmaxLoss(s, y, mask));
             assertTrue(e.getMessage().contains("mask must hold only 0 and 1"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> NN.temporalSoftmaxLoss(s, CPU.zeros(3, 2), null));
