@@ -165,8 +165,8 @@ public final class BenchMain {
                         t * m * n, n);
                 long t1 = System.nanoTime();
                 PackedB pb = PackedB.pack(pool, tb, k, n, b, 0, ldb); // packing counted: once per sequence call
-                for (int t = 0; t < T; t++) Sgemm.gemm(pool, false, m, n, k, 1f, a, t * m * k, k, pb, 1f, c, t * m * n,
-                n);
+                for (int t = 0; t < T; t++)
+                    Sgemm.gemm(pool, false, m, n, k, 1f, a, t * m * k, k, pb, 1f, c, t * m * n, n);
                 long t2 = System.nanoTime();
                 if (timed < 0 && i >= 3 && t2 > warmUntil) timed = 0;
                 else if (timed >= 0) { plain[timed] = (t1 - t0) / 1e3 / T; packed[timed] = (t2 - t1) / 1e3 / T; timed++;

@@ -18,8 +18,8 @@ final class BackendOption {
                 default -> throw new UserError("unknown backend '" + name + "'; use --backend cpu, cuda or auto");
             };
         } catch (CudaUnavailableException e) {
-            throw new UserError("the CUDA backend is unavailable (" + e.getMessage() + "); use --backend cpu or auto",
-                    e);
+            throw new UserError(
+                    "the CUDA backend is unavailable (" + e.getMessage() + "); use --backend cpu or auto", e);
         } catch (IllegalArgumentException e) {   // Backend.auto() with a bad RNN4J_BACKEND / -Drnn4j.backend
             throw new UserError(e.getMessage(), e);
         }

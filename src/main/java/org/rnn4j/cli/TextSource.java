@@ -46,8 +46,8 @@ record TextSource(String name, String text) {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new UserError(what + " is not UTF-8 text; convert it (e.g. iconv -t UTF-8) or pass another --text",
-                    e);
+            throw new UserError(
+                    what + " is not UTF-8 text; convert it (e.g. iconv -t UTF-8) or pass another --text", e);
         }
     }
 }

@@ -54,8 +54,8 @@ interface Pointwise {
         @Override
         public void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
                                float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff) {
-            CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut,
-                    hOff);
+            CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff,
+                    hOut, hOff);
         }
 
         @Override

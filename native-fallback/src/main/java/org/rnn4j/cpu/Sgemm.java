@@ -67,8 +67,8 @@ public final class Sgemm {
             int r0 = 0, r1 = m, c0 = 0, c1 = n;
             if (byRows) { r0 = cut(m, rowUnits, parts, t, mr); r1 = cut(m, rowUnits, parts, t + 1, mr); }
             else { c0 = cut(n, colUnits, parts, t, nr); c1 = cut(n, colUnits, parts, t + 1, nr); }
-            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, null, beta, c, offC,
-                    ldc);
+            tile(kernel, transA, transB, r0, r1, c0, c1, k, alpha, a, offA, lda, b, offB, ldb, null, beta,
+                    c, offC, ldc);
         });
     }
 

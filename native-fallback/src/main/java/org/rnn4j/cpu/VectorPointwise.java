@@ -236,8 +236,8 @@ final class VectorPointwise implements Pointwise {
             // poly·2^k1·2^k2, the scalar kernel's order
             FloatVector y = FloatVector.fromArray(S, poly,
                     j).mul(FloatVector.fromArray(S, scale1, j)).mul(FloatVector.fromArray(S, scale2, j));
-            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo)).intoArray(e,
-                    j);
+            y.blend(inf, x.compare(VectorOperators.GT, hi)).blend(zero, x.compare(VectorOperators.LT, lo))
+                    .intoArray(e, j);
         }
     }
 
