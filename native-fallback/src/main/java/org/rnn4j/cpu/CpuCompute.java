@@ -105,9 +105,7 @@ public final class CpuCompute implements Compute {
         // a pure copy: each part moves the rows a in [a0, a1) of src, so any cut gives the same result
         Parallel.run(pool, parts, t -> {
             int a0 = (int) ((long) d0 * t / parts), a1 = (int) ((long) d0 * (t + 1) / parts);
-            for (int a = a0; a < a1; a++)
-                for (int b = 0; b < d1; b++)
-                    System.arraycopy(s, so + (a * d1 + b) * d2, d, dof + (b * d0 + a) * d2, d2);
+            CpuKernels.swapAxes01(s, so, d, dof, d0, d1, d2, a0, a1);
         });
     }
 

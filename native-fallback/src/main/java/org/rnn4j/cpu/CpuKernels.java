@@ -185,7 +185,13 @@ public final class CpuKernels {
 
     /** dst (d1,d0,d2) = src (d0,d1,d2). */
     public static void swapAxes01(float[] src, int srcOff, float[] dst, int dstOff, int d0, int d1, int d2) {
-        for (int a = 0; a < d0; a++)
+        swapAxes01(src, srcOff, dst, dstOff, d0, d1, d2, 0, d0);
+    }
+
+    /** {@link #swapAxes01} for the rows a in [a0, a1) of src only (a pure copy: ranges are independent). */
+    public static void swapAxes01(float[] src, int srcOff, float[] dst, int dstOff, int d0, int d1, int d2,
+                                  int a0, int a1) {
+        for (int a = a0; a < a1; a++)
             for (int b = 0; b < d1; b++)
                 System.arraycopy(src, srcOff + (a * d1 + b) * d2, dst, dstOff + (b * d0 + a) * d2, d2);
     }
