@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.compute.Compute;
 import org.rnn4j.Numerics;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.cpu.CpuKernels;
@@ -49,7 +50,7 @@ class ColumnSumTreeTest {
             }
             assertTrue(Math.sqrt(err / norm) < 1e-5, "relative error vs float64 " + Math.sqrt(err / norm));
             int levels = 1;
-            for (int n = rows; n > CpuKernels.COLUMN_SUM_CHUNK; n = CpuKernels.columnSumPartials(n)) levels++;
+            for (int n = rows; n > Compute.COLUMN_SUM_CHUNK; n = Compute.columnSumPartials(n)) levels++;
             assertEquals(levels, device.launches().get(Kernel.COLUMN_SUM), "one launch per level of the tree");
         } finally {
             cuda.shutdown();

@@ -239,7 +239,7 @@ public final class CpuCompute implements Compute {
 
     @Override
     public void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff) {
-        float[] p1 = new float[CpuKernels.SUM_LANES_1], p2 = new float[CpuKernels.SUM_LANES_2];
+        float[] p1 = new float[SUM_LANES_1], p2 = new float[SUM_LANES_2];
         CpuKernels.sumLanes(checkedSize(len), p1.length, squared, arr(x), (int) off, p1, 0);
         CpuKernels.sumLanes(p1.length, p2.length, false, p1, 0, p2, 0);
         CpuKernels.sumLanes(p2.length, 1, false, p2, 0, arr(out), (int) outOff);

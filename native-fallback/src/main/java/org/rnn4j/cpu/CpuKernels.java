@@ -196,11 +196,7 @@ public final class CpuKernels {
                 System.arraycopy(src, srcOff + (a * d1 + b) * d2, dst, dstOff + (b * d0 + a) * d2, d2);
     }
 
-    /** Rows per chunk of each level of {@link #columnSum}; the contract is Compute.columnSum's. */
-    public static final int COLUMN_SUM_CHUNK = Compute.COLUMN_SUM_CHUNK;
 
-    /** Partial sums the next level of {@link #columnSum} has per column. */
-    public static int columnSumPartials(int rows) { return Compute.columnSumPartials(rows); }
 
     /** out[j] = sum over r of a[r,j] in Compute.columnSum's fixed tree order. */
     public static void columnSum(float[] a, int off, int rows, int cols, float[] out, int outOff) {
@@ -215,10 +211,10 @@ public final class CpuKernels {
         }
         float[] src = a;
         int srcOff = off, n = rows;
-        while (n > COLUMN_SUM_CHUNK) {
-            int m = columnSumPartials(n);
+        while (n > Compute.COLUMN_SUM_CHUNK) {
+            int m = Compute.columnSumPartials(n);
             float[] partial = new float[m * cols];
-            columnSumChunks(src, srcOff, n, cols, COLUMN_SUM_CHUNK, partial, 0, j0, j1);
+            columnSumChunks(src, srcOff, n, cols, Compute.COLUMN_SUM_CHUNK, partial, 0, j0, j1);
             src = partial;
             srcOff = 0;
             n = m;
@@ -245,9 +241,6 @@ public final class CpuKernels {
 
     // ---------------------------------------------------------------- language-model layers and training
     // Twins of kernels/train.cu; contracts in org.rnn4j.compute.Compute.
-
-    /** The lane counts of the three passes of the deterministic sum (Compute.sum); kernels/train.cu uses the same. */
-    public static final int SUM_LANES_1 = Compute.SUM_LANES_1, SUM_LANES_2 = Compute.SUM_LANES_2;
 
     /** out (rows,v) = one-hot of idx (rows). Twin of one_hot. */
     public static void oneHot(int rows, int v, float[] idx, int idxOff, float[] out, int outOff) {

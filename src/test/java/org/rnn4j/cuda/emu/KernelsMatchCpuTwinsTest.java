@@ -221,7 +221,7 @@ class KernelsMatchCpuTwinsTest extends HostKernelTest {
     @MethodSource("pairs")
     void columnSum(Launch l) {
         int rows = l.a() * 3, cols = l.b();  // a few more rows than the pair's n, so the row loop is longer
-        for (int chunk : new int[]{rows, 7, CpuKernels.COLUMN_SUM_CHUNK}) {
+        for (int chunk : new int[]{rows, 7, org.rnn4j.compute.Compute.COLUMN_SUM_CHUNK}) {
             int chunks = (rows + chunk - 1) / chunk;
             float[] a = uniform(Numerics.random(), rows * cols, 1);
             float[] twin = new float[chunks * cols];
