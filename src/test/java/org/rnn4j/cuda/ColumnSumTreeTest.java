@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.compute.Compute;
 import org.rnn4j.Numerics;
 import org.rnn4j.cpu.CpuCompute;
-import org.rnn4j.cpu.CpuKernels;
 import org.rnn4j.cuda.emu.EmulatedDeviceApi;
 import org.rnn4j.cuda.emu.Executors;
 import org.rnn4j.compute.Memory;
