@@ -36,7 +36,7 @@ public final class Backend implements AutoCloseable {
 
     /** The CUDA backend; throws {@link CudaUnavailableException} naming the cause and fix if it cannot run. */
     public static Backend cuda() {
-        org.rnn4j.cuda.CudaCompute cuda = (org.rnn4j.cuda.CudaCompute) org.rnn4j.cuda.CudaCompute.open();
+        org.rnn4j.cuda.CudaCompute cuda = org.rnn4j.cuda.CudaCompute.open();
         return new Backend(cuda, "cuda requested (" + cuda.describe() + ")");
     }
 

@@ -61,7 +61,7 @@ final class BackendSelection {
 
     private static Backend autoDetect() {
         try {
-            CudaCompute cuda = (CudaCompute) CudaCompute.open();
+            CudaCompute cuda = CudaCompute.open();
             return new Backend(cuda, "auto: CUDA device usable (" + cuda.describe() + ")");
         } catch (CudaUnavailableException e) {
             return cpu("auto: CUDA unavailable (" + e.getMessage() + "); using cpu");

@@ -67,7 +67,7 @@ public final class CudaCompute implements Compute {
      * The CUDA backend on device 0 through JCuda; throws {@link CudaUnavailableException} naming the cause
      * (no driver, no device, no CUDA 12 cuBLAS, PTX refused) and its fix. Never crashes the JVM where CUDA is absent.
      */
-    public static Compute open() {
+    public static CudaCompute open() {
         try {
             return new CudaCompute(JCudaDeviceApi.open());
         } catch (LinkageError e) {
