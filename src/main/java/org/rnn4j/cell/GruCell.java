@@ -113,20 +113,26 @@ public final class GruCell {
         if (batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
         else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
-            for (int t = 0; t < T; t++) {
-                int n = Ragged.rows(batch, t, N);
-                if (n > 0)
-                    recur(c, n, H, whp, bx, bh, gates, t * gstep, gh, hs, t * step, hn, t * step, hs, (t + 1) * step);
-                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
-            }
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                for (int t = 0; t < T; t++) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    if (n > 0) {
+                        recur(c, n, H, whp, bx, bh, gates, t * gstep + g0, gh, g0, hs, t * step + s0, hn,
+                                t * step + s0, hs, (t + 1) * step + s0);
+                    }
+                    Ragged.zeroTail(c, hs, (t + 1) * step + s0, n, r1 - r0, H);
+                }
+            });
         }
     }
 
     /** One step's recurrence: gh (N,3H) = hPrev·Wh, then the fused pointwise writes hn and hOut. */
     private static void recur(Compute c, int N, int H, PackedOperand whp, Memory bx, Memory bh, Memory gates, long gOff,
-                              Memory gh, Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut, long hOff) {
-        c.gemm(false, N, 3 * H, H, 1f, hPrev, hPrevOff, H, whp, 0f, gh, 0, 3 * H);
-        c.gruForwardPointwise(N, H, gates, gOff, gh, 0, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
+                              Memory gh, long ghOff, Memory hPrev, long hPrevOff, Memory hn, long hnOff, Memory hOut,
+                              long hOff) {
+        c.gemm(false, N, 3 * H, H, 1f, hPrev, hPrevOff, H, whp, 0f, gh, ghOff, 3 * H);
+        c.gruForwardPointwise(N, H, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff, hOut, hOff);
     }
 
     /**
@@ -137,7 +143,7 @@ public final class GruCell {
     public static void step(Compute c, int N, int D, int H, Memory x, long xOff, Memory wx, PackedOperand whp,
                             Memory bx, Memory bh, Memory gates, Memory gh, Memory hn, Memory hPrev, Memory hOut) {
         c.gemm(false, false, N, 3 * H, D, 1f, x, xOff, D, wx, 0, 3 * H, 0f, gates, 0, 3 * H);
-        recur(c, N, H, whp, bx, bh, gates, 0, gh, hPrev, 0, hn, 0, hOut, 0);
+        recur(c, N, H, whp, bx, bh, gates, 0, gh, 0, hPrev, 0, hn, 0, hOut, 0);
     }
 
     /**
@@ -156,15 +162,18 @@ public final class GruCell {
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (3H,H) laid out once for all T steps
-            for (int t = T - 1; t >= 0; t--) {
-                int n = Ragged.rows(batch, t, N);
-                Ragged.zeroTail(c, dax, t * gstep, n, N, G);
-                Ragged.zeroTail(c, dah, t * gstep, n, N, G);
-                if (n == 0) continue;
-                c.gruBackwardPointwise(n, H, gates, t * gstep, hn, t * step, hs, t * step, dhTm, t * step,
-                        dh0, 0, dax, t * gstep, dah, t * gstep);
-                c.gemm(false, n, H, G, 1f, dah, t * gstep, G, whT, 1f, dh0, 0, H);
-            }
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                for (int t = T - 1; t >= 0; t--) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    Ragged.zeroTail(c, dax, t * gstep + g0, n, r1 - r0, G);
+                    Ragged.zeroTail(c, dah, t * gstep + g0, n, r1 - r0, G);
+                    if (n == 0) continue;
+                    c.gruBackwardPointwise(n, H, gates, t * gstep + g0, hn, t * step + s0, hs, t * step + s0, dhTm,
+                            t * step + s0, dh0, s0, dax, t * gstep + g0, dah, t * gstep + g0);
+                    c.gemm(false, n, H, G, 1f, dah, t * gstep + g0, G, whT, 1f, dh0, s0, H);
+                }
+            });
         }
         if (batch == null) {
             c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);

@@ -103,10 +103,14 @@ public final class LstmCell {
                 for (int t0 = 0; t0 < T; t0 += chunk) {
                     int steps = Math.min(chunk, T - t0);
                     project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, gates, 0);
-                    for (int t = t0; t < t0 + steps; t++) {
-                        recur(c, N, H, whp, b, gates, (t - t0) * 4 * nh, hs, t * nh, cs, (t % 2) * nh,
-                                hs, (t + 1) * nh, cs, ((t + 1) % 2) * nh);
-                    }
+                    int first = t0;
+                    c.rowBlocks(N, (r0, r1) -> {
+                        long g0 = (long) r0 * G, s0 = (long) r0 * H;
+                        for (int t = first; t < first + steps; t++) {
+                            recur(c, r1 - r0, H, whp, b, gates, (t - first) * 4 * nh + g0, hs, t * nh + s0, cs,
+                                    (t % 2) * nh + s0, hs, (t + 1) * nh + s0, cs, ((t + 1) % 2) * nh + s0);
+                        }
+                    });
                 }
             }
             Memory h = s.alloc(T * nh), cT = s.alloc(nh);
@@ -166,14 +170,17 @@ public final class LstmCell {
         if (batch == null) project(c, T * N, D, H, xTm, 0, wx, gates, 0);
         else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
         try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
-            for (int t = 0; t < T; t++) {
-                int n = Ragged.rows(batch, t, N);
-                if (n > 0) {
-                    recur(c, n, H, whp, b, gates, t * gstep, hs, t * step, cs, t * step,
-                            hs, (t + 1) * step, cs, (t + 1) * step);
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                for (int t = 0; t < T; t++) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    if (n > 0) {
+                        recur(c, n, H, whp, b, gates, t * gstep + g0, hs, t * step + s0, cs, t * step + s0,
+                                hs, (t + 1) * step + s0, cs, (t + 1) * step + s0);
+                    }
+                    Ragged.zeroTail(c, hs, (t + 1) * step + s0, n, r1 - r0, H);
                 }
-                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
-            }
+            });
         }
     }
 
@@ -221,14 +228,17 @@ public final class LstmCell {
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
-            for (int t = T - 1; t >= 0; t--) {
-                int n = Ragged.rows(batch, t, N);
-                Ragged.zeroTail(c, da, t * gstep, n, N, G);
-                if (n == 0) continue;
-                c.lstmBackwardPointwise(n, H, gates, t * gstep, cs, t * step, cs, (t + 1) * step,
-                        dhTm, t * step, dh0, 0, dc, 0, da, t * gstep);
-                c.gemm(false, n, H, G, 1f, da, t * gstep, G, whT, 0f, dh0, 0, H);
-            }
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                for (int t = T - 1; t >= 0; t--) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    Ragged.zeroTail(c, da, t * gstep + g0, n, r1 - r0, G);
+                    if (n == 0) continue;
+                    c.lstmBackwardPointwise(n, H, gates, t * gstep + g0, cs, t * step + s0, cs, (t + 1) * step + s0,
+                            dhTm, t * step + s0, dh0, s0, dc, s0, da, t * gstep + g0);
+                    c.gemm(false, n, H, G, 1f, da, t * gstep + g0, G, whT, 0f, dh0, s0, H);
+                }
+            });
         }
         if (batch == null) {
             c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);

@@ -21,6 +21,11 @@ final class Ragged {
     /** Rows running at step t. */
     static int rows(int[] batch, int t, int n) { return batch == null ? n : batch[t]; }
 
+    /** How many of the rows [r0, r1) run at step t: the block's first rows, since examples are sorted. */
+    static int rowsIn(int[] batch, int t, int n, int r0, int r1) {
+        return Math.max(0, Math.min(rows(batch, t, n), r1) - r0);
+    }
+
     /** Checks the form described above; a clear message, before anything is allocated. */
     static void check(int[] batch, int t, int n) {
         if (batch == null) return;

@@ -104,11 +104,14 @@ public final class RnnCell {
         if (batch == null) c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
         else Ragged.rowsTimes(c, T, N, batch, false, H, D, xTm, wx, H, pre);
         try (PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
-            for (int t = 0; t < T; t++) {
-                int n = Ragged.rows(batch, t, N);
-                if (n > 0) recur(c, n, H, whp, b, pre, t * step, hs, t * step, hs, (t + 1) * step);
-                Ragged.zeroTail(c, hs, (t + 1) * step, n, N, H);
-            }
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H;
+                for (int t = 0; t < T; t++) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    if (n > 0) recur(c, n, H, whp, b, pre, t * step + s0, hs, t * step + s0, hs, (t + 1) * step + s0);
+                    Ragged.zeroTail(c, hs, (t + 1) * step + s0, n, r1 - r0, H);
+                }
+            });
         }
     }
 
@@ -142,13 +145,17 @@ public final class RnnCell {
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
         try (PackedOperand whT = c.packB(true, H, H, wh, 0, H)) { // Whᵀ laid out once for all T steps
-            for (int t = T - 1; t >= 0; t--) {
-                int n = Ragged.rows(batch, t, N);
-                Ragged.zeroTail(c, da, t * step, n, N, H);
-                if (n == 0) continue;
-                c.rnnBackwardPointwise(n, H, hs, (t + 1) * step, da, t * step, dh0, 0, da, t * step);
-                c.gemm(false, n, H, H, 1f, da, t * step, H, whT, 0f, dh0, 0, H);
-            }
+            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                long s0 = (long) r0 * H;
+                for (int t = T - 1; t >= 0; t--) {
+                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    Ragged.zeroTail(c, da, t * step + s0, n, r1 - r0, H);
+                    if (n == 0) continue;
+                    c.rnnBackwardPointwise(n, H, hs, (t + 1) * step + s0, da, t * step + s0, dh0, s0, da,
+                            t * step + s0);
+                    c.gemm(false, n, H, H, 1f, da, t * step + s0, H, whT, 0f, dh0, s0, H);
+                }
+            });
         }
         if (batch == null) {
             c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);

@@ -164,6 +164,19 @@ public interface Compute {
     void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
                     Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff);
 
+    /** Work on the rows [r0, r1) of a batch; see {@link #rowBlocks}. */
+    interface RowBlock { void run(int r0, int r1); }
+
+    /**
+     * Runs {@code body} over blocks of rows [r0, r1) that together cover [0, n), and returns when all are done.
+     * The CPU backend runs the blocks at once, one per thread, and every call a block makes on that thread; a
+     * recurrence whose rows never read each other's (a batch's examples) thus runs all its steps per block with no
+     * hand-off between threads per step. The body must touch only its block's rows, and its results must not
+     * depend on the cut (no primitive's result does: a row's outputs depend on that row's inputs only). A
+     * failure in any block is rethrown. Default: one block, on the calling thread.
+     */
+    default void rowBlocks(int n, RowBlock body) { body.run(0, n); }
+
     /**
      * Runs one whole public operation. A GPU Compute makes its context current on the calling thread and
      * serialises operations here; the CPU one just runs the body.

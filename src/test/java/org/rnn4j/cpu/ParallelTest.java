@@ -51,4 +51,29 @@ class ParallelTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {2, 3})
+    void aRunInsideAPartRunsEveryPartOnceOnItsOwnThread(int threads) {
+        // the caller's own part (which holds the pool) and the workers' parts both nest: one thread each
+        try (Parallel pool = Parallel.pool(threads)) {
+            assertEquals(threads, Parallel.free(pool));
+            for (int job = 0; job < 500; job++) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(threads * threads);
+                AtomicIntegerArray elsewhere = new AtomicIntegerArray(1), free = new AtomicIntegerArray(1);
+                Parallel.run(pool, threads, p -> {
+                    Thread mine = Thread.currentThread();
+                    if (Parallel.free(pool) != 1) free.incrementAndGet(0);
+                    Parallel.run(pool, threads, q -> {
+                        if (Thread.currentThread() != mine) elsewhere.incrementAndGet(0);
+                        runs.incrementAndGet(p * threads + q);
+                    });
+                });
+                for (int i = 0; i < threads * threads; i++) assertEquals(1, runs.get(i), "job " + job + " part " + i);
+                assertEquals(0, elsewhere.get(0), "nested parts ran on another thread");
+                assertEquals(0, free.get(0), "free() inside a part was not 1");
+            }
+            assertEquals(threads, Parallel.free(pool));
+        }
+    }
 }

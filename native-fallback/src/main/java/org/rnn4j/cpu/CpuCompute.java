@@ -101,7 +101,7 @@ public final class CpuCompute implements Compute {
         float[] s = arr(src), d = arr(dst);
         int so = (int) srcOff, dof = (int) dstOff;
         long size = (long) d0 * d1 * d2;
-        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), d0);
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(Parallel.free(pool), d0);
         // a pure copy: each part moves the rows a in [a0, a1) of src, so any cut gives the same result
         Parallel.run(pool, parts, t -> {
             int a0 = (int) ((long) d0 * t / parts), a1 = (int) ((long) d0 * (t + 1) / parts);
@@ -114,7 +114,7 @@ public final class CpuCompute implements Compute {
         float[] x = arr(a), o = arr(out);
         int xo = (int) offA, oo = (int) offOut;
         long size = (long) rows * cols;
-        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(threads(), Math.max(1, cols / 64));
+        int parts = size < MIN_PARALLEL_COPY ? 1 : Math.min(Parallel.free(pool), Math.max(1, cols / 64));
         // parts own column ranges; every column is still summed in CpuKernels.columnSum's fixed tree order
         Parallel.run(pool, parts, t -> {
             int j0 = (int) ((long) cols * t / parts), j1 = (int) ((long) cols * (t + 1) / parts);
@@ -199,6 +199,21 @@ public final class CpuCompute implements Compute {
     /** Which pointwise implementation runs: "scalar" or "vector512" (Vector API, with jdk.incubator.vector). */
     public String pointwiseName() { return pointwise.name(); }
 
+    /**
+     * One block per thread, cut at multiples of the GEMM kernel's MR rows (so each block's products run in
+     * whole register tiles); one block when there are fewer than 2·MR rows or no free threads.
+     */
+    @Override
+    public void rowBlocks(int n, RowBlock body) {
+        int mr = SgemmKernel.MR, units = (n + mr - 1) / mr, parts = Math.min(Parallel.free(pool), n / mr);
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        Parallel.run(pool, parts, t -> body.run(Sgemm.cut(n, units, parts, t, mr), Sgemm.cut(n, units, parts, t + 1,
+                mr)));
+    }
+
     /** A body over rows [r0, r1). */
     private interface RowRange { void run(int r0, int r1); }
 
@@ -214,7 +229,7 @@ public final class CpuCompute implements Compute {
      */
     private void rows(int n, int h, int weight, RowRange body) {
         long work = (long) n * h * Math.max(1, weight);
-        int parts = (int) Math.max(1, Math.min(Math.min(n, threads()), work / MIN_POINTWISE_WORK));
+        int parts = (int) Math.max(1, Math.min(Math.min(n, Parallel.free(pool)), work / MIN_POINTWISE_WORK));
         Parallel.run(pool, parts, t -> body.run((int) ((long) n * t / parts), (int) ((long) n * (t + 1) / parts)));
     }
 

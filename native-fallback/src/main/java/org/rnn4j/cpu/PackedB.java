@@ -43,7 +43,7 @@ public final class PackedB {
         int nr = kernel.nr(), units = (n + nr - 1) / nr;
         if (units == 0 || k == 0) return pb;
         // a pure copy, so any cut gives the same data; one per thread when there is enough to copy
-        int parts = (long) n * k < CpuCompute.MIN_PARALLEL_COPY / 4 ? 1 : Math.min(Parallel.threads(pool), units);
+        int parts = (long) n * k < CpuCompute.MIN_PARALLEL_COPY / 4 ? 1 : Math.min(Parallel.free(pool), units);
         Parallel.run(pool, parts, t -> {
             int c0 = Sgemm.cut(n, units, parts, t, nr), c1 = Sgemm.cut(n, units, parts, t + 1, nr);
             if (c1 <= c0) return;

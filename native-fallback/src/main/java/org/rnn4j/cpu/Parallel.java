@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * microseconds apart. Pool workers park when idle, and waking one costs about as much as its share of a small
  * product. These workers spin (Thread.onSpinWait) for {@link #SPIN_NANOS} after each job before they park,
  * as OpenMP runtimes do. One job at a time: a caller that finds the workers busy (another thread, or a nested
- * call from a part) runs all parts itself. Callers cut work so that results never depend on the cut.
+ * call from a part) runs all parts itself; {@link #free} tells a caller inside a part that it has one thread, so it
+ * does not cut its work for threads it will not get. Callers cut work so that results never depend on the cut.
  *
  * <p>Each part is claimed once (compare-and-set) by whoever runs it: worker w claims part w when it wakes, and
  * the caller, after its own part, claims and runs the parts no worker has claimed yet. So a worker that is late
@@ -38,7 +39,7 @@ public final class Parallel implements AutoCloseable {
         workers = new Thread[threads - 1];
         for (int w = 0; w < workers.length; w++) {
             int index = w + 1;
-            workers[w] = new Thread(() -> work(index), "rnn4j-cpu-" + index);
+            workers[w] = new Worker(this, () -> work(index), "rnn4j-cpu-" + index);
             workers[w].setDaemon(true);
             workers[w].start();
         }
@@ -50,9 +51,30 @@ public final class Parallel implements AutoCloseable {
     /** The thread count a pool stands for: its workers plus the caller. */
     static int threads(Parallel pool) { return pool == null ? 1 : pool.workers.length + 1; }
 
+    /** A pool's worker thread: lets {@link #free} see that a call comes from inside a part. */
+    private static final class Worker extends Thread {
+        final Parallel pool;
+
+        Worker(Parallel pool, Runnable body, String name) {
+            super(body, name);
+            this.pool = pool;
+        }
+    }
+
+    /**
+     * The threads a call made now can use: threads(pool), or 1 inside a part of a job (a worker's part, or the
+     * caller's own while it dispatches), where a nested {@link #run} runs every part on the calling thread.
+     */
+    static int free(Parallel pool) {
+        if (pool == null) return 1;
+        if (pool.busy.isHeldByCurrentThread()) return 1;
+        return Thread.currentThread() instanceof Worker w && w.pool == pool ? 1 : threads(pool);
+    }
+
     /** Runs parts 0..parts-1 (parts at most threads(pool)); returns when all are done; rethrows a part's failure. */
     static void run(Parallel pool, int parts, IntConsumer part) {
-        if (parts <= 1 || pool == null || parts > threads(pool) || !pool.busy.tryLock()) {
+        if (parts <= 1 || pool == null || parts > threads(pool) || pool.busy.isHeldByCurrentThread()
+                || !pool.busy.tryLock()) {
             for (int p = 0; p < parts; p++) part.accept(p);
             return;
         }

@@ -55,7 +55,7 @@ public final class Sgemm {
                      float beta, float[] c, int offC, int ldc) {
         if (m == 0 || n == 0) return;
         int mr = SgemmKernel.MR, nr = kernel.nr();
-        int threads = Parallel.threads(pool);
+        int threads = Parallel.free(pool);
         long flops = 2L * m * n * Math.max(k, 1);
         int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
         int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
@@ -87,7 +87,7 @@ public final class Sgemm {
                     + ", " + pb.n + ")");
         if (m == 0 || n == 0) return;
         int mr = SgemmKernel.MR, nr = kernel.nr();
-        int threads = Parallel.threads(pool);
+        int threads = Parallel.free(pool);
         long flops = 2L * m * n * Math.max(k, 1);
         int want = (int) Math.max(1, Math.min(threads, flops / MIN_FLOPS_PER_TASK));
         int rowUnits = (m + mr - 1) / mr, colUnits = (n + nr - 1) / nr;
