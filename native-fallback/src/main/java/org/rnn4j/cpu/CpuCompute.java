@@ -248,8 +248,9 @@ public final class CpuCompute implements Compute {
     public void softmaxCrossEntropy(int rows, int v, float scale, Memory scores, long sOff, Memory y, long yOff,
                                     Memory mask, long maskOff, Memory lossRows, long lossOff, Memory dScores,
                                     long dOff) {
-        CpuKernels.softmaxCrossEntropy(rows, v, scale, arr(scores), (int) sOff, arr(y), (int) yOff, arr(mask),
-                (int) maskOff, arr(lossRows), (int) lossOff, arr(dScores), (int) dOff);
+        float[] s = arr(scores), yy = arr(y), w = arr(mask), loss = arr(lossRows), d = arr(dScores);
+        rows(rows, v, 2, (r0, r1) -> CpuKernels.softmaxCrossEntropy(r1 - r0, v, scale, s, (int) sOff + r0 * v, yy,
+                (int) yOff + r0, w, (int) maskOff + r0, loss, (int) lossOff + r0, d, (int) dOff + r0 * v));
     }
 
     @Override
@@ -268,8 +269,9 @@ public final class CpuCompute implements Compute {
     @Override
     public void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
                            Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff) {
-        CpuKernels.adamUpdate(checkedSize(len), lr, beta1, beta2, eps, bias1, bias2, arr(param), (int) pOff,
-                arr(grad), (int) gOff, arr(m), (int) mOff, arr(v), (int) vOff);
+        float[] p = arr(param), g = arr(grad), mm = arr(m), vv = arr(v);
+        rows(checkedSize(len), 1, 2, (i0, i1) -> CpuKernels.adamUpdate(i1 - i0, lr, beta1, beta2, eps, bias1, bias2,
+                p, (int) pOff + i0, g, (int) gOff + i0, mm, (int) mOff + i0, vv, (int) vOff + i0));
     }
 
     @Override

@@ -263,12 +263,16 @@ public final class CpuKernels {
             float max = s[p];
             for (int j = 1; j < v; j++) max = Math.max(max, s[p + j]);
             float z = 0f;
-            for (int j = 0; j < v; j++) z += (float) Math.exp(s[p + j] - max);
+            for (int j = 0; j < v; j++) {   // each exp once: kept in d until z is known
+                float e = (float) Math.exp(s[p + j] - max);
+                d[q + j] = e;
+                z += e;
+            }
             float w = mask[maskOff + r];
             loss[lossOff + r] = w * ((float) Math.log(z) + max - s[p + label]);
             float k = scale * w;
             for (int j = 0; j < v; j++) {
-                float prob = (float) Math.exp(s[p + j] - max) / z;
+                float prob = d[q + j] / z;
                 d[q + j] = k * (j == label ? prob - 1f : prob);
             }
         }
