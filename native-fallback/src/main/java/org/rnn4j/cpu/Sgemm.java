@@ -117,8 +117,14 @@ public final class Sgemm {
     static void tile(SgemmKernel kernel, boolean transA, boolean transB, int r0, int r1, int c0, int c1, int k,
                      float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb, PackedB pb,
                      float beta, float[] c, int offC, int ldc) {
-        scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
-        if (k == 0 || alpha == 0f) return;
+        if (k == 0 || alpha == 0f) {
+            scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
+            return;
+        }
+        // beta = 0: the first k block stores 0 + acc (what zeroing C and adding would give, -0 included) instead of
+        // a pass that zeroes C and a read of it back; otherwise C is scaled first and every block adds
+        boolean store = beta == 0f;
+        if (!store) scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
         final int mr = SgemmKernel.MR, nr = kernel.nr();
         Scratch s = SCRATCH.get();
         int ncMax = Math.min(NC, c1 - c0), kcMax = Math.min(KC, k), mcMax = Math.min(MC, r1 - r0);
@@ -156,9 +162,15 @@ public final class Sgemm {
                             if (h <= SgemmKernel.ROW_KERNEL_MAX_ROWS)
                                 for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, bsrc, bo, bStride, edge, r * nr);
                             else kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
-                            for (int r = 0; r < h; r++) {
-                                int cr = co + r * ldc, er = r * nr;
-                                for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
+                            boolean add = !store || pc > 0;
+                            if (w == nr) {
+                                kernel.addTile(h, edge, c, co, ldc, add);
+                            } else {
+                                for (int r = 0; r < h; r++) {
+                                    int cr = co + r * ldc, er = r * nr;
+                                    if (add) for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
+                                    else for (int j = 0; j < w; j++) c[cr + j] = 0f + edge[er + j];
+                                }
                             }
                         }
                     }
@@ -178,11 +190,12 @@ public final class Sgemm {
 
     /** Panels of nr columns of B[pc.., jc..] (B stored (k,n)): bp[panel·nr·kc + p·nr + j], zero-padded. */
     static void packB(float[] b, int offB, int ldb, int pc, int kc, int jc, int nc, int nr, float[] bp, int bpOff) {
-        for (int jr = 0; jr < nc; jr += nr) {
-            int w = Math.min(nr, nc - jr), dst = bpOff + jr * kc;
-            for (int p = 0; p < kc; p++) {
-                int d = dst + p * nr;
-                System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, bp, d, w);
+        // row by row: B is read in order (one long stream, not one stride-ldb stream per panel)
+        for (int p = 0; p < kc; p++) {
+            int src = offB + (pc + p) * ldb + jc;
+            for (int jr = 0; jr < nc; jr += nr) {
+                int w = Math.min(nr, nc - jr), d = bpOff + jr * kc + p * nr;
+                System.arraycopy(b, src + jr, bp, d, w);
                 if (w < nr) java.util.Arrays.fill(bp, d + w, d + nr, 0f);
             }
         }

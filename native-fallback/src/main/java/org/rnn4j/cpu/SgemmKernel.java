@@ -32,4 +32,18 @@ interface SgemmKernel {
     int ROW_KERNEL_MAX_ROWS = 3;
 
     String name();
+
+    /**
+     * c[co + r·ldc + j] = base + acc[r·nr() + j] for r &lt; rows, j &lt; nr(), where base is c's element when
+     * {@code add}, else +0 (so -0 sums become +0, as adding to a zeroed C gives). The driver's update of C from a
+     * tile of sums; a kernel may override it with the same float additions done wider.
+     */
+    default void addTile(int rows, float[] acc, float[] c, int co, int ldc, boolean add) {
+        int nr = nr();
+        for (int r = 0; r < rows; r++) {
+            int cr = co + r * ldc, er = r * nr;
+            if (add) for (int j = 0; j < nr; j++) c[cr + j] = c[cr + j] + acc[er + j];
+            else for (int j = 0; j < nr; j++) c[cr + j] = 0f + acc[er + j];
+        }
+    }
 }

@@ -32,6 +32,19 @@ final class VectorSgemmKernel implements SgemmKernel {
         c1.intoArray(acc, accOff + L);
     }
 
+    /** Two vectors per row: the same additions as the plain loop, one instruction per 16 floats. */
+    @Override
+    public void addTile(int rows, float[] acc, float[] c, int co, int ldc, boolean add) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int cr = co + r * ldc, er = r * 2 * L;
+            FloatVector b0 = add ? FloatVector.fromArray(S, c, cr) : zero;
+            FloatVector b1 = add ? FloatVector.fromArray(S, c, cr + L) : zero;
+            b0.add(FloatVector.fromArray(S, acc, er)).intoArray(c, cr);
+            b1.add(FloatVector.fromArray(S, acc, er + L)).intoArray(c, cr + L);
+        }
+    }
+
     @Override
     public void tile(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc) {
         FloatVector z = FloatVector.zero(S);
