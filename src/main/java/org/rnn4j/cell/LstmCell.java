@@ -102,7 +102,7 @@ public final class LstmCell {
             try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) {
                 for (int t0 = 0; t0 < T; t0 += chunk) {
                     int steps = Math.min(chunk, T - t0);
-                    project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, gates, 0);
+                    project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, null, gates, 0);
                     int first = t0;
                     c.rowBlocks(N, (r0, r1) -> {
                         long g0 = (long) r0 * G, s0 = (long) r0 * H;
@@ -167,13 +167,19 @@ public final class LstmCell {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
-        if (batch == null) project(c, T * N, D, H, xTm, 0, wx, gates, 0);
-        else Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
-        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
+        boolean perStep = c.inputProductsPerStep();
+        if (!perStep && batch == null) project(c, T * N, D, H, xTm, 0, wx, null, gates, 0);
+        else if (!perStep) Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
+        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G); // Wh (and Wx) laid out once for all T steps
+             PackedOperand wxp = perStep ? c.packB(false, D, G, wx, 0, G) : null) {
             c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
                 long s0 = (long) r0 * H, g0 = (long) r0 * G;
                 for (int t = 0; t < T; t++) {
                     int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                    if (perStep) {
+                        if (n > 0) project(c, n, D, H, xTm, ((long) t * N + r0) * D, null, wxp, gates, t * gstep + g0);
+                        Ragged.zeroTail(c, gates, t * gstep + g0, n, r1 - r0, G);
+                    }
                     if (n > 0) {
                         recur(c, n, H, whp, b, gates, t * gstep + g0, hs, t * step + s0, cs, t * step + s0,
                                 hs, (t + 1) * step + s0, cs, (t + 1) * step + s0);
@@ -184,11 +190,12 @@ public final class LstmCell {
         }
     }
 
-    /** gates (rows,4H) = x (rows,D)·Wx: the input's part of every gate, for all rows at once. */
+    /** gates (rows,4H) = x (rows,D)·Wx: the input's part of every gate. Wx as stored, or packed (wxp) if not null. */
     private static void project(Compute c, int rows, int D, int H, Memory x, long xOff, Memory wx,
-                                Memory gates, long gOff) {
+                                PackedOperand wxp, Memory gates, long gOff) {
         int G = 4 * H;
-        c.gemm(false, false, rows, G, D, 1f, x, xOff, D, wx, 0, G, 0f, gates, gOff, G);
+        if (wxp != null) c.gemm(false, rows, G, D, 1f, x, xOff, D, wxp, 0f, gates, gOff, G);
+        else c.gemm(false, false, rows, G, D, 1f, x, xOff, D, wx, 0, G, 0f, gates, gOff, G);
     }
 
     /** One step's recurrence: gates += hPrev·Wh, then the fused pointwise writes c and h. */
@@ -207,7 +214,7 @@ public final class LstmCell {
      */
     public static void step(Compute c, int N, int D, int H, Memory x, long xOff, Memory wx, PackedOperand whp,
                             Memory b, Memory gates, Memory hPrev, Memory cPrev, Memory hOut, Memory cOut) {
-        project(c, N, D, H, x, xOff, wx, gates, 0);
+        project(c, N, D, H, x, xOff, wx, null, gates, 0);
         recur(c, N, H, whp, b, gates, 0, hPrev, 0, cPrev, 0, hOut, 0, cOut, 0);
     }
 
@@ -227,27 +234,34 @@ public final class LstmCell {
         int[] batch = saved.batch();
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
-        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
+        boolean perStep = c.inputProductsPerStep();
+        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G); // Whᵀ (4H,H) (and Wxᵀ) laid out once for all T steps
+             PackedOperand wxT = perStep ? c.packB(true, G, D, wx, 0, G) : null) {
             c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
                 long s0 = (long) r0 * H, g0 = (long) r0 * G;
                 for (int t = T - 1; t >= 0; t--) {
                     int n = Ragged.rowsIn(batch, t, N, r0, r1);
                     Ragged.zeroTail(c, da, t * gstep + g0, n, r1 - r0, G);
+                    if (perStep) Ragged.zeroTail(c, dxTm, ((long) t * N + r0) * D, n, r1 - r0, D);
                     if (n == 0) continue;
                     c.lstmBackwardPointwise(n, H, gates, t * gstep + g0, cs, t * step + s0, cs, (t + 1) * step + s0,
                             dhTm, t * step + s0, dh0, s0, dc, s0, da, t * gstep + g0);
                     c.gemm(false, n, H, G, 1f, da, t * gstep + g0, G, whT, 0f, dh0, s0, H);
+                    if (perStep) {
+                        c.gemm(false, n, D, G, 1f, da, t * gstep + g0, G, wxT, 0f, dxTm, ((long) t * N + r0) * D,
+                                D);
+                    }
                 }
             });
         }
         if (batch == null) {
             c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
             c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
-            c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
+            if (!perStep) c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
         } else {
             Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
             Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
-            Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
+            if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
         }
         c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
     }

@@ -178,6 +178,15 @@ public interface Compute {
     default void rowBlocks(int n, RowBlock body) { body.run(0, n); }
 
     /**
+     * Whether a cell multiplies each step's input inside its time loop (x[t]·Wx going forward, da[t]·Wxᵀ going
+     * back) rather than all steps in one product before or after the loop. The results are the same either way
+     * (a product's rows never change each other's bits). CPU: yes, so a step's rows of the gates are written while
+     * in cache, just before the recurrent product and the pointwise step read them, instead of streaming the whole
+     * (T,N,G) buffer through memory once more. Default (GPU): no, one large product instead of T small launches.
+     */
+    default boolean inputProductsPerStep() { return false; }
+
+    /**
      * Runs one whole public operation. A GPU Compute makes its context current on the calling thread and
      * serialises operations here; the CPU one just runs the body.
      */

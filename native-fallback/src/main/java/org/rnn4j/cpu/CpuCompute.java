@@ -214,6 +214,9 @@ public final class CpuCompute implements Compute {
                 mr)));
     }
 
+    @Override
+    public boolean inputProductsPerStep() { return true; }
+
     /** A body over rows [r0, r1). */
     private interface RowRange { void run(int r0, int r1); }
 
