@@ -2,7 +2,6 @@ package org.rnn4j.bench;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
-import java.util.TreeMap;
 import org.rnn4j.Backend;
 import org.rnn4j.cpu.CpuCompute;
 import org.rnn4j.compute.Compute;
@@ -10,7 +9,8 @@ import org.rnn4j.extension.Extension;
 
 /**
  * Where the time of one cell's forward+backward goes: the CPU Compute wrapped in a proxy that adds up the
- * wall time of each primitive (gemm keyed by shape). Usage: ProfileMain CELL N,T,D,H [runs].
+ * wall time of each primitive (gemm keyed by shape), summed over the threads that call it (a recurrence's row
+ * blocks call from every pool thread at once). Usage: ProfileMain CELL N,T,D,H [runs].
  * With -Dprofile.cpu=true it runs on one thread and adds up that thread's CPU time instead: on a machine that
  * other processes load, the work each primitive costs, without the time the thread waited for a core.
  */
@@ -22,7 +22,7 @@ public final class ProfileMain {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         java.util.function.LongSupplier clock = cpuClock ? mx::getCurrentThreadCpuTime : System::nanoTime;
         CpuCompute cpu = cpuClock ? new CpuCompute(1) : new CpuCompute();
-        Map<String, double[]> acc = new TreeMap<>();
+        Map<String, double[]> acc = new java.util.concurrent.ConcurrentHashMap<>();
         boolean[] on = {false};
         Compute timed = (Compute) Proxy.newProxyInstance(Compute.class.getClassLoader(), new Class<?>[]{Compute.class},
                 (proxy, m, a) -> {
@@ -41,8 +41,10 @@ public final class ProfileMain {
                                 + ((boolean) a[0] ? "T" : "N") + "P";
                         if (key.endsWith("Pointwise")) key += " " + a[0] + "x" + a[1];
                         double[] v = acc.computeIfAbsent(key, k -> new double[2]);
-                        v[0] += (clock.getAsLong() - t0) / 1e6;
-                        v[1]++;
+                        synchronized (v) {   // row blocks call from the pool's threads at once
+                            v[0] += (clock.getAsLong() - t0) / 1e6;
+                            v[1]++;
+                        }
                     }
                     return r;
                 });

@@ -84,6 +84,9 @@ public final class LstmCell {
      */
     static final long INFERENCE_GATE_FLOATS = 1 << 17;
 
+    /** Rows from which an inference multiplies each step's input inside its loop: two 8-row GEMM tiles. */
+    static final int STEP_PROJECTION_MIN_ROWS = 16;
+
     /**
      * As {@link #forward} without the buffers backward needs (gates, all c). The same products and pointwise
      * calls on the same values (a product's rows never change each other's bits), so h and cT equal forward's.
@@ -91,7 +94,10 @@ public final class LstmCell {
     public static Inference inference(Compute c, int T, int N, int D, int H,
                                       Memory x, Memory h0, Memory c0, Memory wx, Memory wh, Memory b) {
         long nh = (long) N * H;
-        int G = 4 * H, chunk = (int) Math.max(1, Math.min(T, INFERENCE_GATE_FLOATS / (4 * nh)));
+        // a step's input product inside the loop where the backend prefers it and the batch is large enough to
+        // fill its tiles; else a few steps' products at a time (a batch of one keeps all threads on them)
+        boolean perStep = c.inputProductsPerStep() && N >= STEP_PROJECTION_MIN_ROWS;
+        int G = 4 * H, chunk = perStep ? 1 : (int) Math.max(1, Math.min(T, INFERENCE_GATE_FLOATS / (4 * nh)));
         try (Scope s = new Scope(c)) {
             Memory xTm = s.alloc((long) T * N * D);
             Layout.toTimeMajor(c, x, xTm, N, T, D);
@@ -99,16 +105,19 @@ public final class LstmCell {
             c.copy(h0, 0, hs, 0, nh);
             if (c0 != null) c.copy(c0, 0, cs, 0, nh);
             else c.fill(cs, 0, nh, 0f);
-            try (PackedOperand whp = c.packB(false, H, G, wh, 0, G)) {
-                for (int t0 = 0; t0 < T; t0 += chunk) {
-                    int steps = Math.min(chunk, T - t0);
-                    project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, null, gates, 0);
-                    int first = t0;
-                    c.rowBlocks(N, (r0, r1) -> {
+            try (PackedOperand whp = c.packB(false, H, G, wh, 0, G);
+                 PackedOperand wxp = perStep ? c.packB(false, D, G, wx, 0, G) : null) {
+                for (int t0 = 0; t0 < T; t0 += perStep ? T : chunk) {
+                    int first = t0, steps = perStep ? T : Math.min(chunk, T - t0);
+                    if (!perStep) project(c, steps * N, D, H, xTm, (long) t0 * N * D, wx, null, gates, 0);
+                    c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs the steps on its own
                         long g0 = (long) r0 * G, s0 = (long) r0 * H;
                         for (int t = first; t < first + steps; t++) {
-                            recur(c, r1 - r0, H, whp, b, gates, (t - first) * 4 * nh + g0, hs, t * nh + s0, cs,
-                                    (t % 2) * nh + s0, hs, (t + 1) * nh + s0, cs, ((t + 1) % 2) * nh + s0);
+                            long gOff = perStep ? g0 : (t - first) * 4 * nh + g0;
+                            if (perStep)
+                                project(c, r1 - r0, D, H, xTm, ((long) t * N + r0) * D, null, wxp, gates, gOff);
+                            recur(c, r1 - r0, H, whp, b, gates, gOff, hs, t * nh + s0, cs, (t % 2) * nh + s0, hs,
+                                    (t + 1) * nh + s0, cs, ((t + 1) % 2) * nh + s0);
                         }
                     });
                 }
