@@ -273,7 +273,7 @@ public final class CpuCompute implements Compute {
     public void adamUpdate(long len, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
                            Memory param, long pOff, Memory grad, long gOff, Memory m, long mOff, Memory v, long vOff) {
         float[] p = arr(param), g = arr(grad), mm = arr(m), vv = arr(v);
-        rows(checkedSize(len), 1, 2, (i0, i1) -> CpuKernels.adamUpdate(i1 - i0, lr, beta1, beta2, eps, bias1, bias2,
+        rows(checkedSize(len), 1, 2, (i0, i1) -> pointwise.adamUpdate(i1 - i0, lr, beta1, beta2, eps, bias1, bias2,
                 p, (int) pOff + i0, g, (int) gOff + i0, mm, (int) mOff + i0, vv, (int) vOff + i0));
     }
 

@@ -22,6 +22,10 @@ interface Pointwise {
     void gruForward(int n, int h, float[] gates, int gOff, float[] gh, int ghOff, float[] bx, float[] bh,
                     float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff);
 
+    /** One Adam step in place over n floats (see Compute.adamUpdate); CpuKernels.adamUpdate's bits. */
+    void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                    float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff);
+
     String name();
 
     Pointwise SCALAR = new Pointwise() {
@@ -56,6 +60,12 @@ interface Pointwise {
                                float[] hPrev, int hPrevOff, float[] hn, int hnOff, float[] hOut, int hOff) {
             CpuKernels.gruForwardPointwise(n, h, gates, gOff, gh, ghOff, bx, bh, hPrev, hPrevOff, hn, hnOff,
                     hOut, hOff);
+        }
+
+        @Override
+        public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                               float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+            CpuKernels.adamUpdate(n, lr, beta1, beta2, eps, bias1, bias2, p, pOff, g, gOff, m, mOff, v, vOff);
         }
 
         @Override

@@ -326,6 +326,28 @@ final class VectorPointwise implements Pointwise {
         }
     }
 
+    /**
+     * CpuKernels.adamUpdate operation for operation on whole vectors (no fma; the vector square root is the
+     * correctly rounded float one, which is what the scalar (float) Math.sqrt of a float gives), the tail there.
+     */
+    @Override
+    public void adamUpdate(int n, float lr, float beta1, float beta2, float eps, float bias1, float bias2,
+                           float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        int full = n - n % L;
+        float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
+        for (int i = 0; i < full; i += L) {
+            FloatVector gi = v(g, gOff + i);
+            FloatVector mi = v(m, mOff + i).mul(beta1).add(gi.mul(oneMinusBeta1));
+            FloatVector vi = v(v, vOff + i).mul(beta2).add(gi.mul(oneMinusBeta2).mul(gi));
+            mi.intoArray(m, mOff + i);
+            vi.intoArray(v, vOff + i);
+            FloatVector step = mi.div(bias1).mul(lr).div(vi.div(bias2).lanewise(VectorOperators.SQRT).add(eps));
+            v(p, pOff + i).sub(step).intoArray(p, pOff + i);
+        }
+        CpuKernels.adamUpdate(n - full, lr, beta1, beta2, eps, bias1, bias2, p, pOff + full, g, gOff + full, m,
+                mOff + full, v, vOff + full);
+    }
+
     /** One vector of the backward products, operation for operation as in CpuKernels.lstmBackwardPointwise. */
     private static void lstmBackwardArithmetic(float[] gates, int g, int h, float[] tcs, int t, float[] dh, int dho,
                                                float[] dhRec, int ro, float[] dc, int dco, float[] cPrev, int cp,
