@@ -21,7 +21,7 @@ public final class Sgemm {
      */
     static final int KC = 256;
     /** Row block of packed A (multiple of MR) and column block of packed B. */
-    static final int MC = 120, NC = 1024;
+    static final int MC = 256, NC = 1024;
     /** Below this many flops (2mnk) per task, handing work to a worker costs more than it saves. */
     static final long MIN_FLOPS_PER_TASK = 1L << 19;
     /** With at most this many rows, op(B) panels are read in place (when not transposed) instead of packed. */
