@@ -135,8 +135,8 @@ final class VectorPointwise implements Pointwise {
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
         for (int j = 0; j < full; j += L) {
             FloatVector x = FloatVector.fromArray(S, out, oo + j), y = FloatVector.fromArray(S, e, j);
-            FloatVector d = y.add(one);
-            one.div(d).blend(y.div(d), x.compare(VectorOperators.LT, zero)).intoArray(out, oo + j);
+            // one division: the numerator is chosen first (1 or e), which gives the same quotient bits
+            one.blend(y, x.compare(VectorOperators.LT, zero)).div(y.add(one)).intoArray(out, oo + j);
         }
         for (int j = full; j < len; j++) out[oo + j] = CpuKernels.sigmoid(out[oo + j]);
     }
