@@ -295,6 +295,16 @@ public final class CharModel implements AutoCloseable {
                 var hm = c.alloc(nh);
                 if (n == 1 || t == 1) {
                     c.copy(Extension.memory(h), (t - 1) * nh, hm, 0, nh);   // (N,T,H) and (T,N,H) coincide
+                } else if ((long) n * t <= 1 << 24) {   // row indices exact in a float
+                    // rows i·T + T-1 of h seen as (N·T, H): one gather instead of transposing all of h
+                    float[] last = new float[n];
+                    for (int i = 0; i < n; i++) last[i] = (float) ((long) i * t + t - 1);
+                    var idx = c.upload(last);
+                    try {
+                        c.gatherRows(n, hidden, idx, 0, Extension.memoryToRead(h), 0, hm, 0);
+                    } finally {
+                        idx.close();
+                    }
                 } else {
                     var tm = c.alloc(t * nh);
                     try {
