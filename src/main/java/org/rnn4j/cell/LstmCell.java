@@ -264,14 +264,13 @@ public final class LstmCell {
             });
         }
         if (batch == null) {
-            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, da, 0, G, 0f, dwx, 0, G);
-            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, da, 0, G, 0f, dwh, 0, G);
+            c.weightGradients(rows, G, da, 0, saved.xTm(), 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
             if (!perStep) c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
         } else {
             Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
             Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
             if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
+            c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
         }
-        c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
     }
 }

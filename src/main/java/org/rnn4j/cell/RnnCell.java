@@ -170,14 +170,13 @@ public final class RnnCell {
             });
         }
         if (batch == null) {
-            c.gemm(true, false, D, H, rows, 1f, xTm, 0, D, da, 0, H, 0f, dwx, 0, H);
-            c.gemm(true, false, H, H, rows, 1f, hs, 0, H, da, 0, H, 0f, dwh, 0, H);
+            c.weightGradients(rows, H, da, 0, xTm, 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
             if (!perStep) c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
         } else {
             Ragged.transposeTimes(c, T, N, batch, D, H, xTm, (long) N * D, da, dwx);
             Ragged.transposeTimes(c, T, N, batch, H, H, hs, step, da, dwh);
             if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, H, da, wx, H, dxTm);
+            c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
         }
-        c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
     }
 }

@@ -150,6 +150,21 @@ public interface Compute {
      */
     void sum(Memory x, long off, long len, boolean squared, Memory out, long outOff);
 
+    /**
+     * The reductions over the rows of a gradient g (rows,n) that end a recurrent backward pass: dA (ma,n) = aᵀ·g
+     * with a (rows,ma), dB (mb,n) = bᵀ·g with b (rows,mb), and sum (n) = the column sums of g; every operand
+     * contiguous. Exactly what gemm(true, false, ma, n, rows, 1, a, aOff, ma, g, gOff, n, 0, dA, dAOff, n), the same
+     * for b, and columnSum(g, gOff, rows, n, sum, sumOff) give (the default does that); the CPU backend does all
+     * three in one pass over g, its largest operand.
+     */
+    default void weightGradients(int rows, int n, Memory g, long gOff, Memory a, long aOff, int ma, Memory dA,
+                                 long dAOff, Memory b, long bOff, int mb, Memory dB, long dBOff, Memory sum,
+                                 long sumOff) {
+        gemm(true, false, ma, n, rows, 1f, a, aOff, ma, g, gOff, n, 0f, dA, dAOff, n);
+        gemm(true, false, mb, n, rows, 1f, b, bOff, mb, g, gOff, n, 0f, dB, dBOff, n);
+        columnSum(g, gOff, rows, n, sum, sumOff);
+    }
+
     /** Lanes of the first and the second pass of {@link #sum}: part of its contract, since they fix the order. */
     int SUM_LANES_1 = 4096, SUM_LANES_2 = 64;
 

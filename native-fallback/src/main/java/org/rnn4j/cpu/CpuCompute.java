@@ -217,6 +217,14 @@ public final class CpuCompute implements Compute {
     @Override
     public boolean inputProductsPerStep() { return true; }
 
+    @Override
+    public void weightGradients(int rows, int n, Memory g, long gOff, Memory a, long aOff, int ma, Memory dA,
+                                long dAOff, Memory b, long bOff, int mb, Memory dB, long dBOff, Memory sum,
+                                long sumOff) {
+        WeightGradients.run(pool, rows, n, arr(g), (int) gOff, arr(a), (int) aOff, ma, arr(dA), (int) dAOff, arr(b),
+                (int) bOff, mb, arr(dB), (int) dBOff, arr(sum), (int) sumOff);
+    }
+
     /** A body over rows [r0, r1). */
     private interface RowRange { void run(int r0, int r1); }
 

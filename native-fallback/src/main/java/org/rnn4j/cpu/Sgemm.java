@@ -113,11 +113,20 @@ public final class Sgemm {
     }
 
     /** Per-thread packing buffers and the kernel's MR×nr tile of sums, grown on demand and reused. */
-    private static final class Scratch {
+    static final class Scratch {
         float[] ap = new float[0], bp = new float[0], edge = new float[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** This thread's scratch, each buffer at least as long as asked. */
+    static Scratch scratch(int apLen, int bpLen, int edgeLen) {
+        Scratch s = SCRATCH.get();
+        if (s.ap.length < apLen) s.ap = new float[apLen];
+        if (s.bp.length < bpLen) s.bp = new float[bpLen];
+        if (s.edge.length < edgeLen) s.edge = new float[edgeLen];
+        return s;
+    }
 
     /** C[r0..r1, c0..c1] over all of k: one task's share. With pb (pre-packed op(B)), b/transB are unused. */
     static void tile(SgemmKernel kernel, boolean transA, boolean transB, int r0, int r1, int c0, int c1, int k,
@@ -132,14 +141,11 @@ public final class Sgemm {
         boolean store = beta == 0f;
         if (!store) scaleC(c, offC, ldc, r0, r1, c0, c1, beta);
         final int mr = SgemmKernel.MR, nr = kernel.nr();
-        Scratch s = SCRATCH.get();
         int ncMax = Math.min(NC, c1 - c0), kcMax = Math.min(KC, k), mcMax = Math.min(MC, r1 - r0);
         boolean prepacked = pb != null, directB = !prepacked && !transB && r1 - r0 <= DIRECT_B_MAX_M;
         int apLen = ((mcMax + mr - 1) / mr) * mr * kcMax;
         int bpLen = prepacked ? 0 : directB ? nr * kcMax : ((ncMax + nr - 1) / nr) * nr * kcMax;
-        if (s.ap.length < apLen) s.ap = new float[apLen];
-        if (s.bp.length < bpLen) s.bp = new float[bpLen];
-        if (s.edge.length < mr * nr) s.edge = new float[mr * nr];
+        Scratch s = scratch(apLen, bpLen, mr * nr);
         float[] ap = s.ap, bp = s.bp, edge = s.edge;
         for (int jc = c0; jc < c1; jc += NC) {
             int nc = Math.min(NC, c1 - jc);
@@ -162,24 +168,34 @@ public final class Sgemm {
                             if (w == nr) { bsrc = b; bo = offB + pc * ldb + jc + jr; bStride = ldb; }
                             else { packB(b, offB, ldb, pc, kc, jc + jr, w, nr, bp, 0); bo = 0; }
                         }
-                        for (int ir = 0; ir < mc; ir += mr) {
-                            int h = Math.min(mr, mc - ir), ao = ir * kc;
-                            int co = offC + (ic + ir) * ldc + jc + jr;
-                            if (h <= SgemmKernel.ROW_KERNEL_MAX_ROWS)
-                                for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, bsrc, bo, bStride, edge, r * nr);
-                            else kernel.tile(kc, ap, ao, bsrc, bo, bStride, edge);
-                            boolean add = !store || pc > 0;
-                            if (w == nr) {
-                                kernel.addTile(h, edge, c, co, ldc, add);
-                            } else {
-                                for (int r = 0; r < h; r++) {
-                                    int cr = co + r * ldc, er = r * nr;
-                                    if (add) for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
-                                    else for (int j = 0; j < w; j++) c[cr + j] = 0f + edge[er + j];
-                                }
-                            }
-                        }
+                        panel(kernel, ap, mc, kc, bsrc, bo, bStride, w, edge, c, offC + ic * ldc + jc + jr, ldc,
+                                !store || pc > 0);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * One column panel of C: rows [0, mc) and w ≤ nr columns from co (row stride ldc), the products of packed A
+     * (ap, kc steps) and a kc×nr panel of B (b[bo + p·bStride + j]), added to C, or stored as 0 + sums when
+     * {@code add} is false (the first k block with beta = 0).
+     */
+    static void panel(SgemmKernel kernel, float[] ap, int mc, int kc, float[] b, int bo, int bStride, int w,
+                      float[] edge, float[] c, int co, int ldc, boolean add) {
+        final int mr = SgemmKernel.MR, nr = kernel.nr();
+        for (int ir = 0; ir < mc; ir += mr) {
+            int h = Math.min(mr, mc - ir), ao = ir * kc, cr0 = co + ir * ldc;
+            if (h <= SgemmKernel.ROW_KERNEL_MAX_ROWS)
+                for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, b, bo, bStride, edge, r * nr);
+            else kernel.tile(kc, ap, ao, b, bo, bStride, edge);
+            if (w == nr) {
+                kernel.addTile(h, edge, c, cr0, ldc, add);
+            } else {
+                for (int r = 0; r < h; r++) {
+                    int cr = cr0 + r * ldc, er = r * nr;
+                    if (add) for (int j = 0; j < w; j++) c[cr + j] = c[cr + j] + edge[er + j];
+                    else for (int j = 0; j < w; j++) c[cr + j] = 0f + edge[er + j];
                 }
             }
         }
@@ -274,7 +290,7 @@ public final class Sgemm {
     }
 
     /** As {@link #packA} for op(A) = Aᵀ, A stored (k,m): reads rows of A contiguously. */
-    private static void packAT(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
+    static void packAT(float[] a, int offA, int lda, int ic, int mc, int pc, int kc, float alpha, float[] ap) {
         final int mr = SgemmKernel.MR;
         for (int ir = 0; ir < mc; ir += mr) {
             int h = Math.min(mr, mc - ir), dst = ir * kc;
