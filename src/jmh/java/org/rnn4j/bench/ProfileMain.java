@@ -10,7 +10,8 @@ import org.rnn4j.extension.Extension;
 /**
  * Where the time of one cell's forward+backward goes: the CPU Compute wrapped in a proxy that adds up the
  * wall time of each primitive (gemm keyed by shape), summed over the threads that call it (a recurrence's row
- * blocks call from every pool thread at once). Usage: ProfileMain CELL N,T,D,H [runs].
+ * blocks call from every pool thread at once). Usage: ProfileMain CELL N,T,D,H [runs]; -Dprofile.inference=true
+ * profiles the inference call instead of forward+backward.
  * With -Dprofile.cpu=true it runs on one thread and adds up that thread's CPU time instead: on a machine that
  * other processes load, the work each primitive costs, without the time the thread waited for a core.
  */
@@ -50,12 +51,14 @@ public final class ProfileMain {
                 });
         try (Backend be = Extension.backend(timed, "profile"); Workload w = Workload.parse(be, cell, size)) {
             long warm = System.nanoTime() + 3_000_000_000L; // JIT: every path compiled before timing
-            for (int i = 0; i < 5 || System.nanoTime() < warm; i++) w.forwardBackward();
+            Runnable call = Boolean.getBoolean("profile.inference") ? w::inference : w::forwardBackward;
+            for (int i = 0; i < 5 || System.nanoTime() < warm; i++) call.run();
             on[0] = true;
             long t0 = clock.getAsLong();
-            for (int i = 0; i < runs; i++) w.forwardBackward();
+            for (int i = 0; i < runs; i++) call.run();
             double total = (clock.getAsLong() - t0) / 1e6 / runs;
-            System.out.printf("%s %s: %.2f ms per forward+backward (%s, sgemm %s, pointwise %s)%n", cell, size, total,
+            System.out.printf("%s %s: %.2f ms per %s (%s, sgemm %s, pointwise %s)%n", cell, size, total,
+                    Boolean.getBoolean("profile.inference") ? "inference" : "forward+backward",
                     cpuClock ? "CPU time, 1 thread" : "wall time, " + cpu.threads() + " threads",
                     org.rnn4j.cpu.Sgemm.kernel(), cpu.pointwiseName());
             acc.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
