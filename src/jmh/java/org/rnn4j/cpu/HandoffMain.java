@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * What one hand-off to the CPU backend's workers costs: {@link Parallel#run} of two empty parts (the caller and one
- * worker) in a loop, as a cell does twice per time step. Prints the median over rounds of the microseconds per
- * round trip. Usage: HandoffMain [rounds].
+ * worker) in a loop, as a batch too small for row blocks (fewer than 16 rows) does twice per time step. Prints the
+ * median over rounds of the microseconds per round trip. Usage: HandoffMain [rounds].
  */
 public final class HandoffMain {
     public static void main(String[] args) {
