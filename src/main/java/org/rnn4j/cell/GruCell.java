@@ -110,20 +110,13 @@ public final class GruCell {
         long step = (long) N * H;
         long gstep = 3 * step;
         int G = 3 * H;
-        boolean perStep = c.inputProductsPerStep();   // see LstmCell.forwardLoop
-        if (!perStep && batch == null) c.gemm(false, false, T * N, G, D, 1f, xTm, 0, D, wx, 0, G, 0f, gates, 0, G);
-        else if (!perStep) Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
-        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G); // Wh (and Wx) laid out once for all T steps
-             PackedOperand wxp = perStep ? c.packB(false, D, G, wx, 0, G) : null) {
+        try (InputProducts inputs = InputProducts.forward(c, T, N, D, G, batch, xTm, wx, gates);
+             PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
                 long s0 = (long) r0 * H, g0 = (long) r0 * G;
                 for (int t = 0; t < T; t++) {
                     int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    if (perStep) {
-                        if (n > 0) c.gemm(false, n, G, D, 1f, xTm, ((long) t * N + r0) * D, D, wxp, 0f, gates,
-                                t * gstep + g0, G);
-                        Ragged.zeroTail(c, gates, t * gstep + g0, n, r1 - r0, G);
-                    }
+                    inputs.forwardStep(t, r0, r1, n);
                     if (n > 0) {
                         recur(c, n, H, whp, bx, bh, gates, t * gstep + g0, gh, g0, hs, t * step + s0, hn,
                                 t * step + s0, hs, (t + 1) * step + s0);
@@ -168,35 +161,33 @@ public final class GruCell {
         int[] batch = saved.batch();
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
-        boolean perStep = c.inputProductsPerStep();
-        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G); // Whᵀ (3H,H) (and Wxᵀ) laid out once for all T steps
-             PackedOperand wxT = perStep ? c.packB(true, G, D, wx, 0, G) : null) {
-            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
-                long s0 = (long) r0 * H, g0 = (long) r0 * G;
-                for (int t = T - 1; t >= 0; t--) {
-                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    long x0 = ((long) t * N + r0) * D;
-                    Ragged.zeroTail(c, dax, t * gstep + g0, n, r1 - r0, G);
-                    Ragged.zeroTail(c, dah, t * gstep + g0, n, r1 - r0, G);
-                    if (perStep) Ragged.zeroTail(c, dxTm, x0, n, r1 - r0, D);
-                    if (n == 0) continue;
-                    c.gruBackwardPointwise(n, H, gates, t * gstep + g0, hn, t * step + s0, hs, t * step + s0, dhTm,
-                            t * step + s0, dh0, s0, dax, t * gstep + g0, dah, t * gstep + g0);
-                    c.gemm(false, n, H, G, 1f, dah, t * gstep + g0, G, whT, 1f, dh0, s0, H);
-                    if (perStep) c.gemm(false, n, D, G, 1f, dax, t * gstep + g0, G, wxT, 0f, dxTm, x0, D);
-                }
-            });
+        try (InputProducts inputs = InputProducts.backward(c, T, N, D, G, batch, wx, dxTm)) {
+            try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (3H,H) laid out once for all T steps
+                c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                    long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                    for (int t = T - 1; t >= 0; t--) {
+                        int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                        Ragged.zeroTail(c, dax, t * gstep + g0, n, r1 - r0, G);
+                        Ragged.zeroTail(c, dah, t * gstep + g0, n, r1 - r0, G);
+                        if (n > 0) {
+                            c.gruBackwardPointwise(n, H, gates, t * gstep + g0, hn, t * step + s0, hs, t * step + s0,
+                                    dhTm, t * step + s0, dh0, s0, dax, t * gstep + g0, dah, t * gstep + g0);
+                            c.gemm(false, n, H, G, 1f, dah, t * gstep + g0, G, whT, 1f, dh0, s0, H);
+                        }
+                        inputs.backwardStep(t, r0, r1, n, dax, t * gstep + g0);
+                    }
+                });
+            }
+            if (batch == null) {
+                c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
+                c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
+            } else {
+                Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, dax, dwx);
+                Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, dah, dwh);
+            }
+            c.columnSum(dax, 0, rows, G, dbx, 0);
+            c.columnSum(dah, 0, rows, G, dbh, 0);
+            inputs.finish(dax);   // after the weight gradients: the order of the products a GPU is given
         }
-        if (batch == null) {
-            c.gemm(true, false, D, G, rows, 1f, saved.xTm(), 0, D, dax, 0, G, 0f, dwx, 0, G);
-            c.gemm(true, false, H, G, rows, 1f, hs, 0, H, dah, 0, G, 0f, dwh, 0, G);
-            if (!perStep) c.gemm(false, true, rows, D, G, 1f, dax, 0, G, wx, 0, G, 0f, dxTm, 0, D);
-        } else {
-            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, dax, dwx);
-            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, dah, dwh);
-            if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, G, dax, wx, G, dxTm);
-        }
-        c.columnSum(dax, 0, rows, G, dbx, 0);
-        c.columnSum(dah, 0, rows, G, dbh, 0);
     }
 }

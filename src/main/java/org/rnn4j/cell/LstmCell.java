@@ -176,19 +176,13 @@ public final class LstmCell {
         long step = (long) N * H;
         long gstep = 4 * step;
         int G = 4 * H;
-        boolean perStep = c.inputProductsPerStep();
-        if (!perStep && batch == null) project(c, T * N, D, H, xTm, 0, wx, null, gates, 0);
-        else if (!perStep) Ragged.rowsTimes(c, T, N, batch, false, G, D, xTm, wx, G, gates);
-        try (PackedOperand whp = c.packB(false, H, G, wh, 0, G); // Wh (and Wx) laid out once for all T steps
-             PackedOperand wxp = perStep ? c.packB(false, D, G, wx, 0, G) : null) {
+        try (InputProducts inputs = InputProducts.forward(c, T, N, D, G, batch, xTm, wx, gates);
+             PackedOperand whp = c.packB(false, H, G, wh, 0, G)) { // Wh laid out once for all T steps
             c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
                 long s0 = (long) r0 * H, g0 = (long) r0 * G;
                 for (int t = 0; t < T; t++) {
                     int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    if (perStep) {
-                        if (n > 0) project(c, n, D, H, xTm, ((long) t * N + r0) * D, null, wxp, gates, t * gstep + g0);
-                        Ragged.zeroTail(c, gates, t * gstep + g0, n, r1 - r0, G);
-                    }
+                    inputs.forwardStep(t, r0, r1, n);
                     if (n > 0) {
                         recur(c, n, H, whp, b, gates, t * gstep + g0, hs, t * step + s0, cs, t * step + s0,
                                 hs, (t + 1) * step + s0, cs, (t + 1) * step + s0);
@@ -243,34 +237,30 @@ public final class LstmCell {
         int[] batch = saved.batch();
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
-        boolean perStep = c.inputProductsPerStep();
-        try (PackedOperand whT = c.packB(true, G, H, wh, 0, G); // Whᵀ (4H,H) (and Wxᵀ) laid out once for all T steps
-             PackedOperand wxT = perStep ? c.packB(true, G, D, wx, 0, G) : null) {
-            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
-                long s0 = (long) r0 * H, g0 = (long) r0 * G;
-                for (int t = T - 1; t >= 0; t--) {
-                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    Ragged.zeroTail(c, da, t * gstep + g0, n, r1 - r0, G);
-                    if (perStep) Ragged.zeroTail(c, dxTm, ((long) t * N + r0) * D, n, r1 - r0, D);
-                    if (n == 0) continue;
-                    c.lstmBackwardPointwise(n, H, gates, t * gstep + g0, cs, t * step + s0, cs, (t + 1) * step + s0,
-                            dhTm, t * step + s0, dh0, s0, dc, s0, da, t * gstep + g0);
-                    c.gemm(false, n, H, G, 1f, da, t * gstep + g0, G, whT, 0f, dh0, s0, H);
-                    if (perStep) {
-                        c.gemm(false, n, D, G, 1f, da, t * gstep + g0, G, wxT, 0f, dxTm, ((long) t * N + r0) * D,
-                                D);
+        try (InputProducts inputs = InputProducts.backward(c, T, N, D, G, batch, wx, dxTm)) {
+            try (PackedOperand whT = c.packB(true, G, H, wh, 0, G)) { // Whᵀ (4H,H) laid out once for all T steps
+                c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                    long s0 = (long) r0 * H, g0 = (long) r0 * G;
+                    for (int t = T - 1; t >= 0; t--) {
+                        int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                        Ragged.zeroTail(c, da, t * gstep + g0, n, r1 - r0, G);
+                        if (n > 0) {
+                            c.lstmBackwardPointwise(n, H, gates, t * gstep + g0, cs, t * step + s0, cs,
+                                    (t + 1) * step + s0, dhTm, t * step + s0, dh0, s0, dc, s0, da, t * gstep + g0);
+                            c.gemm(false, n, H, G, 1f, da, t * gstep + g0, G, whT, 0f, dh0, s0, H);
+                        }
+                        inputs.backwardStep(t, r0, r1, n, da, t * gstep + g0);
                     }
-                }
-            });
-        }
-        if (batch == null) {
-            c.weightGradients(rows, G, da, 0, saved.xTm(), 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
-            if (!perStep) c.gemm(false, true, rows, D, G, 1f, da, 0, G, wx, 0, G, 0f, dxTm, 0, D);
-        } else {
-            Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
-            Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
-            if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, G, da, wx, G, dxTm);
-            c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
+                });
+            }
+            if (batch == null) {
+                c.weightGradients(rows, G, da, 0, saved.xTm(), 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
+            } else {
+                Ragged.transposeTimes(c, T, N, batch, D, G, saved.xTm(), (long) N * D, da, dwx);
+                Ragged.transposeTimes(c, T, N, batch, H, G, hs, step, da, dwh);
+                c.columnSum(da, 0, rows, G, db, 0);   // padded rows of da are zero
+            }
+            inputs.finish(da);   // after the weight gradients: the order of the products a GPU is given
         }
     }
 }

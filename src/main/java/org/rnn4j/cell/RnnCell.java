@@ -101,20 +101,13 @@ public final class RnnCell {
                                     Memory wx, Memory wh, Memory b, Memory hs, Memory pre) {
         long step = (long) N * H;
         c.copy(h0, 0, hs, 0, step);
-        boolean perStep = c.inputProductsPerStep();   // see LstmCell.forwardLoop
-        if (!perStep && batch == null) c.gemm(false, false, T * N, H, D, 1f, xTm, 0, D, wx, 0, H, 0f, pre, 0, H);
-        else if (!perStep) Ragged.rowsTimes(c, T, N, batch, false, H, D, xTm, wx, H, pre);
-        try (PackedOperand whp = c.packB(false, H, H, wh, 0, H); // Wh (and Wx) laid out once for all T steps
-             PackedOperand wxp = perStep ? c.packB(false, D, H, wx, 0, H) : null) {
+        try (InputProducts inputs = InputProducts.forward(c, T, N, D, H, batch, xTm, wx, pre);
+             PackedOperand whp = c.packB(false, H, H, wh, 0, H)) { // Wh laid out once for all T steps
             c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
                 long s0 = (long) r0 * H;
                 for (int t = 0; t < T; t++) {
                     int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    if (perStep) {
-                        if (n > 0) c.gemm(false, n, H, D, 1f, xTm, ((long) t * N + r0) * D, D, wxp, 0f, pre,
-                                t * step + s0, H);
-                        Ragged.zeroTail(c, pre, t * step + s0, n, r1 - r0, H);
-                    }
+                    inputs.forwardStep(t, r0, r1, n);
                     if (n > 0) recur(c, n, H, whp, b, pre, t * step + s0, hs, t * step + s0, hs, (t + 1) * step + s0);
                     Ragged.zeroTail(c, hs, (t + 1) * step + s0, n, r1 - r0, H);
                 }
@@ -151,32 +144,30 @@ public final class RnnCell {
         int rows = T * N;
         if (dhT != null) c.copy(dhT, 0, dh0, 0, step);
         else c.fill(dh0, 0, step, 0f);
-        boolean perStep = c.inputProductsPerStep();
-        try (PackedOperand whT = c.packB(true, H, H, wh, 0, H); // Whᵀ (and Wxᵀ) laid out once for all T steps
-             PackedOperand wxT = perStep ? c.packB(true, H, D, wx, 0, H) : null) {
-            c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
-                long s0 = (long) r0 * H;
-                for (int t = T - 1; t >= 0; t--) {
-                    int n = Ragged.rowsIn(batch, t, N, r0, r1);
-                    long x0 = ((long) t * N + r0) * D;
-                    Ragged.zeroTail(c, da, t * step + s0, n, r1 - r0, H);
-                    if (perStep) Ragged.zeroTail(c, dxTm, x0, n, r1 - r0, D);
-                    if (n == 0) continue;
-                    c.rnnBackwardPointwise(n, H, hs, (t + 1) * step + s0, da, t * step + s0, dh0, s0, da,
-                            t * step + s0);
-                    c.gemm(false, n, H, H, 1f, da, t * step + s0, H, whT, 0f, dh0, s0, H);
-                    if (perStep) c.gemm(false, n, D, H, 1f, da, t * step + s0, H, wxT, 0f, dxTm, x0, D);
-                }
-            });
-        }
-        if (batch == null) {
-            c.weightGradients(rows, H, da, 0, xTm, 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
-            if (!perStep) c.gemm(false, true, rows, D, H, 1f, da, 0, H, wx, 0, H, 0f, dxTm, 0, D);
-        } else {
-            Ragged.transposeTimes(c, T, N, batch, D, H, xTm, (long) N * D, da, dwx);
-            Ragged.transposeTimes(c, T, N, batch, H, H, hs, step, da, dwh);
-            if (!perStep) Ragged.rowsTimes(c, T, N, batch, true, D, H, da, wx, H, dxTm);
-            c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
+        try (InputProducts inputs = InputProducts.backward(c, T, N, D, H, batch, wx, dxTm)) {
+            try (PackedOperand whT = c.packB(true, H, H, wh, 0, H)) { // Whᵀ laid out once for all T steps
+                c.rowBlocks(N, (r0, r1) -> {   // rows never mix: each block runs all T steps on its own
+                    long s0 = (long) r0 * H;
+                    for (int t = T - 1; t >= 0; t--) {
+                        int n = Ragged.rowsIn(batch, t, N, r0, r1);
+                        Ragged.zeroTail(c, da, t * step + s0, n, r1 - r0, H);
+                        if (n > 0) {
+                            c.rnnBackwardPointwise(n, H, hs, (t + 1) * step + s0, da, t * step + s0, dh0, s0, da,
+                                    t * step + s0);
+                            c.gemm(false, n, H, H, 1f, da, t * step + s0, H, whT, 0f, dh0, s0, H);
+                        }
+                        inputs.backwardStep(t, r0, r1, n, da, t * step + s0);
+                    }
+                });
+            }
+            if (batch == null) {
+                c.weightGradients(rows, H, da, 0, xTm, 0, D, dwx, 0, hs, 0, H, dwh, 0, db, 0);
+            } else {
+                Ragged.transposeTimes(c, T, N, batch, D, H, xTm, (long) N * D, da, dwx);
+                Ragged.transposeTimes(c, T, N, batch, H, H, hs, step, da, dwh);
+                c.columnSum(da, 0, rows, H, db, 0);   // padded rows of da are zero
+            }
+            inputs.finish(da);   // after the weight gradients: the order of the products a GPU is given
         }
     }
 }
