@@ -127,7 +127,8 @@ class SgemmTest {
 
     /** Splitting C between threads never changes an element's summation order, nor does the kernel. */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"300,200,700", "16,2048,512", "1600,512,128", "128,512,3200", "7,1000,300"})
+    @CsvSource({"300,200,700", "16,2048,512", "1600,512,128", "128,512,3200", "7,1000,300", "1,1000,300",
+            "3,700,520"})
     void bitIdenticalAcrossThreadCountsRunsAndKernels(int m, int n, int k) {
         SplittableRandom r = Numerics.random();
         for (boolean ta : new boolean[]{false, true})
@@ -155,6 +156,14 @@ class SgemmTest {
             for (int row = 0; row < mr; row++) kernel.row(kc, ap, 3 + row, bp, 5, nr, rows, row * nr);
             Numerics.assertAllFinite(kernel.name(), tile);
             assertArrayEquals(tile, rows, kernel.name() + ": row kernel vs tile kernel");
+            // four panels at once (1-3 rows of C) as four single-panel calls, panels 2·nr·kc + 7 floats apart
+            int stride = 2 * nr * kc + 7;
+            float[] wideB = Numerics.uniform(r, 5 + 3 * stride + kc * nr, 1);
+            float[] wide = new float[SgemmKernel.WIDE * nr], single = new float[SgemmKernel.WIDE * nr];
+            kernel.rowWide(kc, ap, 4, wideB, 5, stride, nr, wide, 0);
+            for (int q = 0; q < SgemmKernel.WIDE; q++) kernel.row(kc, ap, 4, wideB, 5 + q * stride, nr, single, q * nr);
+            Numerics.assertAllFinite(kernel.name(), wide);
+            assertArrayEquals(single, wide, kernel.name() + ": four-panel row kernel vs one panel at a time");
         }
     }
 
@@ -164,7 +173,7 @@ class SgemmTest {
      */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"16,2048,512", "32,512,2048", "64,256,256", "7,1000,300", "33,17,9", "130,33,600", "1,1,1",
-            "25,70,300"})
+            "25,70,300", "1,1100,300", "2,600,257"})
     void prepackedBGivesTheSameBitsAsPackingPerCall(int m, int n, int k) {
         SplittableRandom r = Numerics.random();
         for (boolean ta : new boolean[]{false, true})

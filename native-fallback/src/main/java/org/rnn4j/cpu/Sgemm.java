@@ -159,17 +159,28 @@ public final class Sgemm {
                     int mc = Math.min(MC, r1 - ic);
                     if (transA) packAT(a, offA, lda, ic, mc, pc, kc, alpha, ap);
                     else packA(a, offA, lda, ic, mc, pc, kc, alpha, ap);
-                    for (int jr = 0; jr < nc; jr += nr) {
+                    boolean add = !store || pc > 0, wide = mc <= SgemmKernel.ROW_KERNEL_MAX_ROWS;
+                    for (int jr = 0; jr < nc; ) {
                         int w = Math.min(nr, nc - jr);
                         float[] bsrc = bp;
-                        int bo = (jr / nr) * nr * kc, bStride = nr;
-                        if (prepacked) { bsrc = pb.data; bo = pb.panel(jc + jr) + pc * nr; }
+                        int bo = (jr / nr) * nr * kc, bStride = nr, panelStride = nr * kc;
+                        if (prepacked) { bsrc = pb.data; bo = pb.panel(jc + jr) + pc * nr; panelStride = nr * pb.k; }
                         else if (directB) {
-                            if (w == nr) { bsrc = b; bo = offB + pc * ldb + jc + jr; bStride = ldb; }
+                            if (w == nr) { bsrc = b; bo = offB + pc * ldb + jc + jr; bStride = ldb; panelStride = nr; }
                             else { packB(b, offB, ldb, pc, kc, jc + jr, w, nr, bp, 0); bo = 0; }
                         }
-                        panel(kernel, ap, mc, kc, bsrc, bo, bStride, w, edge, c, offC + ic * ldc + jc + jr, ldc,
-                                !store || pc > 0);
+                        int co = offC + ic * ldc + jc + jr;
+                        if (wide && nc - jr >= SgemmKernel.WIDE * nr) {   // 1-3 rows: four panels per kernel call
+                            for (int r = 0; r < mc; r++) {
+                                kernel.rowWide(kc, ap, r, bsrc, bo, panelStride, bStride, edge, 0);
+                                for (int q = 0; q < SgemmKernel.WIDE; q++)
+                                    kernel.addTile(1, edge, q * nr, c, co + r * ldc + q * nr, ldc, add);
+                            }
+                            jr += SgemmKernel.WIDE * nr;
+                            continue;
+                        }
+                        panel(kernel, ap, mc, kc, bsrc, bo, bStride, w, edge, c, co, ldc, add);
+                        jr += nr;
                     }
                 }
             }
@@ -190,7 +201,7 @@ public final class Sgemm {
                 for (int r = 0; r < h; r++) kernel.row(kc, ap, ao + r, b, bo, bStride, edge, r * nr);
             else kernel.tile(kc, ap, ao, b, bo, bStride, edge);
             if (w == nr) {
-                kernel.addTile(h, edge, c, cr0, ldc, add);
+                kernel.addTile(h, edge, 0, c, cr0, ldc, add);
             } else {
                 for (int r = 0; r < h; r++) {
                     int cr = cr0 + r * ldc, er = r * nr;

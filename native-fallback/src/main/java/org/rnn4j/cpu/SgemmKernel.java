@@ -28,20 +28,33 @@ interface SgemmKernel {
      */
     void row(int kc, float[] ap, int ao, float[] bp, int bo, int bStride, float[] acc, int accOff);
 
+    /** Panels {@link #rowWide} covers at once. */
+    int WIDE = 4;
+
+    /**
+     * {@link #row} over WIDE consecutive panels of B at once (panel q at bo + q·panelStride): acc[accOff + q·nr() + j].
+     * The same fma chain per element, so the same bits; a single row has only two independent chains per panel,
+     * which leaves the FMA units waiting on each other's latency, and four panels give eight.
+     */
+    default void rowWide(int kc, float[] ap, int ao, float[] bp, int bo, int panelStride, int bStride, float[] acc,
+                         int accOff) {
+        for (int q = 0; q < WIDE; q++) row(kc, ap, ao, bp, bo + q * panelStride, bStride, acc, accOff + q * nr());
+    }
+
     /** Below this many rows, {@link #row} once per row costs less than one {@link #tile} of MR rows. */
     int ROW_KERNEL_MAX_ROWS = 3;
 
     String name();
 
     /**
-     * c[co + r·ldc + j] = base + acc[r·nr() + j] for r &lt; rows, j &lt; nr(), where base is c's element when
+     * c[co + r·ldc + j] = base + acc[accOff + r·nr() + j] for r &lt; rows, j &lt; nr(), where base is c's element when
      * {@code add}, else +0 (so -0 sums become +0, as adding to a zeroed C gives). The driver's update of C from a
      * tile of sums; a kernel may override it with the same float additions done wider.
      */
-    default void addTile(int rows, float[] acc, float[] c, int co, int ldc, boolean add) {
+    default void addTile(int rows, float[] acc, int accOff, float[] c, int co, int ldc, boolean add) {
         int nr = nr();
         for (int r = 0; r < rows; r++) {
-            int cr = co + r * ldc, er = r * nr;
+            int cr = co + r * ldc, er = accOff + r * nr;
             if (add) for (int j = 0; j < nr; j++) c[cr + j] = c[cr + j] + acc[er + j];
             else for (int j = 0; j < nr; j++) c[cr + j] = 0f + acc[er + j];
         }

@@ -34,15 +34,42 @@ final class VectorSgemmKernel implements SgemmKernel {
 
     /** Two vectors per row: the same additions as the plain loop, one instruction per 16 floats. */
     @Override
-    public void addTile(int rows, float[] acc, float[] c, int co, int ldc, boolean add) {
+    public void addTile(int rows, float[] acc, int accOff, float[] c, int co, int ldc, boolean add) {
         FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
-            int cr = co + r * ldc, er = r * 2 * L;
+            int cr = co + r * ldc, er = accOff + r * 2 * L;
             FloatVector b0 = add ? FloatVector.fromArray(S, c, cr) : zero;
             FloatVector b1 = add ? FloatVector.fromArray(S, c, cr + L) : zero;
             b0.add(FloatVector.fromArray(S, acc, er)).intoArray(c, cr);
             b1.add(FloatVector.fromArray(S, acc, er + L)).intoArray(c, cr + L);
         }
+    }
+
+    @Override
+    public void rowWide(int kc, float[] ap, int ao, float[] bp, int bo, int panelStride, int bStride, float[] acc,
+                        int accOff) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int o1 = panelStride, o2 = 2 * panelStride, o3 = 3 * panelStride;
+        for (int p = 0; p < kc; p++) {
+            int b = bo + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, ap[ao + p * MR]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, b), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, b + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, bp, b + o1), c2);
+            c3 = x.fma(FloatVector.fromArray(S, bp, b + o1 + L), c3);
+            c4 = x.fma(FloatVector.fromArray(S, bp, b + o2), c4);
+            c5 = x.fma(FloatVector.fromArray(S, bp, b + o2 + L), c5);
+            c6 = x.fma(FloatVector.fromArray(S, bp, b + o3), c6);
+            c7 = x.fma(FloatVector.fromArray(S, bp, b + o3 + L), c7);
+        }
+        c0.intoArray(acc, accOff);
+        c1.intoArray(acc, accOff + L);
+        c2.intoArray(acc, accOff + 2 * L);
+        c3.intoArray(acc, accOff + 3 * L);
+        c4.intoArray(acc, accOff + 4 * L);
+        c5.intoArray(acc, accOff + 5 * L);
+        c6.intoArray(acc, accOff + 6 * L);
+        c7.intoArray(acc, accOff + 7 * L);
     }
 
     @Override
