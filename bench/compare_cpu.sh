@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rnn4j's CPU backend against PyTorch CPU (and ONNX Runtime for inference), one invocation on one machine, 2
-# threads each, float32, the same sizes. Rounds are interleaved (rnn4j, PyTorch, ONNX Runtime, rnn4j on JDK 25,
+# threads each, float32, the same sizes, and DL4J in the first round. Rounds are interleaved (rnn4j, PyTorch, ONNX Runtime, rnn4j on JDK 25,
 # rnn4j without the Vector API module, rnn4j and PyTorch on one thread timed by CPU time, then again), each figure a median of REPEATS runs after warm-up, and the
 # table keeps the best median of the ROUNDS. Then: the spread of the main job's shape over fresh JVMs, and
 # `rnn4j train` beside the same model trained in PyTorch (bench/train_torch.py). Writes docs/benchmarks.md
@@ -32,6 +32,10 @@ for mod in numpy torch onnx onnxruntime; do
 done
 
 mvn -B -q -Pjmh -DskipTests package
+# the Java peer: DL4J on nd4j-native's oneDNN AVX-512 build (DL4J=0 leaves it out)
+DL4J=${DL4J:-1}
+DL4J_REPEATS=${DL4J_REPEATS:-3}
+if [ "$DL4J" = 1 ]; then mvn -B -q -f bench/dl4j/pom.xml package; fi
 CP="target/jmh/classes:target/jmh/lib/*"
 JOPTS=(-Xmx8g -XX:ActiveProcessorCount=$THREADS)
 VEC=(--add-modules jdk.incubator.vector)
@@ -52,6 +56,7 @@ export OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$T
   echo "torch_parallel=$($PY -c 'import torch; i = [l.strip() for l in torch.__config__.parallel_info().splitlines()]; print("; ".join(l for l in i if l.startswith(("OpenMP", "Intel(R) MKL-DNN", "at::get_num_threads"))))')"
   echo "onnxruntime=$($PY -c 'import onnxruntime; print(onnxruntime.__version__)')"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ "$DL4J" = 1 ]; then echo "dl4j=deeplearning4j-nn 1.0.0-M2.1, nd4j-native linux-x86_64-onednn-avx512, median of $DL4J_REPEATS, first round only"; fi
   echo "command=bench/compare_cpu.sh (ROUNDS=$ROUNDS REPEATS=$REPEATS JVMS=$JVMS TRAIN_STEPS=$TRAIN_STEPS CELLS=$CELLS)"
 } > "$META"
 
@@ -66,6 +71,16 @@ for r in $(seq 1 "$ROUNDS"); do
   rnn4j rnn4j java "${VEC[@]}" | tee -a "$RES"
   (cd bench && PHASES=fwdbwd,infer $PY torch_cpu.py "$REPEATS" $THREADS $SIZES && PHASES=infer $PY torch_cpu.py "$REPEATS" $THREADS $SERVE) | tee -a "$RES"
   (cd bench && $PY onnx_cpu.py "$REPEATS" $THREADS $SIZES $SERVE) | tee -a "$RES"
+  if [ "$DL4J" = 1 ] && [ "$r" = 1 ]; then   # 10-60x slower than the others: one round, fewer repeats
+    for phases in "fwdbwd,infer $SIZES" "infer $SERVE"; do
+      set -- $phases
+      ph=$1; shift
+      OMP_NUM_THREADS=$THREADS timeout 1200 java -Xmx8g -XX:ActiveProcessorCount=$THREADS \
+        -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512 -Dcells=$CELLS -Dphases=$ph \
+        -cp "bench/dl4j/target/classes:bench/dl4j/target/lib/*" org.rnn4j.bench.dl4j.Dl4jBench "$DL4J_REPEATS" "$@" \
+        2>/dev/null | grep '^dl4j,' | tee -a "$RES"
+    done
+  fi
   if [ -x "$JAVA25" ]; then rnn4j rnn4j-jdk25 "$JAVA25" "${VEC[@]}" | sed 's/^rnn4j,/rnn4j-jdk25,/' | tee -a "$RES"; fi
   # one thread, CPU time: the work per call, even on a loaded machine
   java -Xmx8g -XX:ActiveProcessorCount=1 "${VEC[@]}" -Dclock=cpu -Drepeats=$REPEATS -Dphases=fwdbwd -Dcells=lstm -cp "$CP" \

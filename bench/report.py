@@ -46,12 +46,15 @@ w(f"rnn4j's pure-Java CPU backend against PyTorch CPU (and ONNX Runtime for infe
   f"and the tables keep the best median of the {meta.get('rounds')} rounds. rnn4j runs with "
   "`--add-modules jdk.incubator.vector` unless the column says otherwise. PyTorch runs `nn.RNN(nonlinearity='tanh')` "
   "/ `nn.LSTM` (batch_first) with gradients to x, h0 (c0) and the weights, inference under `no_grad`; ONNX Runtime "
-  "runs the same modules exported with `torch.onnx` (outputs checked against PyTorch's).\n")
+  "runs the same modules exported with `torch.onnx` (outputs checked against PyTorch's). DL4J runs its `SimpleRnn` / "
+  "`LSTM` layer (NCW input) on nd4j-native's oneDNN build with `OMP_NUM_THREADS=2`, in the first round only, the "
+  "median of fewer runs (it is 10-60 times slower): forward in training mode then `backpropGradient`, and "
+  "`output` for inference.\n")
 w("## Machine and run\n")
 w("| | |\n|---|---|")
 for key, label in [("cpu", "CPU"), ("cores", "cores"), ("jdk17", "JDK 17"), ("jdk25", "JDK 25"), ("python", "Python"),
                    ("torch", "PyTorch"), ("torch_mkldnn", "PyTorch oneDNN (mkldnn)"), ("torch_parallel", "PyTorch threading"),
-                   ("onnxruntime", "ONNX Runtime"), ("date", "date"), ("load_before", "load average (1, 5, 15 min) before"),
+                   ("onnxruntime", "ONNX Runtime"), ("dl4j", "DL4J"), ("date", "date"), ("load_before", "load average (1, 5, 15 min) before"),
                    ("load_after", "load average after"), ("command", "command")]:
     if key in meta:
         w(f"| {label} | {meta[key]} |")
@@ -65,26 +68,28 @@ if load > float(meta.get("cores", "2")):
       "descheduled worker has not started. The two-thread ratios below therefore say how each library copes with "
       "a loaded machine, not how they compare on an idle one; the one-thread CPU-time table compares the work.\n")
 w("## Forward+backward, whole sequence (ms; 2 threads each)\n")
-w("| cell | N,T,D,H | rnn4j | PyTorch | rnn4j ÷ PyTorch | rnn4j, JDK 25 | rnn4j without the module |")
-w("|---|---|---:|---:|---:|---:|---:|")
+w("| cell | N,T,D,H | rnn4j | PyTorch | rnn4j ÷ PyTorch | rnn4j, JDK 25 | rnn4j without the module | DL4J | "
+  "rnn4j ÷ DL4J |")
+w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for cell in ("lstm", "rnn"):
     for s in sizes:
-        a, t = best["rnn4j", cell, s, "fwdbwd"], best["torch", cell, s, "fwdbwd"]
+        a, t, j = best["rnn4j", cell, s, "fwdbwd"], best["torch", cell, s, "fwdbwd"], best["dl4j", cell, s, "fwdbwd"]
         if a == float("inf") and t == float("inf"):
             continue
         w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {ratio(a, t)} | {fmt(best['rnn4j-jdk25', cell, s, 'fwdbwd'])} | "
-          f"{fmt(best['rnn4j-scalar', cell, s, 'fwdbwd'])} |")
+          f"{fmt(best['rnn4j-scalar', cell, s, 'fwdbwd'])} | {fmt(j)} | {ratio(a, j)} |")
 w("\nrnn4j ÷ PyTorch below 1 means rnn4j is faster.\n")
 w("## Inference (ms; the last rows: serving latency, batch 1)\n")
-w("| cell | N,T,D,H | rnn4j | PyTorch (no_grad) | ONNX Runtime | rnn4j ÷ PyTorch | rnn4j ÷ ONNX Runtime | rnn4j, JDK 25 |")
-w("|---|---|---:|---:|---:|---:|---:|---:|")
+w("| cell | N,T,D,H | rnn4j | PyTorch (no_grad) | ONNX Runtime | rnn4j ÷ PyTorch | rnn4j ÷ ONNX Runtime | rnn4j, JDK 25 "
+  "| DL4J |")
+w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for cell in ("lstm", "rnn"):
     for s in sizes + serve:
         a, t, o = best["rnn4j", cell, s, "infer"], best["torch", cell, s, "infer"], best["onnxruntime", cell, s, "infer"]
         if a == float("inf") and t == float("inf"):
             continue
         w(f"| {cell} | {s} | {fmt(a)} | {fmt(t)} | {fmt(o)} | {ratio(a, t)} | {ratio(a, o)} | "
-          f"{fmt(best['rnn4j-jdk25', cell, s, 'infer'])} |")
+          f"{fmt(best['rnn4j-jdk25', cell, s, 'infer'])} | {fmt(best['dl4j', cell, s, 'infer'])} |")
 w("")
 cpu1 = sorted({k[2] for k in best if k[0] == "rnn4j-cpu1"}, key=lambda s: [int(x) for x in s.split(",")])
 if cpu1:
