@@ -73,8 +73,7 @@ public final class Parallel implements AutoCloseable {
 
     /** Runs parts 0..parts-1 (parts at most threads(pool)); returns when all are done; rethrows a part's failure. */
     static void run(Parallel pool, int parts, IntConsumer part) {
-        if (parts <= 1 || pool == null || parts > threads(pool) || pool.busy.isHeldByCurrentThread()
-                || !pool.busy.tryLock()) {
+        if (parts <= 1 || free(pool) == 1 || parts > threads(pool) || !pool.busy.tryLock()) {
             for (int p = 0; p < parts; p++) part.accept(p);
             return;
         }
